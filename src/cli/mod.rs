@@ -1,0 +1,44 @@
+//! Command-line definitions and dispatch.
+
+mod network;
+mod solve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// The road extract the default job runs on.
+pub const DEFAULT_PBF: &str = "network-data/beijing-core.osm.pbf";
+/// The scenario the default job runs on.
+pub const DEFAULT_SCENARIO: &str = "scenarios/xicheng-earthquake";
+
+/// reliefflow: plan emergency relief dispatch on real road networks.
+///
+/// With no arguments, runs the default job on the bundled Xicheng data.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Road-network tools: build, matrix, route, export.
+    #[command(subcommand)]
+    Network(network::NetworkCommand),
+    /// Solve a DIMACS min-cost-flow file and print the optimal cost and timings.
+    SolveMcf(solve::SolveMcfArgs),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Some(Command::Network(cmd)) => network::run(cmd),
+        Some(Command::SolveMcf(args)) => solve::run(args),
+        None => network::default_job(
+            &PathBuf::from(DEFAULT_PBF),
+            &PathBuf::from(DEFAULT_SCENARIO),
+        ),
+    }
+}

@@ -1,0 +1,6 @@
+//! Reading user files: point lists (CSV) and disruption specs (TOML + GeoJSON).
+//! Every error names the file, the row or field, and what was expected.
+
+pub mod areas;
+pub mod disruption_file;
+pub mod points;

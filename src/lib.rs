@@ -1,0 +1,8 @@
+//! reliefflow: plans how emergency relief supplies get from warehouses to shelters
+//! on real road networks.
+//!
+//! Data flows one way: ingest ([`network::osm`], [`io`]) → graph ([`network::graph`])
+//! → matrix ([`network::matrix`]) → model and solve (the `solver` crate) → report.
+
+pub mod io;
+pub mod network;

@@ -1,0 +1,137 @@
+//! Many-to-many travel-time and distance matrices, computed in parallel.
+//!
+//! The engine is behind the [`MatrixEngine`] trait so a faster one (contraction
+//! hierarchies, bucket many-to-many, PHAST) can replace the Dijkstra engine
+//! without changing callers. Unreachable pairs are explicit (`None`).
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use super::dijkstra::Dijkstra;
+use super::disruption::EdgeWeights;
+use super::graph::{NodeId, RoadGraph};
+
+/// One matrix cell: a reachable pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Leg {
+    /// Travel time, seconds.
+    pub seconds: f64,
+    /// Driven distance of the fastest route, metres.
+    pub metres: f64,
+}
+
+/// Row-major matrix of travel times (ms) and distances (m); `u32::MAX` = unreachable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TravelMatrix {
+    sources: usize,
+    targets: usize,
+    time_ms: Vec<u32>,
+    metres: Vec<f32>,
+}
+
+const UNREACHABLE: u32 = u32::MAX;
+
+impl TravelMatrix {
+    /// Number of sources (rows).
+    pub fn sources(&self) -> usize {
+        self.sources
+    }
+
+    /// Number of targets (columns).
+    pub fn targets(&self) -> usize {
+        self.targets
+    }
+
+    /// The leg from source `i` to target `j`, or `None` when unreachable.
+    pub fn get(&self, i: usize, j: usize) -> Option<Leg> {
+        let k = i * self.targets + j;
+        let t = self.time_ms[k];
+        (t != UNREACHABLE).then(|| Leg {
+            seconds: f64::from(t) / 1000.0,
+            metres: f64::from(self.metres[k]),
+        })
+    }
+
+    /// Count of unreachable pairs.
+    pub fn unreachable_count(&self) -> usize {
+        self.time_ms.iter().filter(|&&t| t == UNREACHABLE).count()
+    }
+}
+
+/// Something that computes travel matrices on one weighted graph.
+pub trait MatrixEngine: Sync {
+    /// Short name for reports and benches.
+    fn name(&self) -> &'static str;
+    /// Matrix from `from` nodes to `to` nodes.
+    fn matrix(&self, from: &[NodeId], to: &[NodeId], progress: &ProgressBar) -> TravelMatrix;
+}
+
+/// Parallel one-to-many Dijkstra with early stopping: one query per source,
+/// sources spread over rayon's thread pool, one reusable state per worker.
+/// O(|from| · (n + m) log n) worst case, usually far less thanks to early stopping.
+pub struct DijkstraEngine<'a> {
+    graph: &'a RoadGraph,
+    weights: &'a EdgeWeights,
+}
+
+impl<'a> DijkstraEngine<'a> {
+    /// An engine over `graph` with `weights`.
+    pub fn new(graph: &'a RoadGraph, weights: &'a EdgeWeights) -> Self {
+        Self { graph, weights }
+    }
+}
+
+impl MatrixEngine for DijkstraEngine<'_> {
+    fn name(&self) -> &'static str {
+        "dijkstra-1:n"
+    }
+
+    fn matrix(&self, from: &[NodeId], to: &[NodeId], progress: &ProgressBar) -> TravelMatrix {
+        let n = self.graph.node_count();
+        let rows: Vec<(Vec<u32>, Vec<f32>)> = from
+            .par_iter()
+            .map_init(
+                || Dijkstra::new(n),
+                |dj, &s| {
+                    dj.run(self.graph, self.weights, s, to, u32::MAX);
+                    progress.inc(1);
+                    to.iter()
+                        .map(|&t| dj.distance(t).unwrap_or((UNREACHABLE, f32::NAN)))
+                        .unzip()
+                },
+            )
+            .collect();
+        let mut time_ms = Vec::with_capacity(from.len() * to.len());
+        let mut metres = Vec::with_capacity(from.len() * to.len());
+        for (t, m) in rows {
+            time_ms.extend(t);
+            metres.extend(m);
+        }
+        TravelMatrix {
+            sources: from.len(),
+            targets: to.len(),
+            time_ms,
+            metres,
+        }
+    }
+}
+
+/// A progress bar for a matrix of `rows` source rows (hidden when not a terminal).
+pub fn matrix_progress(rows: usize) -> ProgressBar {
+    let pb = ProgressBar::new(rows as u64);
+    pb.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} sources ({elapsed}, eta {eta})")
+            .expect("valid template"),
+    );
+    pb
+}
+
+/// Convenience: the matrix with the default engine and no visible progress.
+pub fn travel_matrix(
+    graph: &RoadGraph,
+    weights: &EdgeWeights,
+    from: &[NodeId],
+    to: &[NodeId],
+) -> TravelMatrix {
+    DijkstraEngine::new(graph, weights).matrix(from, to, &ProgressBar::hidden())
+}

@@ -1,0 +1,116 @@
+//! The road network: OSM ingest → routable truck graph → disruption → snapping →
+//! travel-time matrix and routes. Files are read in [`osm`] and [`cache`] only.
+
+pub mod cache;
+pub mod dijkstra;
+pub mod disruption;
+pub mod export;
+pub mod geo;
+pub mod graph;
+pub mod matrix;
+pub mod osm;
+pub mod profile;
+pub mod raw;
+pub mod route;
+pub mod snap;
+pub mod tags;
+
+use std::path::Path;
+use std::time::Instant;
+
+pub use disruption::{Disruption, EdgeWeights};
+pub use graph::{NodeId, RoadGraph};
+pub use matrix::{travel_matrix, DijkstraEngine, Leg, MatrixEngine, TravelMatrix};
+pub use profile::Profile;
+pub use snap::{Snap, Snapper};
+
+/// Errors loading a road network.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    /// Reading the PBF failed.
+    #[error(transparent)]
+    Osm(#[from] osm::OsmError),
+    /// Building the graph failed.
+    #[error("{path}: {source}")]
+    Graph {
+        /// The road source.
+        path: String,
+        /// The builder's error.
+        source: graph::GraphError,
+    },
+    /// The source could not be hashed for the cache key.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The road source.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Whether to use the prepared-graph cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheMode {
+    /// Load the cache when valid, write it after a build.
+    Use,
+    /// Always parse; do not touch the cache file.
+    Bypass,
+}
+
+/// A loaded graph and how it was obtained.
+pub struct LoadedGraph {
+    /// The graph.
+    pub graph: RoadGraph,
+    /// True when it came from the cache.
+    pub from_cache: bool,
+    /// Wall time to obtain it, seconds.
+    pub seconds: f64,
+}
+
+/// Loads the truck graph of a `.osm.pbf`, from the cache when it is valid.
+pub fn load_graph(
+    pbf: &Path,
+    profile: &Profile,
+    cache_mode: CacheMode,
+) -> Result<LoadedGraph, NetworkError> {
+    let start = Instant::now();
+    let path = pbf.display().to_string();
+    if cache_mode == CacheMode::Use {
+        let sha = cache::file_sha256(pbf).map_err(|source| NetworkError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let cpath = cache::cache_path(pbf);
+        if let Some(graph) = cache::load(&cpath, sha, profile.fingerprint()) {
+            tracing::debug!("graph loaded from cache {}", cpath.display());
+            return Ok(LoadedGraph {
+                graph,
+                from_cache: true,
+                seconds: start.elapsed().as_secs_f64(),
+            });
+        }
+        let graph = build(pbf, profile)?;
+        if let Err(e) = cache::store(&cpath, &graph, sha, profile.fingerprint()) {
+            tracing::warn!("could not write graph cache {}: {e}", cpath.display());
+        }
+        return Ok(LoadedGraph {
+            graph,
+            from_cache: false,
+            seconds: start.elapsed().as_secs_f64(),
+        });
+    }
+    let graph = build(pbf, profile)?;
+    Ok(LoadedGraph {
+        graph,
+        from_cache: false,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+fn build(pbf: &Path, profile: &Profile) -> Result<RoadGraph, NetworkError> {
+    let raw = osm::read_pbf(pbf, profile)?;
+    RoadGraph::build(&raw).map_err(|source| NetworkError::Graph {
+        path: pbf.display().to_string(),
+        source,
+    })
+}
