@@ -9,6 +9,7 @@ pub mod geo;
 pub mod graph;
 pub mod matrix;
 pub mod osm;
+pub mod pbf_frame;
 pub mod profile;
 pub mod raw;
 pub mod route;

@@ -64,6 +64,26 @@ fn spinner(msg: &str) -> ProgressBar {
 /// Reads the routable road network of `path` under `profile`.
 pub fn read_pbf(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> {
     let p = path.display().to_string();
+    File::open(path).map_err(|source| OsmError::Open {
+        path: p.clone(),
+        source,
+    })?;
+    super::pbf_frame::check_framing(path).map_err(|message| OsmError::Corrupt {
+        path: p.clone(),
+        message,
+    })?;
+    // The decoder asserts on some malformed blobs; a panic there must not take the
+    // process down with no file named.
+    std::panic::catch_unwind(|| read_checked(path, profile)).unwrap_or_else(|_| {
+        Err(OsmError::Corrupt {
+            path: p.clone(),
+            message: "the PBF decoder rejected a blob".into(),
+        })
+    })
+}
+
+fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> {
+    let p = path.display().to_string();
     let file = File::open(path).map_err(|source| OsmError::Open {
         path: p.clone(),
         source,

@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn unknown_key_is_rejected() {
-        let text = format!("{DEFAULT_PROFILE_TOML}\nbogus = 1\n");
+        let text = format!("bogus = 1\n{DEFAULT_PROFILE_TOML}");
         assert!(Profile::from_toml(&text, "x.toml").is_err());
     }
 }

@@ -1,0 +1,105 @@
+//! A cheap structural check of a PBF file's framing before decoding it.
+//!
+//! A PBF is a sequence of (4-byte big-endian header length, `BlobHeader`, blob)
+//! frames. `osmpbfreader` asserts (panics) on a truncated blob; walking the frames
+//! first turns that into an error that says where the file breaks. O(frames), reads
+//! only the headers.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// Checks that the file is a complete sequence of PBF frames starting with an
+/// `OSMHeader`. Returns a description of the first problem.
+pub fn check_framing(path: &Path) -> Result<(), String> {
+    let mut f = BufReader::new(File::open(path).map_err(|e| e.to_string())?);
+    let len = f.get_ref().metadata().map_err(|e| e.to_string())?.len();
+    if len == 0 {
+        return Err("the file is empty".into());
+    }
+    let mut pos = 0u64;
+    let mut first = true;
+    while pos < len {
+        let mut n = [0u8; 4];
+        f.read_exact(&mut n)
+            .map_err(|_| format!("truncated frame length at byte {pos}"))?;
+        let hlen = u32::from_be_bytes(n) as u64;
+        if hlen == 0 || hlen > 64 * 1024 {
+            return Err(format!("bad blob header length {hlen} at byte {pos}"));
+        }
+        let mut header = vec![0u8; hlen as usize];
+        f.read_exact(&mut header)
+            .map_err(|_| format!("truncated blob header at byte {}", pos + 4))?;
+        let (kind, datasize) = parse_blob_header(&header)
+            .ok_or_else(|| format!("malformed blob header at byte {}", pos + 4))?;
+        if first && kind != "OSMHeader" {
+            return Err(format!("first blob is `{kind}`, expected `OSMHeader`"));
+        }
+        first = false;
+        let end = pos + 4 + hlen + datasize;
+        if end > len {
+            return Err(format!(
+                "truncated: a blob at byte {} needs {datasize} bytes but the file ends at {len}",
+                pos + 4 + hlen
+            ));
+        }
+        f.seek(SeekFrom::Start(end)).map_err(|e| e.to_string())?;
+        pos = end;
+    }
+    Ok(())
+}
+
+fn varint(b: &[u8], i: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *b.get(*i)?;
+        *i += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Returns (type, datasize) of a `BlobHeader` message.
+fn parse_blob_header(b: &[u8]) -> Option<(String, u64)> {
+    let (mut i, mut kind, mut size) = (0usize, None, None);
+    while i < b.len() {
+        let key = varint(b, &mut i)?;
+        match (key >> 3, key & 7) {
+            (3, 0) => size = Some(varint(b, &mut i)?),
+            (field, 2) => {
+                let l = varint(b, &mut i)? as usize;
+                let bytes = b.get(i..i.checked_add(l)?)?;
+                if field == 1 {
+                    kind = Some(String::from_utf8_lossy(bytes).into_owned());
+                }
+                i += l;
+            }
+            (_, 0) => {
+                varint(b, &mut i)?;
+            }
+            _ => return None,
+        }
+    }
+    Some((kind?, size?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_extract_passes_and_truncation_is_located() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let pbf = root.join("network-data/helsinki-region-small.osm.pbf");
+        assert_eq!(check_framing(&pbf), Ok(()));
+        let bytes = std::fs::read(&pbf).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let cut = dir.path().join("cut.pbf");
+        std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
+        let e = check_framing(&cut).unwrap_err();
+        assert!(e.contains("truncated"), "{e}");
+    }
+}
