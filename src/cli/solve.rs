@@ -1,19 +1,51 @@
-//! `reliefflow solve-mcf`: placeholder until the solver crate lands (see below).
+//! `reliefflow solve-mcf FILE`: solve a DIMACS min-cost-flow instance with the
+//! solver crate and print the optimal cost, status and timings.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
+use solver::mcf::{McfSolver, Outcome, SupplyMode};
 
 #[derive(Args, Debug)]
 pub struct SolveMcfArgs {
     /// DIMACS min-cost-flow file (`p min`).
     file: PathBuf,
+    /// Meet as much demand as possible instead of requiring exact balance.
+    #[arg(long)]
+    meet_max_demand: bool,
 }
 
+/// Prints: the optimal cost alone on the first line (or the status word when not
+/// optimal), then `status`, `read_s`, `solve_s`, `nodes`, `arcs`, `pivots` lines.
 pub fn run(args: SolveMcfArgs) -> Result<()> {
-    anyhow::bail!(
-        "solve-mcf {}: the solver is not built yet",
-        args.file.display()
-    )
+    let start = Instant::now();
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let net = solver::dimacs::parse(&bytes).with_context(|| format!("{}", args.file.display()))?;
+    let read_s = start.elapsed().as_secs_f64();
+    let mode = if args.meet_max_demand {
+        SupplyMode::MeetMaxDemand
+    } else {
+        SupplyMode::Exact
+    };
+    let start = Instant::now();
+    let mut s = McfSolver::new(&net, mode).with_context(|| format!("{}", args.file.display()))?;
+    let outcome = s.solve();
+    let solve_s = start.elapsed().as_secs_f64();
+    match &outcome {
+        Outcome::Optimal(sol) => println!("{}", sol.total_cost),
+        other => println!("{}", other.status()),
+    }
+    println!("status {}", outcome.status());
+    if let Outcome::Optimal(sol) = &outcome {
+        if args.meet_max_demand {
+            println!("unmet_demand {}", sol.total_unmet());
+        }
+        println!("pivots {}", sol.pivots);
+    }
+    println!("nodes {}\narcs {}", net.node_count(), net.arcs.len());
+    println!("read_s {read_s:.6}\nsolve_s {solve_s:.6}");
+    Ok(())
 }

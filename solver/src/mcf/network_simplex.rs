@@ -1,0 +1,687 @@
+//! Primal network simplex on a balanced, lower-bound-free instance.
+//!
+//! The algorithm follows the design of LEMON's `NetworkSimplex` (Kovács, "Minimum-cost
+//! flow algorithms: an experimental evaluation", 2015): an artificial root joined to
+//! every node by an artificial arc gives a strongly feasible starting tree; the tree
+//! is stored as parent / predecessor-arc / thread (preorder) / reverse-thread /
+//! subtree-size / last-successor arrays; the entering arc is chosen by block search
+//! (blocks of ⌈√m⌉ arcs, arcs stored in a mixed order); the leaving arc is the last
+//! blocking arc in cycle orientation, which keeps the tree strongly feasible and
+//! prevents cycling. Potentials `π` satisfy `cost + π[tail] − π[head] = 0` on tree arcs.
+//!
+//! Complexity: pseudo-polynomial in theory; in practice near-linear pivots, each
+//! O(cycle length + moved subtree + block size). No allocation in the pivot loop.
+
+/// Infinite capacity.
+pub const INF: i64 = i64::MAX;
+const NONE: usize = usize::MAX;
+
+const STATE_UPPER: i8 = -1;
+const STATE_TREE: i8 = 0;
+const STATE_LOWER: i8 = 1;
+const DIR_UP: i8 = 1;
+const DIR_DOWN: i8 = -1;
+
+/// Outcome of a run on the internal instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawStatus {
+    /// Optimal flow found.
+    Optimal,
+    /// No feasible flow.
+    Infeasible,
+    /// A negative-cost cycle of unbounded capacity.
+    Unbounded,
+}
+
+/// Solver state; kept between runs for warm starts.
+#[derive(Debug, Clone)]
+pub struct NetworkSimplex {
+    node_num: usize,
+    arc_num: usize,
+    // Arc data (original arcs in mixed order, then one artificial arc per node).
+    source: Vec<u32>,
+    target: Vec<u32>,
+    cap: Vec<i64>,
+    cost: Vec<i64>,
+    flow: Vec<i64>,
+    state: Vec<i8>,
+    // Node data (real nodes, then the root).
+    supply: Vec<i64>,
+    pi: Vec<i64>,
+    parent: Vec<usize>,
+    pred: Vec<usize>,
+    thread: Vec<usize>,
+    rev_thread: Vec<usize>,
+    succ_num: Vec<usize>,
+    last_succ: Vec<usize>,
+    pred_dir: Vec<i8>,
+    dirty_revs: Vec<usize>,
+    /// Position of original arc `k` in the internal arrays.
+    arc_pos: Vec<usize>,
+    art_cost: i64,
+    block_size: usize,
+    next_arc: usize,
+    in_arc: usize,
+    join: usize,
+    u_in: usize,
+    v_in: usize,
+    u_out: usize,
+    delta: i64,
+    iterations: u64,
+}
+
+impl NetworkSimplex {
+    /// Builds the solver for `supply.len()` nodes and arcs `(tail, head, capacity,
+    /// cost)`. Supplies must sum to zero; `art_cost` must exceed the cost of any
+    /// simple path (e.g. `(max |cost| + 1) · (n + 1)`) and leave head-room: the
+    /// caller checks `5 · art_cost < i64::MAX`.
+    pub fn new(supply: &[i64], arcs: &[(u32, u32, i64, i64)], art_cost: i64) -> Self {
+        let n = supply.len();
+        let m = arcs.len();
+        let all = m + n;
+        let mut s = Self {
+            node_num: n,
+            arc_num: m,
+            source: vec![0; all],
+            target: vec![0; all],
+            cap: vec![0; all],
+            cost: vec![0; all],
+            flow: vec![0; all],
+            state: vec![STATE_LOWER; all],
+            supply: supply.to_vec(),
+            pi: vec![0; n + 1],
+            parent: vec![NONE; n + 1],
+            pred: vec![NONE; n + 1],
+            thread: vec![0; n + 1],
+            rev_thread: vec![0; n + 1],
+            succ_num: vec![0; n + 1],
+            last_succ: vec![0; n + 1],
+            pred_dir: vec![0; n + 1],
+            dirty_revs: Vec::new(),
+            arc_pos: vec![0; m],
+            art_cost,
+            block_size: ((m as f64).sqrt().ceil() as usize).max(10),
+            next_arc: 0,
+            in_arc: 0,
+            join: 0,
+            u_in: 0,
+            v_in: 0,
+            u_out: 0,
+            delta: 0,
+            iterations: 0,
+        };
+        s.supply.push(0);
+        // Arc mixing: spread arcs of the same node over the array so that a block
+        // samples the whole network.
+        let skip = if n > 1 { (m / n).max(3) } else { 1 };
+        let (mut i, mut j) = (0usize, 0usize);
+        for (k, &(t, h, c, w)) in arcs.iter().enumerate() {
+            s.arc_pos[k] = i;
+            s.source[i] = t;
+            s.target[i] = h;
+            s.cap[i] = c;
+            s.cost[i] = w;
+            i += skip;
+            if i >= m {
+                j += 1;
+                i = j;
+            }
+        }
+        s.init_tree();
+        s
+    }
+
+    fn root(&self) -> usize {
+        self.node_num
+    }
+
+    /// The all-artificial starting tree.
+    fn init_tree(&mut self) {
+        let (n, m, root) = (self.node_num, self.arc_num, self.node_num);
+        for e in 0..m {
+            self.flow[e] = 0;
+            self.state[e] = STATE_LOWER;
+        }
+        self.parent[root] = NONE;
+        self.pred[root] = NONE;
+        self.thread[root] = 0;
+        self.rev_thread[0] = root;
+        self.succ_num[root] = n + 1;
+        self.last_succ[root] = if n == 0 { root } else { n - 1 };
+        self.pi[root] = 0;
+        if n == 0 {
+            self.thread[root] = root;
+        }
+        for u in 0..n {
+            let e = m + u;
+            self.parent[u] = root;
+            self.pred[u] = e;
+            self.thread[u] = u + 1;
+            self.rev_thread[u + 1] = u;
+            self.succ_num[u] = 1;
+            self.last_succ[u] = u;
+            self.cap[e] = INF;
+            self.state[e] = STATE_TREE;
+            self.set_artificial(u, self.supply[u]);
+        }
+    }
+
+    /// Orients node `u`'s artificial arc for a flow of `amount` out of `u` (negative:
+    /// into `u`), sets its flow, and the potential of `u` relative to the root.
+    fn set_artificial(&mut self, u: usize, amount: i64) {
+        let (e, root) = (self.arc_num + u, self.root());
+        if amount >= 0 {
+            self.pred_dir[u] = DIR_UP;
+            self.source[e] = u as u32;
+            self.target[e] = root as u32;
+            self.flow[e] = amount;
+            self.cost[e] = 0;
+        } else {
+            self.pred_dir[u] = DIR_DOWN;
+            self.source[e] = root as u32;
+            self.target[e] = u as u32;
+            self.flow[e] = -amount;
+            self.cost[e] = self.art_cost;
+        }
+        self.pi[u] = self.pi[root] - self.pred_dir[u] as i64 * self.cost[e];
+    }
+
+    /// Pivots performed so far (all runs).
+    pub fn iterations(&self) -> u64 {
+        self.iterations
+    }
+
+    /// Flow on original arc `k`.
+    pub fn flow(&self, k: usize) -> i64 {
+        self.flow[self.arc_pos[k]]
+    }
+
+    /// Potential of node `u` (reduced cost of arc `uv` is `cost + π[u] − π[v]`).
+    pub fn potential(&self, u: usize) -> i64 {
+        self.pi[u]
+    }
+
+    /// Block search for an arc violating its optimality condition.
+    #[inline]
+    fn find_entering_arc(&mut self) -> bool {
+        let m = self.arc_num;
+        let mut min = 0i64;
+        let mut cnt = self.block_size;
+        let mut e = self.next_arc;
+        let (state, cost, pi, src, tgt) = (
+            &self.state,
+            &self.cost,
+            &self.pi,
+            &self.source,
+            &self.target,
+        );
+        for _ in 0..m {
+            let c = state[e] as i64 * (cost[e] + pi[src[e] as usize] - pi[tgt[e] as usize]);
+            if c < min {
+                min = c;
+                self.in_arc = e;
+            }
+            e += 1;
+            if e == m {
+                e = 0;
+            }
+            cnt -= 1;
+            if cnt == 0 {
+                if min < 0 {
+                    self.next_arc = e;
+                    return true;
+                }
+                cnt = self.block_size;
+            }
+        }
+        if min < 0 {
+            self.next_arc = e;
+            return true;
+        }
+        false
+    }
+
+    #[inline]
+    fn find_join_node(&mut self) {
+        let mut u = self.source[self.in_arc] as usize;
+        let mut v = self.target[self.in_arc] as usize;
+        while u != v {
+            if self.succ_num[u] < self.succ_num[v] {
+                u = self.parent[u];
+            } else {
+                v = self.parent[v];
+            }
+        }
+        self.join = u;
+    }
+
+    /// Finds the leaving arc; returns false when the entering arc itself is blocking.
+    #[inline]
+    fn find_leaving_arc(&mut self) -> bool {
+        let (first, second) = if self.state[self.in_arc] == STATE_LOWER {
+            (
+                self.source[self.in_arc] as usize,
+                self.target[self.in_arc] as usize,
+            )
+        } else {
+            (
+                self.target[self.in_arc] as usize,
+                self.source[self.in_arc] as usize,
+            )
+        };
+        self.delta = self.cap[self.in_arc];
+        let mut result = 0;
+        let mut u = first;
+        while u != self.join {
+            let e = self.pred[u];
+            let mut d = self.flow[e];
+            if self.pred_dir[u] == DIR_DOWN {
+                let c = self.cap[e];
+                d = if c >= INF { INF } else { c - d };
+            }
+            if d < self.delta {
+                self.delta = d;
+                self.u_out = u;
+                result = 1;
+            }
+            u = self.parent[u];
+        }
+        let mut u = second;
+        while u != self.join {
+            let e = self.pred[u];
+            let mut d = self.flow[e];
+            if self.pred_dir[u] == DIR_UP {
+                let c = self.cap[e];
+                d = if c >= INF { INF } else { c - d };
+            }
+            if d <= self.delta {
+                self.delta = d;
+                self.u_out = u;
+                result = 2;
+            }
+            u = self.parent[u];
+        }
+        if result == 1 {
+            self.u_in = first;
+            self.v_in = second;
+        } else {
+            self.u_in = second;
+            self.v_in = first;
+        }
+        result != 0
+    }
+
+    #[inline]
+    fn change_flow(&mut self, change: bool) {
+        if self.delta > 0 {
+            let val = self.state[self.in_arc] as i64 * self.delta;
+            self.flow[self.in_arc] += val;
+            let mut u = self.source[self.in_arc] as usize;
+            while u != self.join {
+                self.flow[self.pred[u]] -= self.pred_dir[u] as i64 * val;
+                u = self.parent[u];
+            }
+            let mut u = self.target[self.in_arc] as usize;
+            while u != self.join {
+                self.flow[self.pred[u]] += self.pred_dir[u] as i64 * val;
+                u = self.parent[u];
+            }
+        }
+        if change {
+            self.state[self.in_arc] = STATE_TREE;
+            let out = self.pred[self.u_out];
+            self.state[out] = if self.flow[out] == 0 {
+                STATE_LOWER
+            } else {
+                STATE_UPPER
+            };
+        } else {
+            self.state[self.in_arc] = -self.state[self.in_arc];
+        }
+    }
+
+    fn update_tree_structure(&mut self) {
+        let (u_in, v_in, u_out, join) = (self.u_in, self.v_in, self.u_out, self.join);
+        let old_rev_thread = self.rev_thread[u_out];
+        let old_succ_num = self.succ_num[u_out];
+        let old_last_succ = self.last_succ[u_out];
+        let v_out = self.parent[u_out];
+
+        if u_in == u_out {
+            self.parent[u_in] = v_in;
+            self.pred[u_in] = self.in_arc;
+            self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
+                DIR_UP
+            } else {
+                DIR_DOWN
+            };
+            if self.thread[v_in] != u_out {
+                let mut after = self.thread[old_last_succ];
+                self.thread[old_rev_thread] = after;
+                self.rev_thread[after] = old_rev_thread;
+                after = self.thread[v_in];
+                self.thread[v_in] = u_out;
+                self.rev_thread[u_out] = v_in;
+                self.thread[old_last_succ] = after;
+                self.rev_thread[after] = old_last_succ;
+            }
+        } else {
+            let thread_continue = if old_rev_thread == v_in {
+                self.thread[old_last_succ]
+            } else {
+                self.thread[v_in]
+            };
+            let mut stem = u_in;
+            let mut par_stem = v_in;
+            let mut last = self.last_succ[u_in];
+            let mut after = self.thread[last];
+            self.thread[v_in] = u_in;
+            self.dirty_revs.clear();
+            self.dirty_revs.push(v_in);
+            while stem != u_out {
+                let next_stem = self.parent[stem];
+                self.thread[last] = next_stem;
+                self.dirty_revs.push(last);
+                let before = self.rev_thread[stem];
+                self.thread[before] = after;
+                self.rev_thread[after] = before;
+                self.parent[stem] = par_stem;
+                par_stem = stem;
+                stem = next_stem;
+                last = if self.last_succ[stem] == self.last_succ[par_stem] {
+                    self.rev_thread[par_stem]
+                } else {
+                    self.last_succ[stem]
+                };
+                after = self.thread[last];
+            }
+            self.parent[u_out] = par_stem;
+            self.thread[last] = thread_continue;
+            self.rev_thread[thread_continue] = last;
+            self.last_succ[u_out] = last;
+            if old_rev_thread != v_in {
+                self.thread[old_rev_thread] = after;
+                self.rev_thread[after] = old_rev_thread;
+            }
+            for i in 0..self.dirty_revs.len() {
+                let u = self.dirty_revs[i];
+                self.rev_thread[self.thread[u]] = u;
+            }
+            let mut tmp_sc = 0usize;
+            let tmp_ls = self.last_succ[u_out];
+            let mut u = u_out;
+            while u != u_in {
+                let p = self.parent[u];
+                self.pred[u] = self.pred[p];
+                self.pred_dir[u] = -self.pred_dir[p];
+                tmp_sc = tmp_sc + self.succ_num[u] - self.succ_num[p];
+                self.succ_num[u] = tmp_sc;
+                self.last_succ[p] = tmp_ls;
+                u = p;
+            }
+            self.pred[u_in] = self.in_arc;
+            self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
+                DIR_UP
+            } else {
+                DIR_DOWN
+            };
+            self.succ_num[u_in] = old_succ_num;
+        }
+
+        let up_limit_out = if self.last_succ[join] == v_in {
+            join
+        } else {
+            NONE
+        };
+        let last_succ_out = self.last_succ[u_out];
+        let mut u = v_in;
+        while u != NONE && self.last_succ[u] == v_in {
+            self.last_succ[u] = last_succ_out;
+            u = self.parent[u];
+        }
+        if join != old_rev_thread && v_in != old_rev_thread {
+            let mut u = v_out;
+            while u != up_limit_out && self.last_succ[u] == old_last_succ {
+                self.last_succ[u] = old_rev_thread;
+                u = self.parent[u];
+            }
+        } else if last_succ_out != old_last_succ {
+            let mut u = v_out;
+            while u != up_limit_out && self.last_succ[u] == old_last_succ {
+                self.last_succ[u] = last_succ_out;
+                u = self.parent[u];
+            }
+        }
+        let mut u = v_in;
+        while u != join {
+            self.succ_num[u] += old_succ_num;
+            u = self.parent[u];
+        }
+        let mut u = v_out;
+        while u != join {
+            self.succ_num[u] -= old_succ_num;
+            u = self.parent[u];
+        }
+    }
+
+    #[inline]
+    fn update_potential(&mut self) {
+        let sigma = self.pi[self.v_in]
+            - self.pi[self.u_in]
+            - self.pred_dir[self.u_in] as i64 * self.cost[self.in_arc];
+        let end = self.thread[self.last_succ[self.u_in]];
+        let mut u = self.u_in;
+        while u != end {
+            self.pi[u] += sigma;
+            u = self.thread[u];
+        }
+    }
+
+    fn pivot(&mut self) -> bool {
+        self.find_join_node();
+        let change = self.find_leaving_arc();
+        if self.delta >= INF {
+            return false;
+        }
+        self.change_flow(change);
+        if change {
+            self.update_tree_structure();
+            self.update_potential();
+        }
+        self.iterations += 1;
+        true
+    }
+
+    /// Heuristic first pivots: bring the cheapest arc into each demand node.
+    fn initial_pivots(&mut self) -> bool {
+        let n = self.node_num;
+        let mut best: Vec<usize> = vec![NONE; n];
+        for e in 0..self.arc_num {
+            let t = self.target[e] as usize;
+            if self.supply[t] < 0 && (best[t] == NONE || self.cost[e] < self.cost[best[t]]) {
+                best[t] = e;
+            }
+        }
+        for e in best.into_iter().filter(|&e| e != NONE) {
+            self.in_arc = e;
+            let s = self.state[e];
+            if s == STATE_TREE
+                || s as i64
+                    * (self.cost[e] + self.pi[self.source[e] as usize]
+                        - self.pi[self.target[e] as usize])
+                    >= 0
+            {
+                continue;
+            }
+            if !self.pivot() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Runs the simplex from the current tree to optimality.
+    pub fn run(&mut self, first_run: bool) -> RawStatus {
+        if first_run && !self.initial_pivots() {
+            return RawStatus::Unbounded;
+        }
+        while self.find_entering_arc() {
+            if !self.pivot() {
+                return RawStatus::Unbounded;
+            }
+        }
+        if (self.arc_num..self.arc_num + self.node_num).any(|e| self.flow[e] != 0) {
+            return RawStatus::Infeasible;
+        }
+        RawStatus::Optimal
+    }
+
+    /// Sets the cost of original arc `k` (takes effect at the next [`Self::resume`]).
+    pub fn set_cost(&mut self, k: usize, cost: i64) {
+        self.cost[self.arc_pos[k]] = cost;
+    }
+
+    /// Sets the capacity of original arc `k`.
+    pub fn set_capacity(&mut self, k: usize, cap: i64) {
+        self.cap[self.arc_pos[k]] = cap;
+    }
+
+    /// Sets the supply of node `u` (supplies must still sum to zero).
+    pub fn set_supply(&mut self, u: usize, supply: i64) {
+        self.supply[u] = supply;
+    }
+
+    /// Warm start after `set_*` changes: keeps the basis, recomputes tree flows from
+    /// the supplies and the non-tree arcs at their bounds, re-hangs on the root any
+    /// subtree whose tree arc became infeasible, recomputes potentials, and pivots to
+    /// optimality. O(n + m) repair plus the pivots the change needs.
+    pub fn resume(&mut self) -> RawStatus {
+        let (n, m, root) = (self.node_num, self.arc_num, self.node_num);
+        // Non-tree arcs sit at a bound of their (possibly new) capacity.
+        let mut excess = self.supply.clone();
+        for e in 0..m + n {
+            match self.state[e] {
+                STATE_TREE => continue,
+                STATE_UPPER if self.cap[e] < INF => self.flow[e] = self.cap[e],
+                _ => {
+                    self.flow[e] = 0;
+                    self.state[e] = STATE_LOWER;
+                }
+            }
+            let f = self.flow[e];
+            excess[self.source[e] as usize] -= f;
+            excess[self.target[e] as usize] += f;
+        }
+        // Children before parents: reverse preorder.
+        let order = self.preorder();
+        for &u in order.iter().rev() {
+            if u == root {
+                continue;
+            }
+            let p = self.parent[u];
+            let e = self.pred[u];
+            let dir = self.pred_dir[u] as i64;
+            let f = dir * excess[u];
+            if e >= m {
+                // Artificial arc: re-orient to carry the subtree's excess.
+                let amount = excess[u];
+                self.set_artificial(u, amount);
+                excess[root] += amount;
+            } else if f >= 0 && f <= self.cap[e] {
+                self.flow[e] = f;
+                excess[p] += excess[u];
+            } else {
+                // Cut: the arc leaves the tree at its nearest bound; u hangs on the root.
+                let fixed = if f < 0 { 0 } else { self.cap[e] };
+                self.flow[e] = fixed;
+                self.state[e] = if fixed == 0 { STATE_LOWER } else { STATE_UPPER };
+                let moved = dir * fixed;
+                excess[p] += moved;
+                let rest = excess[u] - moved;
+                self.parent[u] = root;
+                self.pred[u] = m + u;
+                self.state[m + u] = STATE_TREE;
+                self.cap[m + u] = INF;
+                self.set_artificial(u, rest);
+                excess[root] += rest;
+            }
+        }
+        self.rebuild_threads();
+        self.recompute_potentials();
+        self.run(false)
+    }
+
+    fn preorder(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.node_num + 1);
+        let mut u = self.root();
+        loop {
+            out.push(u);
+            u = self.thread[u];
+            if u == self.root() {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Rebuilds thread, reverse thread, subtree sizes and last successors from
+    /// `parent` (iterative DFS). O(n).
+    fn rebuild_threads(&mut self) {
+        let total = self.node_num + 1;
+        let root = self.root();
+        let mut first_child = vec![NONE; total];
+        let mut next_sibling = vec![NONE; total];
+        for u in (0..self.node_num).rev() {
+            let p = self.parent[u];
+            next_sibling[u] = first_child[p];
+            first_child[p] = u;
+        }
+        let mut order = Vec::with_capacity(total);
+        let mut stack = vec![root];
+        while let Some(u) = stack.pop() {
+            order.push(u);
+            let mut c = first_child[u];
+            let mut kids = Vec::new();
+            while c != NONE {
+                kids.push(c);
+                c = next_sibling[c];
+            }
+            stack.extend(kids.into_iter().rev());
+        }
+        for i in 0..order.len() {
+            let (u, v) = (order[i], order[(i + 1) % order.len()]);
+            self.thread[u] = v;
+            self.rev_thread[v] = u;
+        }
+        for &u in order.iter().rev() {
+            if first_child[u] == NONE {
+                self.succ_num[u] = 1;
+                self.last_succ[u] = u;
+            }
+            let mut c = first_child[u];
+            let mut sum = 1;
+            let mut last = u;
+            while c != NONE {
+                sum += self.succ_num[c];
+                last = self.last_succ[c];
+                c = next_sibling[c];
+            }
+            self.succ_num[u] = sum;
+            self.last_succ[u] = last;
+        }
+        // With children visited in sibling order, the last child's last successor
+        // is the subtree's last node in preorder.
+    }
+
+    fn recompute_potentials(&mut self) {
+        let root = self.root();
+        self.pi[root] = 0;
+        let mut u = self.thread[root];
+        while u != root {
+            let e = self.pred[u];
+            let p = self.parent[u];
+            self.pi[u] = self.pi[p] - self.pred_dir[u] as i64 * self.cost[e];
+            u = self.thread[u];
+        }
+    }
+}
