@@ -29,6 +29,8 @@ enum Command {
     Network(network::NetworkCommand),
     /// Solve a DIMACS min-cost-flow file and print the optimal cost and timings.
     SolveMcf(solve::SolveMcfArgs),
+    /// Write a generated benchmark min-cost-flow instance in DIMACS format.
+    GenMcf(solve::GenMcfArgs),
 }
 
 /// Runs the parsed command.
@@ -36,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Network(cmd)) => network::run(cmd),
         Some(Command::SolveMcf(args)) => solve::run(args),
+        Some(Command::GenMcf(args)) => solve::generate(args),
         None => network::default_job(
             &PathBuf::from(DEFAULT_PBF),
             &PathBuf::from(DEFAULT_SCENARIO),

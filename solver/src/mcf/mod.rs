@@ -67,11 +67,18 @@ pub struct McfSolver {
 }
 
 impl McfSolver {
-    /// Validates `net` and prepares the solver.
+    /// Validates `net` and prepares the solver (copies the network; see
+    /// [`Self::from_network`] to hand it over instead).
     pub fn new(net: &FlowNetwork, mode: SupplyMode) -> Result<Self, McfError> {
-        validate(net)?;
+        Self::from_network(net.clone(), mode)
+    }
+
+    /// Validates `net` and prepares the solver, taking ownership of the network.
+    pub fn from_network(net: FlowNetwork, mode: SupplyMode) -> Result<Self, McfError> {
+        validate(&net)?;
+        let max_cost = max_abs_cost(&net);
         let s = Self {
-            net: net.clone(),
+            net,
             mode,
             ns: None,
             slack: None,
@@ -79,7 +86,7 @@ impl McfSolver {
             solved_once: false,
             needs_rebuild: true,
         };
-        s.check_cost_range(max_abs_cost(net))?;
+        s.check_cost_range(max_cost)?;
         Ok(s)
     }
 

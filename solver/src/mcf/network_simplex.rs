@@ -14,7 +14,8 @@
 
 /// Infinite capacity.
 pub const INF: i64 = i64::MAX;
-const NONE: usize = usize::MAX;
+const NONE: usize = u32::MAX as usize;
+const NONE32: u32 = u32::MAX;
 
 const STATE_UPPER: i8 = -1;
 const STATE_TREE: i8 = 0;
@@ -48,12 +49,12 @@ pub struct NetworkSimplex {
     // Node data (real nodes, then the root).
     supply: Vec<i64>,
     pi: Vec<i64>,
-    parent: Vec<usize>,
-    pred: Vec<usize>,
-    thread: Vec<usize>,
-    rev_thread: Vec<usize>,
-    succ_num: Vec<usize>,
-    last_succ: Vec<usize>,
+    parent: Vec<u32>,
+    pred: Vec<u32>,
+    thread: Vec<u32>,
+    rev_thread: Vec<u32>,
+    succ_num: Vec<u32>,
+    last_succ: Vec<u32>,
     pred_dir: Vec<i8>,
     dirty_revs: Vec<usize>,
     /// Position of original arc `k` in the internal arrays.
@@ -90,8 +91,8 @@ impl NetworkSimplex {
             state: vec![STATE_LOWER; all],
             supply: supply.to_vec(),
             pi: vec![0; n + 1],
-            parent: vec![NONE; n + 1],
-            pred: vec![NONE; n + 1],
+            parent: vec![NONE32; n + 1],
+            pred: vec![NONE32; n + 1],
             thread: vec![0; n + 1],
             rev_thread: vec![0; n + 1],
             succ_num: vec![0; n + 1],
@@ -142,24 +143,24 @@ impl NetworkSimplex {
             self.flow[e] = 0;
             self.state[e] = STATE_LOWER;
         }
-        self.parent[root] = NONE;
-        self.pred[root] = NONE;
-        self.thread[root] = 0;
-        self.rev_thread[0] = root;
-        self.succ_num[root] = n + 1;
-        self.last_succ[root] = if n == 0 { root } else { n - 1 };
+        self.parent[root] = (NONE) as u32;
+        self.pred[root] = (NONE) as u32;
+        self.thread[root] = (0) as u32;
+        self.rev_thread[0] = (root) as u32;
+        self.succ_num[root] = (n + 1) as u32;
+        self.last_succ[root] = (if n == 0 { root } else { n - 1 }) as u32;
         self.pi[root] = 0;
         if n == 0 {
-            self.thread[root] = root;
+            self.thread[root] = (root) as u32;
         }
         for u in 0..n {
             let e = m + u;
-            self.parent[u] = root;
-            self.pred[u] = e;
-            self.thread[u] = u + 1;
-            self.rev_thread[u + 1] = u;
-            self.succ_num[u] = 1;
-            self.last_succ[u] = u;
+            self.parent[u] = (root) as u32;
+            self.pred[u] = (e) as u32;
+            self.thread[u] = (u + 1) as u32;
+            self.rev_thread[u + 1] = (u) as u32;
+            self.succ_num[u] = (1) as u32;
+            self.last_succ[u] = (u) as u32;
             self.cap[e] = INF;
             self.state[e] = STATE_TREE;
             self.set_artificial(u, self.supply[u]);
@@ -201,41 +202,44 @@ impl NetworkSimplex {
         self.pi[u]
     }
 
-    /// Block search for an arc violating its optimality condition.
+    /// Block search for an arc violating its optimality condition: scans arcs from
+    /// where the last search stopped, in blocks; returns the most violating arc of
+    /// the first block that has one.
     #[inline]
     fn find_entering_arc(&mut self) -> bool {
         let m = self.arc_num;
+        let start = self.next_arc;
         let mut min = 0i64;
         let mut cnt = self.block_size;
-        let mut e = self.next_arc;
-        let (state, cost, pi, src, tgt) = (
-            &self.state,
-            &self.cost,
-            &self.pi,
-            &self.source,
-            &self.target,
-        );
-        for _ in 0..m {
-            let c = state[e] as i64 * (cost[e] + pi[src[e] as usize] - pi[tgt[e] as usize]);
-            if c < min {
-                min = c;
-                self.in_arc = e;
-            }
-            e += 1;
-            if e == m {
-                e = 0;
-            }
-            cnt -= 1;
-            if cnt == 0 {
-                if min < 0 {
-                    self.next_arc = e;
-                    return true;
+        let mut best = usize::MAX;
+        // Two passes (start..m, then 0..start) over pre-sliced arrays, so the hot
+        // loop has no wrap test and the compiler drops most bounds checks.
+        for (lo, hi) in [(start, m), (0, start)] {
+            let state = &self.state[lo..hi];
+            let cost = &self.cost[lo..hi];
+            let src = &self.source[lo..hi];
+            let tgt = &self.target[lo..hi];
+            let pi = &self.pi[..];
+            for i in 0..state.len() {
+                let c = state[i] as i64 * (cost[i] + pi[src[i] as usize] - pi[tgt[i] as usize]);
+                if c < min {
+                    min = c;
+                    best = lo + i;
                 }
-                cnt = self.block_size;
+                cnt -= 1;
+                if cnt == 0 {
+                    if min < 0 {
+                        self.in_arc = best;
+                        self.next_arc = if lo + i + 1 == m { 0 } else { lo + i + 1 };
+                        return true;
+                    }
+                    cnt = self.block_size;
+                }
             }
         }
         if min < 0 {
-            self.next_arc = e;
+            self.in_arc = best;
+            self.next_arc = start;
             return true;
         }
         false
@@ -246,10 +250,10 @@ impl NetworkSimplex {
         let mut u = self.source[self.in_arc] as usize;
         let mut v = self.target[self.in_arc] as usize;
         while u != v {
-            if self.succ_num[u] < self.succ_num[v] {
-                u = self.parent[u];
+            if (self.succ_num[u] as usize) < (self.succ_num[v] as usize) {
+                u = self.parent[u] as usize;
             } else {
-                v = self.parent[v];
+                v = self.parent[v] as usize;
             }
         }
         self.join = u;
@@ -273,7 +277,7 @@ impl NetworkSimplex {
         let mut result = 0;
         let mut u = first;
         while u != self.join {
-            let e = self.pred[u];
+            let e = self.pred[u] as usize;
             let mut d = self.flow[e];
             if self.pred_dir[u] == DIR_DOWN {
                 let c = self.cap[e];
@@ -284,11 +288,11 @@ impl NetworkSimplex {
                 self.u_out = u;
                 result = 1;
             }
-            u = self.parent[u];
+            u = self.parent[u] as usize;
         }
         let mut u = second;
         while u != self.join {
-            let e = self.pred[u];
+            let e = self.pred[u] as usize;
             let mut d = self.flow[e];
             if self.pred_dir[u] == DIR_UP {
                 let c = self.cap[e];
@@ -299,7 +303,7 @@ impl NetworkSimplex {
                 self.u_out = u;
                 result = 2;
             }
-            u = self.parent[u];
+            u = self.parent[u] as usize;
         }
         if result == 1 {
             self.u_in = first;
@@ -318,18 +322,18 @@ impl NetworkSimplex {
             self.flow[self.in_arc] += val;
             let mut u = self.source[self.in_arc] as usize;
             while u != self.join {
-                self.flow[self.pred[u]] -= self.pred_dir[u] as i64 * val;
-                u = self.parent[u];
+                self.flow[self.pred[u] as usize] -= self.pred_dir[u] as i64 * val;
+                u = self.parent[u] as usize;
             }
             let mut u = self.target[self.in_arc] as usize;
             while u != self.join {
-                self.flow[self.pred[u]] += self.pred_dir[u] as i64 * val;
-                u = self.parent[u];
+                self.flow[self.pred[u] as usize] += self.pred_dir[u] as i64 * val;
+                u = self.parent[u] as usize;
             }
         }
         if change {
             self.state[self.in_arc] = STATE_TREE;
-            let out = self.pred[self.u_out];
+            let out = self.pred[self.u_out] as usize;
             self.state[out] = if self.flow[out] == 0 {
                 STATE_LOWER
             } else {
@@ -342,125 +346,125 @@ impl NetworkSimplex {
 
     fn update_tree_structure(&mut self) {
         let (u_in, v_in, u_out, join) = (self.u_in, self.v_in, self.u_out, self.join);
-        let old_rev_thread = self.rev_thread[u_out];
-        let old_succ_num = self.succ_num[u_out];
-        let old_last_succ = self.last_succ[u_out];
-        let v_out = self.parent[u_out];
+        let old_rev_thread = self.rev_thread[u_out] as usize;
+        let old_succ_num = self.succ_num[u_out] as usize;
+        let old_last_succ = self.last_succ[u_out] as usize;
+        let v_out = self.parent[u_out] as usize;
 
         if u_in == u_out {
-            self.parent[u_in] = v_in;
-            self.pred[u_in] = self.in_arc;
+            self.parent[u_in] = (v_in) as u32;
+            self.pred[u_in] = (self.in_arc) as u32;
             self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
                 DIR_UP
             } else {
                 DIR_DOWN
             };
-            if self.thread[v_in] != u_out {
-                let mut after = self.thread[old_last_succ];
-                self.thread[old_rev_thread] = after;
-                self.rev_thread[after] = old_rev_thread;
-                after = self.thread[v_in];
-                self.thread[v_in] = u_out;
-                self.rev_thread[u_out] = v_in;
-                self.thread[old_last_succ] = after;
-                self.rev_thread[after] = old_last_succ;
+            if (self.thread[v_in] as usize) != u_out {
+                let mut after = self.thread[old_last_succ] as usize;
+                self.thread[old_rev_thread] = (after) as u32;
+                self.rev_thread[after] = (old_rev_thread) as u32;
+                after = self.thread[v_in] as usize;
+                self.thread[v_in] = (u_out) as u32;
+                self.rev_thread[u_out] = (v_in) as u32;
+                self.thread[old_last_succ] = (after) as u32;
+                self.rev_thread[after] = (old_last_succ) as u32;
             }
         } else {
             let thread_continue = if old_rev_thread == v_in {
-                self.thread[old_last_succ]
+                self.thread[old_last_succ] as usize
             } else {
-                self.thread[v_in]
+                self.thread[v_in] as usize
             };
             let mut stem = u_in;
             let mut par_stem = v_in;
-            let mut last = self.last_succ[u_in];
-            let mut after = self.thread[last];
-            self.thread[v_in] = u_in;
+            let mut last = self.last_succ[u_in] as usize;
+            let mut after = self.thread[last] as usize;
+            self.thread[v_in] = (u_in) as u32;
             self.dirty_revs.clear();
             self.dirty_revs.push(v_in);
             while stem != u_out {
-                let next_stem = self.parent[stem];
-                self.thread[last] = next_stem;
+                let next_stem = self.parent[stem] as usize;
+                self.thread[last] = (next_stem) as u32;
                 self.dirty_revs.push(last);
-                let before = self.rev_thread[stem];
-                self.thread[before] = after;
-                self.rev_thread[after] = before;
-                self.parent[stem] = par_stem;
+                let before = self.rev_thread[stem] as usize;
+                self.thread[before] = (after) as u32;
+                self.rev_thread[after] = (before) as u32;
+                self.parent[stem] = (par_stem) as u32;
                 par_stem = stem;
                 stem = next_stem;
-                last = if self.last_succ[stem] == self.last_succ[par_stem] {
-                    self.rev_thread[par_stem]
+                last = if (self.last_succ[stem] as usize) == (self.last_succ[par_stem] as usize) {
+                    self.rev_thread[par_stem] as usize
                 } else {
-                    self.last_succ[stem]
+                    self.last_succ[stem] as usize
                 };
-                after = self.thread[last];
+                after = self.thread[last] as usize;
             }
-            self.parent[u_out] = par_stem;
-            self.thread[last] = thread_continue;
-            self.rev_thread[thread_continue] = last;
-            self.last_succ[u_out] = last;
+            self.parent[u_out] = (par_stem) as u32;
+            self.thread[last] = (thread_continue) as u32;
+            self.rev_thread[thread_continue] = (last) as u32;
+            self.last_succ[u_out] = (last) as u32;
             if old_rev_thread != v_in {
-                self.thread[old_rev_thread] = after;
-                self.rev_thread[after] = old_rev_thread;
+                self.thread[old_rev_thread] = (after) as u32;
+                self.rev_thread[after] = (old_rev_thread) as u32;
             }
             for i in 0..self.dirty_revs.len() {
                 let u = self.dirty_revs[i];
-                self.rev_thread[self.thread[u]] = u;
+                self.rev_thread[self.thread[u] as usize] = (u) as u32;
             }
             let mut tmp_sc = 0usize;
-            let tmp_ls = self.last_succ[u_out];
+            let tmp_ls = self.last_succ[u_out] as usize;
             let mut u = u_out;
             while u != u_in {
-                let p = self.parent[u];
-                self.pred[u] = self.pred[p];
+                let p = self.parent[u] as usize;
+                self.pred[u] = (self.pred[p] as usize) as u32;
                 self.pred_dir[u] = -self.pred_dir[p];
-                tmp_sc = tmp_sc + self.succ_num[u] - self.succ_num[p];
-                self.succ_num[u] = tmp_sc;
-                self.last_succ[p] = tmp_ls;
+                tmp_sc = tmp_sc + (self.succ_num[u] as usize) - (self.succ_num[p] as usize);
+                self.succ_num[u] = (tmp_sc) as u32;
+                self.last_succ[p] = (tmp_ls) as u32;
                 u = p;
             }
-            self.pred[u_in] = self.in_arc;
+            self.pred[u_in] = (self.in_arc) as u32;
             self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
                 DIR_UP
             } else {
                 DIR_DOWN
             };
-            self.succ_num[u_in] = old_succ_num;
+            self.succ_num[u_in] = (old_succ_num) as u32;
         }
 
-        let up_limit_out = if self.last_succ[join] == v_in {
+        let up_limit_out = if (self.last_succ[join] as usize) == v_in {
             join
         } else {
             NONE
         };
-        let last_succ_out = self.last_succ[u_out];
+        let last_succ_out = self.last_succ[u_out] as usize;
         let mut u = v_in;
-        while u != NONE && self.last_succ[u] == v_in {
-            self.last_succ[u] = last_succ_out;
-            u = self.parent[u];
+        while u != NONE && (self.last_succ[u] as usize) == v_in {
+            self.last_succ[u] = (last_succ_out) as u32;
+            u = self.parent[u] as usize;
         }
         if join != old_rev_thread && v_in != old_rev_thread {
             let mut u = v_out;
-            while u != up_limit_out && self.last_succ[u] == old_last_succ {
-                self.last_succ[u] = old_rev_thread;
-                u = self.parent[u];
+            while u != up_limit_out && (self.last_succ[u] as usize) == old_last_succ {
+                self.last_succ[u] = (old_rev_thread) as u32;
+                u = self.parent[u] as usize;
             }
         } else if last_succ_out != old_last_succ {
             let mut u = v_out;
-            while u != up_limit_out && self.last_succ[u] == old_last_succ {
-                self.last_succ[u] = last_succ_out;
-                u = self.parent[u];
+            while u != up_limit_out && (self.last_succ[u] as usize) == old_last_succ {
+                self.last_succ[u] = (last_succ_out) as u32;
+                u = self.parent[u] as usize;
             }
         }
         let mut u = v_in;
         while u != join {
-            self.succ_num[u] += old_succ_num;
-            u = self.parent[u];
+            self.succ_num[u] += (old_succ_num) as u32;
+            u = self.parent[u] as usize;
         }
         let mut u = v_out;
         while u != join {
-            self.succ_num[u] -= old_succ_num;
-            u = self.parent[u];
+            self.succ_num[u] -= (old_succ_num) as u32;
+            u = self.parent[u] as usize;
         }
     }
 
@@ -469,11 +473,11 @@ impl NetworkSimplex {
         let sigma = self.pi[self.v_in]
             - self.pi[self.u_in]
             - self.pred_dir[self.u_in] as i64 * self.cost[self.in_arc];
-        let end = self.thread[self.last_succ[self.u_in]];
+        let end = self.thread[self.last_succ[self.u_in] as usize] as usize;
         let mut u = self.u_in;
         while u != end {
             self.pi[u] += sigma;
-            u = self.thread[u];
+            u = self.thread[u] as usize;
         }
     }
 
@@ -578,8 +582,8 @@ impl NetworkSimplex {
             if u == root {
                 continue;
             }
-            let p = self.parent[u];
-            let e = self.pred[u];
+            let p = self.parent[u] as usize;
+            let e = self.pred[u] as usize;
             let dir = self.pred_dir[u] as i64;
             let f = dir * excess[u];
             if e >= m {
@@ -598,8 +602,8 @@ impl NetworkSimplex {
                 let moved = dir * fixed;
                 excess[p] += moved;
                 let rest = excess[u] - moved;
-                self.parent[u] = root;
-                self.pred[u] = m + u;
+                self.parent[u] = (root) as u32;
+                self.pred[u] = (m + u) as u32;
                 self.state[m + u] = STATE_TREE;
                 self.cap[m + u] = INF;
                 self.set_artificial(u, rest);
@@ -616,7 +620,7 @@ impl NetworkSimplex {
         let mut u = self.root();
         loop {
             out.push(u);
-            u = self.thread[u];
+            u = self.thread[u] as usize;
             if u == self.root() {
                 break;
             }
@@ -632,7 +636,7 @@ impl NetworkSimplex {
         let mut first_child = vec![NONE; total];
         let mut next_sibling = vec![NONE; total];
         for u in (0..self.node_num).rev() {
-            let p = self.parent[u];
+            let p = self.parent[u] as usize;
             next_sibling[u] = first_child[p];
             first_child[p] = u;
         }
@@ -650,24 +654,24 @@ impl NetworkSimplex {
         }
         for i in 0..order.len() {
             let (u, v) = (order[i], order[(i + 1) % order.len()]);
-            self.thread[u] = v;
-            self.rev_thread[v] = u;
+            self.thread[u] = (v) as u32;
+            self.rev_thread[v] = (u) as u32;
         }
         for &u in order.iter().rev() {
             if first_child[u] == NONE {
-                self.succ_num[u] = 1;
-                self.last_succ[u] = u;
+                self.succ_num[u] = (1) as u32;
+                self.last_succ[u] = (u) as u32;
             }
             let mut c = first_child[u];
             let mut sum = 1;
             let mut last = u;
             while c != NONE {
-                sum += self.succ_num[c];
-                last = self.last_succ[c];
+                sum += self.succ_num[c] as usize;
+                last = self.last_succ[c] as usize;
                 c = next_sibling[c];
             }
-            self.succ_num[u] = sum;
-            self.last_succ[u] = last;
+            self.succ_num[u] = (sum) as u32;
+            self.last_succ[u] = (last) as u32;
         }
         // With children visited in sibling order, the last child's last successor
         // is the subtree's last node in preorder.
@@ -676,12 +680,12 @@ impl NetworkSimplex {
     fn recompute_potentials(&mut self) {
         let root = self.root();
         self.pi[root] = 0;
-        let mut u = self.thread[root];
+        let mut u = self.thread[root] as usize;
         while u != root {
-            let e = self.pred[u];
-            let p = self.parent[u];
+            let e = self.pred[u] as usize;
+            let p = self.parent[u] as usize;
             self.pi[u] = self.pi[p] - self.pred_dir[u] as i64 * self.cost[e];
-            u = self.thread[u];
+            u = self.thread[u] as usize;
         }
     }
 }
