@@ -1,1 +1,178 @@
-fn main() {}
+//! Road-network benches: graph build per bundled extract, travel matrices on the
+//! largest real graph with 1 and 2 threads, a contraction-hierarchy peer
+//! (`fast_paths`) on the same graph, and a generated 10⁶-node road-like graph.
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use indicatif::ProgressBar;
+use reliefflow::network::raw::{RawNetwork, RawNode, RawSegment};
+use reliefflow::network::{
+    load_graph, CacheMode, DijkstraEngine, EdgeWeights, MatrixEngine, Profile, RoadGraph,
+};
+use solver::gen::SplitMix;
+
+fn pbf(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("network-data/{name}.osm.pbf"))
+}
+
+fn build(c: &mut Criterion) {
+    let mut g = c.benchmark_group("network_build_no_cache");
+    g.sample_size(10);
+    for name in [
+        "helsinki-region-small",
+        "liechtenstein-latest",
+        "beijing-core",
+        "malta-latest",
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| load_graph(&pbf(name), &Profile::default(), CacheMode::Bypass).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn spread(g: &RoadGraph, k: usize, seed: u64) -> Vec<u32> {
+    let mut rng = SplitMix::new(seed);
+    (0..k)
+        .map(|_| rng.range(0, g.node_count() as i64 - 1) as u32)
+        .collect()
+}
+
+fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+fn matrix(c: &mut Criterion) {
+    let graph = load_graph(&pbf("malta-latest"), &Profile::default(), CacheMode::Bypass)
+        .unwrap()
+        .graph;
+    let w = EdgeWeights::base(&graph);
+    let engine = DijkstraEngine::new(&graph, &w);
+    let mut g = c.benchmark_group("matrix_malta");
+    g.sample_size(10);
+    for (from_n, to_n) in [(50, 1000), (100, 5000)] {
+        let (from, to) = (spread(&graph, from_n, 1), spread(&graph, to_n, 2));
+        g.throughput(Throughput::Elements((from_n * to_n) as u64));
+        for threads in [1, 2] {
+            g.bench_function(
+                BenchmarkId::new(format!("{from_n}x{to_n}"), format!("{threads}_threads")),
+                |b| {
+                    b.iter(|| {
+                        with_threads(threads, || {
+                            engine.matrix(&from, &to, &ProgressBar::hidden())
+                        })
+                    })
+                },
+            );
+        }
+    }
+    // Contraction hierarchies (fast_paths): preparation once, then one query per pair.
+    let mut input = fast_paths::InputGraph::new();
+    for e in 0..graph.edge_count() {
+        input.add_edge(
+            graph.tail[e] as usize,
+            graph.head[e] as usize,
+            graph.time_ms[e] as usize,
+        );
+    }
+    input.freeze();
+    let ch = fast_paths::prepare(&input);
+    let (from, to) = (spread(&graph, 10, 1), spread(&graph, 1000, 2));
+    g.throughput(Throughput::Elements((from.len() * to.len()) as u64));
+    g.bench_function(BenchmarkId::new("10x1000", "fast_paths_ch_1_thread"), |b| {
+        let mut calc = fast_paths::create_calculator(&ch);
+        b.iter(|| {
+            let mut sum = 0usize;
+            for &s in &from {
+                for &t in &to {
+                    sum += calc
+                        .calc_path(&ch, s as usize, t as usize)
+                        .map_or(0, |p| p.get_weight());
+                }
+            }
+            sum
+        })
+    });
+    g.bench_function(BenchmarkId::new("10x1000", "dijkstra_1_thread"), |b| {
+        b.iter(|| with_threads(1, || engine.matrix(&from, &to, &ProgressBar::hidden())))
+    });
+    g.finish();
+}
+
+/// A 1000 × 1000 grid city (10⁶ nodes, ~4·10⁶ directed edges) with random speeds
+/// and 5 % of blocks missing, built through the same builder as OSM data.
+fn city_graph() -> RoadGraph {
+    let (rows, cols) = (1000usize, 1000usize);
+    let mut rng = SplitMix::new(9);
+    let nodes = (0..rows * cols)
+        .map(|i| RawNode {
+            source_id: i as i64,
+            lon: 116.0 + (i % cols) as f64 * 0.0012,
+            lat: 39.5 + (i / cols) as f64 * 0.0009,
+        })
+        .collect();
+    let mut segments = Vec::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            let u = (r * cols + c) as u32;
+            for v in [
+                (c + 1 < cols).then(|| u + 1),
+                (r + 1 < rows).then(|| u + cols as u32),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if rng.range(0, 99) < 5 {
+                    continue;
+                }
+                let speed = [18.0, 25.0, 38.0, 45.0, 65.0][rng.range(0, 4) as usize];
+                for (a, b) in [(u, v), (v, u)] {
+                    segments.push(RawSegment {
+                        from: a,
+                        to: b,
+                        way_id: i64::from(u),
+                        speed_kmh: speed,
+                        two_way: true,
+                    });
+                }
+            }
+        }
+    }
+    RoadGraph::build(&RawNetwork {
+        nodes,
+        segments,
+        report: Default::default(),
+    })
+    .unwrap()
+}
+
+fn big_city(c: &mut Criterion) {
+    let graph = city_graph();
+    let w = EdgeWeights::base(&graph);
+    let engine = DijkstraEngine::new(&graph, &w);
+    let (from, to) = (spread(&graph, 20, 3), spread(&graph, 1000, 4));
+    let mut g = c.benchmark_group("matrix_generated_1e6_nodes");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements((from.len() * to.len()) as u64));
+    for threads in [1, 2] {
+        g.bench_function(
+            BenchmarkId::new("20x1000", format!("{threads}_threads")),
+            |b| {
+                b.iter(|| {
+                    with_threads(threads, || {
+                        engine.matrix(&from, &to, &ProgressBar::hidden())
+                    })
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, build, matrix, big_city);
+criterion_main!(benches);

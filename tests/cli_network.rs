@@ -43,7 +43,7 @@ fn matrix_command_writes_one_row_per_pair_with_empty_cells_when_unreachable() {
     for r in &rows {
         let secs: f64 = r[2].parse().unwrap();
         let metres: f64 = r[3].parse().unwrap();
-        assert!(secs >= 0.0 && secs < 3.0 * 3600.0 && metres >= 0.0 && metres < 30_000.0);
+        assert!((0.0..3.0 * 3600.0).contains(&secs) && (0.0..30_000.0).contains(&metres));
     }
 }
 

@@ -339,7 +339,7 @@ fn validate(net: &FlowNetwork) -> Result<(), McfError> {
                 upper: a.upper,
             });
         }
-        if a.upper != UNBOUNDED && a.upper.checked_sub(a.lower).is_none_or(|c| c >= INF) {
+        if a.upper != UNBOUNDED && a.upper.checked_sub(a.lower).is_none_or(|c| c == INF) {
             return Err(McfError::Overflow(format!("arc {k}: upper − lower")));
         }
     }

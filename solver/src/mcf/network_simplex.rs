@@ -145,22 +145,22 @@ impl NetworkSimplex {
         }
         self.parent[root] = (NONE) as u32;
         self.pred[root] = (NONE) as u32;
-        self.thread[root] = (0) as u32;
-        self.rev_thread[0] = (root) as u32;
+        self.thread[root] = 0;
+        self.rev_thread[0] = root as u32;
         self.succ_num[root] = (n + 1) as u32;
         self.last_succ[root] = (if n == 0 { root } else { n - 1 }) as u32;
         self.pi[root] = 0;
         if n == 0 {
-            self.thread[root] = (root) as u32;
+            self.thread[root] = root as u32;
         }
         for u in 0..n {
             let e = m + u;
-            self.parent[u] = (root) as u32;
-            self.pred[u] = (e) as u32;
+            self.parent[u] = root as u32;
+            self.pred[u] = e as u32;
             self.thread[u] = (u + 1) as u32;
-            self.rev_thread[u + 1] = (u) as u32;
-            self.succ_num[u] = (1) as u32;
-            self.last_succ[u] = (u) as u32;
+            self.rev_thread[u + 1] = u as u32;
+            self.succ_num[u] = 1;
+            self.last_succ[u] = u as u32;
             self.cap[e] = INF;
             self.state[e] = STATE_TREE;
             self.set_artificial(u, self.supply[u]);
@@ -281,7 +281,7 @@ impl NetworkSimplex {
             let mut d = self.flow[e];
             if self.pred_dir[u] == DIR_DOWN {
                 let c = self.cap[e];
-                d = if c >= INF { INF } else { c - d };
+                d = if c == INF { INF } else { c - d };
             }
             if d < self.delta {
                 self.delta = d;
@@ -296,7 +296,7 @@ impl NetworkSimplex {
             let mut d = self.flow[e];
             if self.pred_dir[u] == DIR_UP {
                 let c = self.cap[e];
-                d = if c >= INF { INF } else { c - d };
+                d = if c == INF { INF } else { c - d };
             }
             if d <= self.delta {
                 self.delta = d;
@@ -352,7 +352,7 @@ impl NetworkSimplex {
         let v_out = self.parent[u_out] as usize;
 
         if u_in == u_out {
-            self.parent[u_in] = (v_in) as u32;
+            self.parent[u_in] = v_in as u32;
             self.pred[u_in] = (self.in_arc) as u32;
             self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
                 DIR_UP
@@ -361,13 +361,13 @@ impl NetworkSimplex {
             };
             if (self.thread[v_in] as usize) != u_out {
                 let mut after = self.thread[old_last_succ] as usize;
-                self.thread[old_rev_thread] = (after) as u32;
-                self.rev_thread[after] = (old_rev_thread) as u32;
+                self.thread[old_rev_thread] = after as u32;
+                self.rev_thread[after] = old_rev_thread as u32;
                 after = self.thread[v_in] as usize;
-                self.thread[v_in] = (u_out) as u32;
-                self.rev_thread[u_out] = (v_in) as u32;
-                self.thread[old_last_succ] = (after) as u32;
-                self.rev_thread[after] = (old_last_succ) as u32;
+                self.thread[v_in] = u_out as u32;
+                self.rev_thread[u_out] = v_in as u32;
+                self.thread[old_last_succ] = after as u32;
+                self.rev_thread[after] = old_last_succ as u32;
             }
         } else {
             let thread_continue = if old_rev_thread == v_in {
@@ -379,17 +379,17 @@ impl NetworkSimplex {
             let mut par_stem = v_in;
             let mut last = self.last_succ[u_in] as usize;
             let mut after = self.thread[last] as usize;
-            self.thread[v_in] = (u_in) as u32;
+            self.thread[v_in] = u_in as u32;
             self.dirty_revs.clear();
             self.dirty_revs.push(v_in);
             while stem != u_out {
                 let next_stem = self.parent[stem] as usize;
-                self.thread[last] = (next_stem) as u32;
+                self.thread[last] = next_stem as u32;
                 self.dirty_revs.push(last);
                 let before = self.rev_thread[stem] as usize;
-                self.thread[before] = (after) as u32;
-                self.rev_thread[after] = (before) as u32;
-                self.parent[stem] = (par_stem) as u32;
+                self.thread[before] = after as u32;
+                self.rev_thread[after] = before as u32;
+                self.parent[stem] = par_stem as u32;
                 par_stem = stem;
                 stem = next_stem;
                 last = if (self.last_succ[stem] as usize) == (self.last_succ[par_stem] as usize) {
@@ -399,17 +399,17 @@ impl NetworkSimplex {
                 };
                 after = self.thread[last] as usize;
             }
-            self.parent[u_out] = (par_stem) as u32;
-            self.thread[last] = (thread_continue) as u32;
-            self.rev_thread[thread_continue] = (last) as u32;
-            self.last_succ[u_out] = (last) as u32;
+            self.parent[u_out] = par_stem as u32;
+            self.thread[last] = thread_continue as u32;
+            self.rev_thread[thread_continue] = last as u32;
+            self.last_succ[u_out] = last as u32;
             if old_rev_thread != v_in {
-                self.thread[old_rev_thread] = (after) as u32;
-                self.rev_thread[after] = (old_rev_thread) as u32;
+                self.thread[old_rev_thread] = after as u32;
+                self.rev_thread[after] = old_rev_thread as u32;
             }
             for i in 0..self.dirty_revs.len() {
                 let u = self.dirty_revs[i];
-                self.rev_thread[self.thread[u] as usize] = (u) as u32;
+                self.rev_thread[self.thread[u] as usize] = u as u32;
             }
             let mut tmp_sc = 0usize;
             let tmp_ls = self.last_succ[u_out] as usize;
@@ -419,8 +419,8 @@ impl NetworkSimplex {
                 self.pred[u] = (self.pred[p] as usize) as u32;
                 self.pred_dir[u] = -self.pred_dir[p];
                 tmp_sc = tmp_sc + (self.succ_num[u] as usize) - (self.succ_num[p] as usize);
-                self.succ_num[u] = (tmp_sc) as u32;
-                self.last_succ[p] = (tmp_ls) as u32;
+                self.succ_num[u] = tmp_sc as u32;
+                self.last_succ[p] = tmp_ls as u32;
                 u = p;
             }
             self.pred[u_in] = (self.in_arc) as u32;
@@ -429,7 +429,7 @@ impl NetworkSimplex {
             } else {
                 DIR_DOWN
             };
-            self.succ_num[u_in] = (old_succ_num) as u32;
+            self.succ_num[u_in] = old_succ_num as u32;
         }
 
         let up_limit_out = if (self.last_succ[join] as usize) == v_in {
@@ -440,30 +440,30 @@ impl NetworkSimplex {
         let last_succ_out = self.last_succ[u_out] as usize;
         let mut u = v_in;
         while u != NONE && (self.last_succ[u] as usize) == v_in {
-            self.last_succ[u] = (last_succ_out) as u32;
+            self.last_succ[u] = last_succ_out as u32;
             u = self.parent[u] as usize;
         }
         if join != old_rev_thread && v_in != old_rev_thread {
             let mut u = v_out;
             while u != up_limit_out && (self.last_succ[u] as usize) == old_last_succ {
-                self.last_succ[u] = (old_rev_thread) as u32;
+                self.last_succ[u] = old_rev_thread as u32;
                 u = self.parent[u] as usize;
             }
         } else if last_succ_out != old_last_succ {
             let mut u = v_out;
             while u != up_limit_out && (self.last_succ[u] as usize) == old_last_succ {
-                self.last_succ[u] = (last_succ_out) as u32;
+                self.last_succ[u] = last_succ_out as u32;
                 u = self.parent[u] as usize;
             }
         }
         let mut u = v_in;
         while u != join {
-            self.succ_num[u] += (old_succ_num) as u32;
+            self.succ_num[u] += old_succ_num as u32;
             u = self.parent[u] as usize;
         }
         let mut u = v_out;
         while u != join {
-            self.succ_num[u] -= (old_succ_num) as u32;
+            self.succ_num[u] -= old_succ_num as u32;
             u = self.parent[u] as usize;
         }
     }
@@ -484,7 +484,7 @@ impl NetworkSimplex {
     fn pivot(&mut self) -> bool {
         self.find_join_node();
         let change = self.find_leaving_arc();
-        if self.delta >= INF {
+        if self.delta == INF {
             return false;
         }
         self.change_flow(change);
@@ -602,7 +602,7 @@ impl NetworkSimplex {
                 let moved = dir * fixed;
                 excess[p] += moved;
                 let rest = excess[u] - moved;
-                self.parent[u] = (root) as u32;
+                self.parent[u] = root as u32;
                 self.pred[u] = (m + u) as u32;
                 self.state[m + u] = STATE_TREE;
                 self.cap[m + u] = INF;
@@ -654,14 +654,10 @@ impl NetworkSimplex {
         }
         for i in 0..order.len() {
             let (u, v) = (order[i], order[(i + 1) % order.len()]);
-            self.thread[u] = (v) as u32;
-            self.rev_thread[v] = (u) as u32;
+            self.thread[u] = v as u32;
+            self.rev_thread[v] = u as u32;
         }
         for &u in order.iter().rev() {
-            if first_child[u] == NONE {
-                self.succ_num[u] = (1) as u32;
-                self.last_succ[u] = (u) as u32;
-            }
             let mut c = first_child[u];
             let mut sum = 1;
             let mut last = u;
@@ -670,8 +666,8 @@ impl NetworkSimplex {
                 last = self.last_succ[c] as usize;
                 c = next_sibling[c];
             }
-            self.succ_num[u] = (sum) as u32;
-            self.last_succ[u] = (last) as u32;
+            self.succ_num[u] = sum as u32;
+            self.last_succ[u] = last as u32;
         }
         // With children visited in sibling order, the last child's last successor
         // is the subtree's last node in preorder.

@@ -42,27 +42,23 @@ pub fn verify(net: &FlowNetwork, mode: SupplyMode, sol: &Solution) -> Result<(),
             sol.total_cost
         ));
     }
-    for u in 0..n {
+    for (u, &net_out) in balance.iter().enumerate() {
         let b = net.supply[u];
         let (unmet, unused) = (sol.unmet_demand[u], sol.unused_supply[u]);
-        match mode {
-            SupplyMode::Exact if unmet != 0 || unused != 0 => {
-                return Err(format!("node {u}: unmet/unused reported in exact mode"));
-            }
+        let out_of_range = match mode {
+            SupplyMode::Exact => unmet != 0 || unused != 0,
             SupplyMode::MeetMaxDemand => {
-                if unmet < 0 || unmet > (-b).max(0) || unused < 0 || unused > b.max(0) {
-                    return Err(format!(
-                        "node {u}: unmet {unmet} / unused {unused} out of range for supply {b}"
-                    ));
-                }
+                unmet < 0 || unmet > (-b).max(0) || unused < 0 || unused > b.max(0)
             }
-            _ => {}
+        };
+        if out_of_range {
+            return Err(format!("node {u}: unmet {unmet} / unused {unused} not allowed for supply {b} in {mode:?} mode"));
         }
         let expect = i128::from(b) - i128::from(unused) + i128::from(unmet);
-        if balance[u] != expect {
+        if net_out != expect {
             return Err(format!(
                 "node {u}: net outflow {} ≠ supply {b} − unused {unused} + unmet {unmet}",
-                balance[u]
+                net_out
             ));
         }
     }
