@@ -1,6 +1,9 @@
-//! Reading user files: point lists (CSV) and disruption specs (TOML + GeoJSON).
-//! Every error names the file, the row or field, and what was expected.
+//! Reading user files: point lists and scenario tables (CSV), disruption specs
+//! (TOML + GeoJSON). Every error names the file, the row or field, and what was
+//! expected.
 
 pub mod areas;
 pub mod disruption_file;
+pub mod facilities;
 pub mod points;
+pub mod table;

@@ -1,0 +1,48 @@
+//! Warehouses: the stockpile tiers of the Beijing relief plan (seed 002 §8.2) and
+//! the truck fleet each one dispatches.
+
+use serde::{Deserialize, Serialize};
+
+/// Stockpile tier (seed 002 §8.2.1–8.2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Municipal warehouses: the core reserve.
+    Municipal,
+    /// District warehouses: the base reserve.
+    District,
+    /// Subdistrict / township points: the supplement.
+    Subdistrict,
+    /// Contract (enterprise) reserves.
+    Contract,
+}
+
+/// The trucks a warehouse dispatches.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Fleet {
+    /// Number of trucks.
+    pub trucks: u32,
+    /// Payload per truck, kg.
+    pub payload_kg: f64,
+    /// Cargo volume per truck, m³.
+    pub volume_m3: f64,
+    /// Time to load one truck, hours.
+    pub loading_h: f64,
+}
+
+/// A warehouse with its location (WGS84 degrees) and fleet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Warehouse {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Stockpile tier.
+    pub tier: Tier,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Trucks.
+    pub fleet: Fleet,
+}

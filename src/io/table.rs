@@ -1,0 +1,91 @@
+//! Reading CSV tables into typed rows with `csv` + `serde`, keeping the line number
+//! of every row so later validation can name it.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+/// An error in a CSV table, naming file, line and field.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}{}{}: {message}", .line.map(|l| format!(", line {l}")).unwrap_or_default(), .field.as_ref().map(|f| format!(", field `{f}`")).unwrap_or_default())]
+pub struct TableError {
+    /// The file.
+    pub path: String,
+    /// 1-based line (header = 1), when the error is in a row.
+    pub line: Option<u64>,
+    /// The column, when known.
+    pub field: Option<String>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl TableError {
+    /// An error about one field of one row.
+    pub fn at(path: &Path, line: u64, field: &str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.display().to_string(),
+            line: Some(line),
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+/// A row with the line it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row<T> {
+    /// 1-based line number in the file.
+    pub line: u64,
+    /// The parsed row.
+    pub value: T,
+}
+
+/// Reads every row of `path` as `T` (columns matched by header name; extra columns
+/// ignored; a UTF-8 BOM tolerated).
+pub fn read_table<T: DeserializeOwned>(path: &Path) -> Result<Vec<Row<T>>, TableError> {
+    let whole = |message: String| TableError {
+        path: path.display().to_string(),
+        line: None,
+        field: None,
+        message,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| whole(e.to_string()))?;
+    let mut headers = rdr.headers().map_err(|e| whole(e.to_string()))?.clone();
+    if let Some(first) = headers.get(0) {
+        if let Some(stripped) = first.strip_prefix('\u{feff}') {
+            let mut h: Vec<String> = headers.iter().map(str::to_string).collect();
+            h[0] = stripped.to_string();
+            headers = csv::StringRecord::from(h);
+            rdr.set_headers(headers.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| whole(e.to_string()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let value: T = rec.deserialize(Some(&headers)).map_err(|e| {
+            let (index, kind) = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => (err.field(), err.kind().to_string()),
+                _ => (None, e.to_string()),
+            };
+            let field = index
+                .and_then(|i| headers.get(i as usize))
+                .map(str::to_string);
+            let message = match index.and_then(|i| rec.get(i as usize)) {
+                Some(raw) => format!("cannot read `{raw}`: {kind}"),
+                None => kind,
+            };
+            TableError {
+                path: path.display().to_string(),
+                line: Some(line),
+                field,
+                message,
+            }
+        })?;
+        out.push(Row { line, value });
+    }
+    Ok(out)
+}
