@@ -7,4 +7,7 @@
 pub mod facility;
 pub mod io;
 pub mod network;
+pub mod plan;
+pub mod report;
+pub mod scenario;
 pub mod supplies;

@@ -39,7 +39,7 @@ fn matrix_command_writes_one_row_per_pair_with_empty_cells_when_unreachable() {
         vec!["from_id", "to_id", "seconds", "metres"]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 3 * 104);
+    assert_eq!(rows.len(), 4 * 104);
     for r in &rows {
         let secs: f64 = r[2].parse().unwrap();
         let metres: f64 = r[3].parse().unwrap();
@@ -102,7 +102,13 @@ fn default_job_runs_with_no_arguments() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
-        text.contains("104 shelters") && text.contains("after the earthquake"),
+        text.contains("104 shelters") && text.contains("first batch by 6 h"),
         "{text}"
     );
+    for f in ["trips.csv", "shortfalls.csv", "plan.json", "plan.geojson"] {
+        assert!(
+            common::repo("out/xicheng-earthquake").join(f).exists(),
+            "{f} missing"
+        );
+    }
 }

@@ -1,14 +1,13 @@
 //! Command-line definitions and dispatch.
 
 mod network;
+mod plan;
 mod solve;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// The road extract the default job runs on.
-pub const DEFAULT_PBF: &str = "network-data/beijing-core.osm.pbf";
 /// The scenario the default job runs on.
 pub const DEFAULT_SCENARIO: &str = "scenarios/xicheng-earthquake";
 
@@ -24,6 +23,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Plan dispatch for a scenario folder: trips, shortfalls, KPIs.
+    Plan(plan::PlanArgs),
     /// Road-network tools: build, matrix, route, export.
     #[command(subcommand)]
     Network(network::NetworkCommand),
@@ -36,12 +37,10 @@ enum Command {
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Some(Command::Plan(args)) => plan::run(args),
         Some(Command::Network(cmd)) => network::run(cmd),
         Some(Command::SolveMcf(args)) => solve::run(args),
         Some(Command::GenMcf(args)) => solve::generate(args),
-        None => network::default_job(
-            &PathBuf::from(DEFAULT_PBF),
-            &PathBuf::from(DEFAULT_SCENARIO),
-        ),
+        None => plan::run_plan(&PathBuf::from(DEFAULT_SCENARIO), None),
     }
 }

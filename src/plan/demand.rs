@@ -1,0 +1,114 @@
+//! Demand: units of each item each shelter needs, per phase, from headcount × norm.
+
+use serde::Serialize;
+
+use crate::facility::Shelter;
+use crate::supplies::Catalogue;
+
+/// Delivery phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// First batch, due by `first_delivery_h`.
+    First,
+    /// The rest of basic relief, due by `relief_h`.
+    Relief,
+}
+
+impl Phase {
+    /// Lower-case name as written in output files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::First => "first",
+            Phase::Relief => "relief",
+        }
+    }
+}
+
+/// Units due per shelter × item for each phase (row-major, `items` per shelter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    /// Number of items per shelter row.
+    pub items: usize,
+    /// First-batch units.
+    pub first: Vec<u64>,
+    /// Remaining relief units (total relief minus first batch).
+    pub relief: Vec<u64>,
+}
+
+impl Demand {
+    /// Units of `phase` for shelter `s`, item `i`.
+    pub fn get(&self, phase: Phase, s: usize, i: usize) -> u64 {
+        match phase {
+            Phase::First => self.first[s * self.items + i],
+            Phase::Relief => self.relief[s * self.items + i],
+        }
+    }
+
+    /// The row of `phase` (all shelters × items).
+    pub fn phase(&self, phase: Phase) -> &[u64] {
+        match phase {
+            Phase::First => &self.first,
+            Phase::Relief => &self.relief,
+        }
+    }
+}
+
+/// Computes demand: first = ⌈headcount × first_per_person⌉, total =
+/// ⌈headcount × relief_per_person⌉, relief = total − first.
+pub fn compute(shelters: &[Shelter], catalogue: &Catalogue) -> Demand {
+    let items = catalogue.items.len();
+    let mut first = Vec::with_capacity(shelters.len() * items);
+    let mut relief = Vec::with_capacity(shelters.len() * items);
+    for s in shelters {
+        let h = f64::from(s.headcount);
+        for it in &catalogue.items {
+            let f = (h * it.first_per_person - 1e-9).ceil().max(0.0) as u64;
+            let total = ((h * it.relief_per_person - 1e-9).ceil().max(0.0) as u64).max(f);
+            first.push(f);
+            relief.push(total - f);
+        }
+    }
+    Demand {
+        items,
+        first,
+        relief,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facility::PriorityPeople;
+
+    #[test]
+    fn headcount_times_norm_rounded_up() {
+        let s = Shelter {
+            id: "S".into(),
+            name: "S".into(),
+            district: String::new(),
+            lon: 0.0,
+            lat: 0.0,
+            area_m2: 1000.0,
+            headcount: 101,
+            priority: PriorityPeople::default(),
+        };
+        let c = Catalogue::sphere_default();
+        let d = compute(&[s], &c);
+        let w = c.index_of("water").unwrap();
+        assert_eq!(
+            (d.get(Phase::First, 0, w), d.get(Phase::Relief, 0, w)),
+            (303, 1515 - 303)
+        );
+        let tent = c.index_of("family_tent").unwrap();
+        assert_eq!(
+            (d.get(Phase::First, 0, tent), d.get(Phase::Relief, 0, tent)),
+            (0, 21)
+        );
+        let med = c.index_of("medical_kit").unwrap();
+        assert_eq!(
+            (d.get(Phase::First, 0, med), d.get(Phase::Relief, 0, med)),
+            (2, 0)
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! Plan KPIs: what a duty officer reads first. Shares are weighted by mass (kg),
+//! so a missing tent counts for more than a missing hygiene kit of the same count.
+
+use serde::Serialize;
+
+use super::demand::Phase;
+use super::shortfall::Reason;
+use super::Plan;
+use crate::scenario::Scenario;
+
+/// Headline figures of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kpis {
+    /// Persons in open shelters.
+    pub persons: u64,
+    /// Priority persons (elderly, children, pregnant, disabled, injured).
+    pub priority_persons: u64,
+    /// Share (0–1, by kg) of first-batch demand delivered by the first deadline.
+    pub first_met_share: f64,
+    /// The same, each shelter weighted by its priority persons.
+    pub first_met_share_priority: f64,
+    /// Share (0–1, by kg) of all basic-relief demand (both phases) delivered by the
+    /// relief deadline.
+    pub relief_met_share: f64,
+    /// Share of shelters whose whole first batch arrives by the first deadline.
+    pub shelters_first_complete: f64,
+    /// Share of shelters whose whole basic relief arrives by the relief deadline.
+    pub shelters_relief_complete: f64,
+    /// Latest arrival of any trip, hours after the event.
+    pub latest_arrival_h: f64,
+    /// Trips issued.
+    pub trips: usize,
+    /// Distinct trucks used.
+    pub trucks_used: usize,
+    /// Truck-hours from loading start to return (trips that cannot return count to
+    /// arrival plus unloading).
+    pub truck_hours: f64,
+    /// Shortfall units by reason and phase: `(phase, reason, units)`.
+    pub shortfall_units: Vec<(Phase, Reason, u64)>,
+    /// Persons above shelter capacity (area / 1.5 m²), summed over shelters.
+    pub persons_over_capacity: u64,
+}
+
+/// Computes the KPIs of `plan`.
+pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
+    let cat = &scenario.catalogue;
+    let ni = cat.items.len();
+    let ns = scenario.shelters.len();
+    let kg = |i: usize| cat.items[i].kg_per_unit;
+    // Delivered kg per shelter and phase.
+    let mut got = [vec![0.0; ns], vec![0.0; ns]];
+    for t in &plan.trips {
+        for l in &t.load {
+            got[usize::from(l.phase == Phase::Relief)][t.shelter] += l.quantity as f64 * kg(l.item);
+        }
+    }
+    let need = |phase: Phase, s: usize| -> f64 {
+        (0..ni)
+            .map(|i| plan.demand.get(phase, s, i) as f64 * kg(i))
+            .sum()
+    };
+    let share = |num: f64, den: f64| if den > 0.0 { (num / den).min(1.0) } else { 1.0 };
+    let (mut f_got, mut f_need, mut r_got, mut r_need) = (0.0, 0.0, 0.0, 0.0);
+    let (mut pr_num, mut pr_den) = (0.0, 0.0);
+    let (mut first_ok, mut relief_ok) = (0usize, 0usize);
+    for (s, (&g1, &g2)) in got[0].iter().zip(&got[1]).enumerate() {
+        let (nf, nr) = (need(Phase::First, s), need(Phase::Relief, s));
+        f_got += g1;
+        f_need += nf;
+        r_got += g1 + g2;
+        r_need += nf + nr;
+        let pri = f64::from(scenario.shelters[s].priority.total());
+        pr_num += pri * share(g1, nf);
+        pr_den += pri;
+        first_ok += usize::from(g1 >= nf - 1e-6);
+        relief_ok += usize::from(g1 >= nf - 1e-6 && g2 >= nr - 1e-6);
+    }
+    let mut trucks: Vec<(usize, usize)> =
+        plan.trips.iter().map(|t| (t.warehouse, t.truck)).collect();
+    trucks.sort_unstable();
+    trucks.dedup();
+    let truck_hours = plan
+        .trips
+        .iter()
+        .map(|t| {
+            let loading = scenario.warehouses[t.warehouse].fleet.loading_h;
+            let end = if t.return_h.is_finite() {
+                t.return_h
+            } else {
+                t.arrive_h + scenario.targets.unloading_h
+            };
+            end - t.depart_h + loading
+        })
+        .sum();
+    let mut by_reason: std::collections::BTreeMap<(u8, Reason), u64> = Default::default();
+    for s in &plan.shortfalls {
+        *by_reason.entry((s.phase as u8, s.reason)).or_default() += s.quantity;
+    }
+    Kpis {
+        persons: scenario
+            .shelters
+            .iter()
+            .map(|s| u64::from(s.headcount))
+            .sum(),
+        priority_persons: scenario
+            .shelters
+            .iter()
+            .map(|s| u64::from(s.priority.total()))
+            .sum(),
+        first_met_share: share(f_got, f_need),
+        first_met_share_priority: if pr_den > 0.0 { pr_num / pr_den } else { 1.0 },
+        relief_met_share: share(r_got, r_need),
+        shelters_first_complete: if ns > 0 {
+            first_ok as f64 / ns as f64
+        } else {
+            1.0
+        },
+        shelters_relief_complete: if ns > 0 {
+            relief_ok as f64 / ns as f64
+        } else {
+            1.0
+        },
+        latest_arrival_h: plan.trips.iter().map(|t| t.arrive_h).fold(0.0, f64::max),
+        trips: plan.trips.len(),
+        trucks_used: trucks.len(),
+        truck_hours,
+        shortfall_units: by_reason
+            .into_iter()
+            .map(|((p, r), q)| (if p == 0 { Phase::First } else { Phase::Relief }, r, q))
+            .collect(),
+        persons_over_capacity: scenario
+            .shelters
+            .iter()
+            .map(|s| u64::from(s.over_capacity()))
+            .sum(),
+    }
+}

@@ -1,0 +1,358 @@
+//! Turning allocations into truck trips.
+//!
+//! Each warehouse → shelter allocation is packed into truckloads (mixed items,
+//! within payload kg and volume m³; higher-priority items first). Loads are then
+//! given to the warehouse's trucks by list scheduling: most urgent load first
+//! (shelter weight × item priority, then shortest drive), to the truck free
+//! earliest. A truck departs after loading, drives, unloads, drives back and is free
+//! again. A load that would arrive after the deadline is not issued; its units
+//! become `fleet` shortfalls. One shelter per trip (no multi-stop tours).
+
+use super::allocate::Allocation;
+use super::demand::Phase;
+use super::shortfall::{Reason, Shortfall};
+use crate::facility::Fleet;
+use crate::supplies::Catalogue;
+
+/// One line of a truckload: units of one item, counted against one phase's demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// Item index.
+    pub item: usize,
+    /// Units.
+    pub quantity: u64,
+    /// The phase whose demand these units meet.
+    pub phase: Phase,
+}
+
+/// One truck run: warehouse → shelter → warehouse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trip {
+    /// Sequential id within the plan.
+    pub id: usize,
+    /// Warehouse index.
+    pub warehouse: usize,
+    /// Truck number within the warehouse (0-based).
+    pub truck: usize,
+    /// Shelter index.
+    pub shelter: usize,
+    /// Phase the trip was scheduled in (its deadline is met by every line).
+    pub phase: Phase,
+    /// Departure, hours after the event (loading done).
+    pub depart_h: f64,
+    /// Arrival at the shelter, hours after the event.
+    pub arrive_h: f64,
+    /// Back at the warehouse, hours after the event (infinite when no road back).
+    pub return_h: f64,
+    /// What it carries.
+    pub load: Vec<Line>,
+}
+
+/// Scheduling input for one phase.
+pub struct ScheduleInput<'a> {
+    /// The phase.
+    pub phase: Phase,
+    /// Deadline, hours after the event.
+    pub deadline_h: f64,
+    /// Travel hours warehouse → shelter (`[w][s]`).
+    pub out_h: &'a [Vec<Option<f64>>],
+    /// Travel hours shelter → warehouse (`[s][w]`).
+    pub back_h: &'a [Vec<Option<f64>>],
+    /// Fleet per warehouse.
+    pub fleets: &'a [Fleet],
+    /// Items (weights, volumes, priorities).
+    pub catalogue: &'a Catalogue,
+    /// Unloading time at a shelter, hours.
+    pub unloading_h: f64,
+    /// Objective weight per shelter.
+    pub weight: &'a [i64],
+}
+
+/// Packs lines into loads of at most `payload_kg` and `volume_m3`: lines of the
+/// earlier phase first, then by item priority. Lines whose single unit does not
+/// fit an empty truck are returned separately.
+fn pack(lines: &[Line], catalogue: &Catalogue, fleet: &Fleet) -> (Vec<Vec<Line>>, Vec<Line>) {
+    let mut left: Vec<Line> = lines.to_vec();
+    left.sort_by(|a, b| {
+        (a.phase as u8)
+            .cmp(&(b.phase as u8))
+            .then(
+                catalogue.items[b.item]
+                    .priority
+                    .total_cmp(&catalogue.items[a.item].priority),
+            )
+            .then(a.item.cmp(&b.item))
+    });
+    let mut too_big = Vec::new();
+    left.retain(|l| {
+        let it = &catalogue.items[l.item];
+        let fits = it.kg_per_unit <= fleet.payload_kg && it.m3_per_unit <= fleet.volume_m3;
+        if !fits {
+            too_big.push(*l);
+        }
+        fits
+    });
+    let mut loads = Vec::new();
+    while left.iter().any(|l| l.quantity > 0) {
+        let (mut kg, mut m3) = (0.0, 0.0);
+        let mut load = Vec::new();
+        for l in left.iter_mut().filter(|l| l.quantity > 0) {
+            let it = &catalogue.items[l.item];
+            let by_kg = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9).floor();
+            let by_m3 = ((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor();
+            let n = l.quantity.min(by_kg.min(by_m3).max(0.0) as u64);
+            if n > 0 {
+                kg += n as f64 * it.kg_per_unit;
+                m3 += n as f64 * it.m3_per_unit;
+                l.quantity -= n;
+                load.push(Line { quantity: n, ..*l });
+            }
+        }
+        loads.push(load);
+    }
+    (loads, too_big)
+}
+
+/// A truckload that was allocated but could not be issued in time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unshipped {
+    /// Warehouse index.
+    pub warehouse: usize,
+    /// Shelter index.
+    pub shelter: usize,
+    /// Lines of the load.
+    pub load: Vec<Line>,
+}
+
+/// Result of scheduling one phase.
+#[derive(Debug, Clone, Default)]
+pub struct Schedule {
+    /// Trips issued.
+    pub trips: Vec<Trip>,
+    /// `fleet` shortfalls (units of this phase not issued).
+    pub shortfalls: Vec<Shortfall>,
+    /// Loads of this phase not issued, by warehouse (their stock goes back).
+    pub unshipped: Vec<Unshipped>,
+    /// Ride-along units not carried: still to be scheduled in their own phase.
+    pub deferred: Vec<Allocation>,
+}
+
+/// Schedules one phase. `due` is this phase's allocation; `ride_along` is a later
+/// phase's allocation that may fill spare room on trips to the same shelter (it
+/// arrives early, which meets its later deadline too). `free_at[w][k]` is when
+/// truck `k` of warehouse `w` is next free (hours) and is advanced by the trips
+/// issued; `next_id` numbers trips. O(L log L + L · trucks) for L loads.
+pub fn schedule(
+    input: &ScheduleInput,
+    due: &[Allocation],
+    ride_along: &[(Allocation, Phase)],
+    free_at: &mut [Vec<f64>],
+    next_id: &mut usize,
+) -> Schedule {
+    let mut groups: std::collections::BTreeMap<(usize, usize), Vec<Line>> = Default::default();
+    for a in due {
+        groups
+            .entry((a.warehouse, a.shelter))
+            .or_default()
+            .push(Line {
+                item: a.item,
+                quantity: a.quantity,
+                phase: input.phase,
+            });
+    }
+    let mut result = Schedule::default();
+    for (a, phase) in ride_along {
+        match groups.get_mut(&(a.warehouse, a.shelter)) {
+            Some(lines) => lines.push(Line {
+                item: a.item,
+                quantity: a.quantity,
+                phase: *phase,
+            }),
+            None => result.deferred.push(*a),
+        }
+    }
+    let mut loads: Vec<(usize, usize, Vec<Line>)> = Vec::new();
+    for (&(w, s), lines) in &groups {
+        let (packed, too_big) = pack(lines, input.catalogue, &input.fleets[w]);
+        result.not_issued(input.phase, w, s, too_big);
+        for load in packed {
+            if load.iter().any(|l| l.phase == input.phase) {
+                loads.push((w, s, load));
+            } else {
+                result.defer(w, s, load);
+            }
+        }
+    }
+    let urgency = |(_, s, l): &(usize, usize, Vec<Line>)| {
+        let top = l
+            .iter()
+            .map(|x| input.catalogue.items[x.item].priority)
+            .fold(0.0, f64::max);
+        input.weight[*s] as f64 * top
+    };
+    loads.sort_by(|a, b| {
+        urgency(b)
+            .total_cmp(&urgency(a))
+            .then_with(|| {
+                input.out_h[a.0][a.1]
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&input.out_h[b.0][b.1].unwrap_or(f64::MAX))
+            })
+            .then_with(|| (a.0, a.1).cmp(&(b.0, b.1)))
+    });
+    for (w, s, load) in loads {
+        let fleet = &input.fleets[w];
+        let out = input.out_h[w][s].unwrap_or(f64::INFINITY);
+        let truck = (0..free_at[w].len()).min_by(|&a, &b| free_at[w][a].total_cmp(&free_at[w][b]));
+        let issued = truck.and_then(|k| {
+            let depart = free_at[w][k] + fleet.loading_h;
+            let arrive = depart + out;
+            (arrive <= input.deadline_h + 1e-9).then_some((k, depart, arrive))
+        });
+        match issued {
+            Some((k, depart, arrive)) => {
+                // After closures a shelter reachable one way may not be the other
+                // way: the truck then stays there (return_h infinite, never reused).
+                let back = input.back_h[s][w].unwrap_or(f64::INFINITY);
+                let ret = arrive + input.unloading_h + back;
+                free_at[w][k] = ret;
+                result.trips.push(Trip {
+                    id: *next_id,
+                    warehouse: w,
+                    truck: k,
+                    shelter: s,
+                    phase: input.phase,
+                    depart_h: depart,
+                    arrive_h: arrive,
+                    return_h: ret,
+                    load,
+                });
+                *next_id += 1;
+            }
+            None => {
+                let (mine, later): (Vec<Line>, Vec<Line>) =
+                    load.into_iter().partition(|l| l.phase == input.phase);
+                result.not_issued(input.phase, w, s, mine);
+                result.defer(w, s, later);
+            }
+        }
+    }
+    result
+}
+
+impl Schedule {
+    fn not_issued(&mut self, phase: Phase, warehouse: usize, shelter: usize, load: Vec<Line>) {
+        let (mine, later): (Vec<Line>, Vec<Line>) =
+            load.into_iter().partition(|l| l.phase == phase);
+        self.defer(warehouse, shelter, later);
+        if mine.is_empty() {
+            return;
+        }
+        self.shortfalls.extend(mine.iter().map(|l| Shortfall {
+            shelter,
+            item: l.item,
+            phase,
+            quantity: l.quantity,
+            reason: Reason::Fleet,
+        }));
+        self.unshipped.push(Unshipped {
+            warehouse,
+            shelter,
+            load: mine,
+        });
+    }
+
+    fn defer(&mut self, warehouse: usize, shelter: usize, lines: Vec<Line>) {
+        self.deferred.extend(lines.into_iter().map(|l| Allocation {
+            warehouse,
+            shelter,
+            item: l.item,
+            quantity: l.quantity,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packing_respects_payload_and_volume() {
+        let c = Catalogue::sphere_default();
+        let fleet = Fleet {
+            trucks: 1,
+            payload_kg: 1000.0,
+            volume_m3: 2.0,
+            loading_h: 0.5,
+        };
+        let water = c.index_of("water").unwrap();
+        let quilt = c.index_of("quilt").unwrap();
+        let line = |item, quantity| Line {
+            item,
+            quantity,
+            phase: Phase::First,
+        };
+        let (loads, too_big) = pack(&[line(water, 2500), line(quilt, 150)], &c, &fleet);
+        assert!(too_big.is_empty());
+        let mut total = [0u64; 2];
+        for l in &loads {
+            let kg: f64 = l
+                .iter()
+                .map(|x| x.quantity as f64 * c.items[x.item].kg_per_unit)
+                .sum();
+            let m3: f64 = l
+                .iter()
+                .map(|x| x.quantity as f64 * c.items[x.item].m3_per_unit)
+                .sum();
+            assert!(kg <= 1000.0 + 1e-6 && m3 <= 2.0 + 1e-6, "{kg} kg {m3} m3");
+            for x in l {
+                total[usize::from(x.item == quilt)] += x.quantity;
+            }
+        }
+        assert_eq!(total, [2500, 150]);
+        // 2 500 kg water + 300 kg quilts (3 m³) need at least 3 trucks by weight.
+        assert!(loads.len() >= 3);
+    }
+
+    #[test]
+    fn late_loads_become_fleet_shortfalls_and_trucks_do_not_overlap() {
+        let c = Catalogue::sphere_default();
+        let water = c.index_of("water").unwrap();
+        let fleet = Fleet {
+            trucks: 1,
+            payload_kg: 1000.0,
+            volume_m3: 10.0,
+            loading_h: 0.5,
+        };
+        let out = vec![vec![Some(1.0)]];
+        let back = vec![vec![Some(1.0)]];
+        let input = ScheduleInput {
+            phase: Phase::First,
+            deadline_h: 6.0,
+            out_h: &out,
+            back_h: &back,
+            fleets: &[fleet],
+            catalogue: &c,
+            unloading_h: 0.25,
+            weight: &[1],
+        };
+        // 4 000 L = 4 loads; a round trip takes 0.5 + 1 + 0.25 + 1 = 2.75 h, so arrivals
+        // are at 1.5, 4.25, 7.0 (late) → 2 trips, 2 000 L short for lack of trucks.
+        let alloc = [Allocation {
+            warehouse: 0,
+            shelter: 0,
+            item: water,
+            quantity: 4000,
+        }];
+        let mut free = vec![vec![0.0]];
+        let mut id = 0;
+        let out = schedule(&input, &alloc, &[], &mut free, &mut id);
+        let (trips, short) = (out.trips, out.shortfalls);
+        assert_eq!(out.unshipped.len(), 2);
+        assert_eq!(trips.len(), 2);
+        assert!((trips[1].arrive_h - 4.25).abs() < 1e-9);
+        assert!(trips[1].depart_h >= trips[0].return_h);
+        assert_eq!(short.iter().map(|s| s.quantity).sum::<u64>(), 2000);
+        assert!(short.iter().all(|s| s.reason == Reason::Fleet));
+    }
+}

@@ -1,0 +1,221 @@
+//! A scenario folder: `scenario.toml` plus its tables, loaded and validated.
+//!
+//! ```toml
+//! name = "xicheng-earthquake"
+//! description = "…"
+//! network = "../../network-data/beijing-core.osm.pbf"   # relative to the folder
+//! event_time = "02:10"
+//!
+//! [targets]
+//! first_delivery_h = 6.0      # first batch on site (seeds 000, 004)
+//! relief_h = 12.0             # basic relief complete (seed 001); 10.0 for seeds 000/004
+//! unloading_h = 0.25
+//!
+//! [files]                      # all optional, these are the defaults
+//! warehouses = "warehouses.csv"
+//! stock = "stock.csv"
+//! shelters = "shelters.csv"
+//! items = "items.csv"          # absent file → the default Sphere catalogue
+//!
+//! [disruption]                 # see io::disruption_file
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::facility::{Shelter, Warehouse};
+use crate::io::disruption_file::{read_disruption, DisruptionFileError};
+use crate::io::facilities::{read_items, read_shelters, read_stock, read_warehouses};
+use crate::io::table::TableError;
+use crate::network::Disruption;
+use crate::supplies::{Catalogue, Stock};
+
+/// Delivery deadlines, hours after the event.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// First batch on site by this many hours (SPEC: 6 h).
+    #[serde(default = "default_first")]
+    pub first_delivery_h: f64,
+    /// Basic relief complete by this many hours (SPEC: 12 h, or 10 h).
+    #[serde(default = "default_relief")]
+    pub relief_h: f64,
+    /// Time to unload a truck at a shelter, hours.
+    #[serde(default = "default_unloading")]
+    pub unloading_h: f64,
+}
+
+fn default_first() -> f64 {
+    6.0
+}
+fn default_relief() -> f64 {
+    12.0
+}
+fn default_unloading() -> f64 {
+    0.25
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Self {
+            first_delivery_h: default_first(),
+            relief_h: default_relief(),
+            unloading_h: default_unloading(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Files {
+    #[serde(default = "f_warehouses")]
+    warehouses: PathBuf,
+    #[serde(default = "f_stock")]
+    stock: PathBuf,
+    #[serde(default = "f_shelters")]
+    shelters: PathBuf,
+    #[serde(default = "f_items")]
+    items: PathBuf,
+}
+fn f_warehouses() -> PathBuf {
+    "warehouses.csv".into()
+}
+fn f_stock() -> PathBuf {
+    "stock.csv".into()
+}
+fn f_shelters() -> PathBuf {
+    "shelters.csv".into()
+}
+fn f_items() -> PathBuf {
+    "items.csv".into()
+}
+impl Default for Files {
+    fn default() -> Self {
+        Self {
+            warehouses: f_warehouses(),
+            stock: f_stock(),
+            shelters: f_shelters(),
+            items: f_items(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioToml {
+    name: String,
+    #[serde(default)]
+    description: String,
+    network: PathBuf,
+    #[serde(default)]
+    event_time: String,
+    #[serde(default)]
+    targets: Targets,
+    #[serde(default)]
+    files: Files,
+    #[serde(default)]
+    #[allow(dead_code)]
+    disruption: Option<toml::Value>,
+}
+
+/// Errors loading a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// `scenario.toml` is missing or malformed.
+    #[error("{path}: {message}")]
+    Toml {
+        /// The file.
+        path: String,
+        /// What is wrong (with TOML line and column).
+        message: String,
+    },
+    /// A table is malformed.
+    #[error(transparent)]
+    Table(#[from] TableError),
+    /// The disruption is malformed.
+    #[error(transparent)]
+    Disruption(#[from] DisruptionFileError),
+}
+
+/// A loaded scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Folder it was loaded from.
+    pub dir: PathBuf,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Road extract (resolved path).
+    pub network: PathBuf,
+    /// Event clock time as given (display only; plans count hours since the event).
+    pub event_time: String,
+    /// Deadlines.
+    pub targets: Targets,
+    /// Road disruption.
+    pub disruption: Disruption,
+    /// Warehouses.
+    pub warehouses: Vec<Warehouse>,
+    /// Open shelters.
+    pub shelters: Vec<Shelter>,
+    /// Items and norms.
+    pub catalogue: Catalogue,
+    /// Stock per warehouse × item (item units).
+    pub stock: Stock,
+    /// True when the default catalogue was used (no items.csv).
+    pub default_catalogue: bool,
+}
+
+impl Scenario {
+    /// Loads `dir/scenario.toml` and the tables it names.
+    pub fn load(dir: &Path) -> Result<Self, ScenarioError> {
+        let toml_path = dir.join("scenario.toml");
+        let p = toml_path.display().to_string();
+        let text = std::fs::read_to_string(&toml_path).map_err(|e| ScenarioError::Toml {
+            path: p.clone(),
+            message: e.to_string(),
+        })?;
+        let t: ScenarioToml = toml::from_str(&text).map_err(|e| ScenarioError::Toml {
+            path: p.clone(),
+            message: e.to_string(),
+        })?;
+        let tg = t.targets;
+        if !(tg.first_delivery_h > 0.0
+            && tg.relief_h >= tg.first_delivery_h
+            && tg.unloading_h >= 0.0)
+        {
+            return Err(ScenarioError::Toml {
+                path: p,
+                message: format!(
+                    "[targets]: need 0 < first_delivery_h ({}) ≤ relief_h ({}) and unloading_h ≥ 0 ({})",
+                    tg.first_delivery_h, tg.relief_h, tg.unloading_h
+                ),
+            });
+        }
+        let warehouses = read_warehouses(&dir.join(&t.files.warehouses))?;
+        let shelters = read_shelters(&dir.join(&t.files.shelters))?;
+        let items_path = dir.join(&t.files.items);
+        let (catalogue, default_catalogue) = if items_path.exists() {
+            (read_items(&items_path)?, false)
+        } else {
+            (Catalogue::sphere_default(), true)
+        };
+        let stock = read_stock(&dir.join(&t.files.stock), &warehouses, &catalogue)?;
+        let disruption = read_disruption(&toml_path)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            name: t.name,
+            description: t.description,
+            network: dir.join(t.network),
+            event_time: t.event_time,
+            targets: tg,
+            disruption,
+            warehouses,
+            shelters,
+            catalogue,
+            stock,
+            default_catalogue,
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! An independent checker of dispatch plans. It shares no code with the planner: it
+//! runs the `reliefflow` binary, reads the scenario and the plan as plain CSV, takes
+//! travel times from `reliefflow network matrix`, recomputes demand from headcount ×
+//! its own copy of the default norms, and checks:
+//! stock never exceeded; per truck, trips do not overlap and respect payload and
+//! volume; arrive − depart ≥ matrix travel time; arrive ≤ the phase deadline;
+//! delivered + shortfall = demand for every shelter × item × phase.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::repo;
+
+/// (item, kg/unit, m³/unit, first/person, relief total/person): SPEC's Sphere defaults.
+const NORMS: [(&str, f64, f64, f64, f64); 7] = [
+    ("water", 1.0, 0.001, 3.0, 15.0),
+    ("ready_meal", 0.35, 0.0008, 1.0, 3.0),
+    ("quilt", 2.0, 0.02, 1.0, 1.0),
+    ("family_tent", 25.0, 0.12, 0.0, 0.2),
+    ("clothing_kit", 1.5, 0.006, 0.0, 1.0),
+    ("hygiene_kit", 2.0, 0.008, 0.0, 0.2),
+    ("medical_kit", 10.0, 0.04, 0.01, 0.01),
+];
+
+fn run(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_reliefflow"))
+        .args(args)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .zip(rec.unwrap().iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn num(r: &HashMap<String, String>, k: &str) -> f64 {
+    r[k].parse()
+        .unwrap_or_else(|_| panic!("field {k} = {:?}", r.get(k)))
+}
+
+fn toml_number(text: &str, key: &str) -> f64 {
+    text.lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix(key)
+                .and_then(|r| r.trim().strip_prefix('='))
+        })
+        .map(|v| v.split('#').next().unwrap().trim().parse().unwrap())
+        .unwrap_or_else(|| panic!("{key} not in scenario.toml"))
+}
+
+fn check_scenario(name: &str) {
+    let dir = repo(&format!("scenarios/{name}"));
+    let out = tempfile::tempdir().unwrap();
+    run(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+    ]);
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let (first_h, relief_h) = (
+        toml_number(&toml, "first_delivery_h"),
+        toml_number(&toml, "relief_h"),
+    );
+    let network = toml
+        .lines()
+        .find_map(|l| l.strip_prefix("network = "))
+        .unwrap()
+        .trim_matches('"');
+    let pbf = dir.join(network);
+
+    // Travel times warehouse → shelter under the scenario's disruption.
+    let matrix = out.path().join("m.csv");
+    run(&[
+        "network",
+        "matrix",
+        pbf.to_str().unwrap(),
+        "--from",
+        dir.join("warehouses.csv").to_str().unwrap(),
+        "--to",
+        dir.join("shelters.csv").to_str().unwrap(),
+        "--scenario",
+        dir.join("scenario.toml").to_str().unwrap(),
+        "-o",
+        matrix.to_str().unwrap(),
+    ]);
+    let travel_h: HashMap<(String, String), Option<f64>> = rows(&matrix)
+        .iter()
+        .map(|r| {
+            (
+                (r["from_id"].clone(), r["to_id"].clone()),
+                r["seconds"].parse::<f64>().ok().map(|s| s / 3600.0),
+            )
+        })
+        .collect();
+
+    let warehouses: HashMap<String, HashMap<String, String>> = rows(&dir.join("warehouses.csv"))
+        .into_iter()
+        .map(|r| (r["id"].clone(), r))
+        .collect();
+    let mut stock: HashMap<(String, String), f64> = HashMap::new();
+    for r in rows(&dir.join("stock.csv")) {
+        *stock
+            .entry((r["warehouse_id"].clone(), r["item"].clone()))
+            .or_default() += num(&r, "quantity");
+    }
+    let norm: HashMap<&str, (f64, f64, f64, f64)> = NORMS
+        .iter()
+        .map(|&(n, a, b, c, d)| (n, (a, b, c, d)))
+        .collect();
+    let trips = rows(&out.path().join("trips.csv"));
+    assert!(!trips.is_empty());
+
+    // Stock never exceeded.
+    let mut shipped: HashMap<(String, String), f64> = HashMap::new();
+    for t in &trips {
+        *shipped
+            .entry((t["warehouse_id"].clone(), t["item"].clone()))
+            .or_default() += num(t, "quantity");
+    }
+    for (k, q) in &shipped {
+        assert!(
+            *q <= stock.get(k).copied().unwrap_or(0.0) + 1e-9,
+            "{k:?}: shipped {q} > stock"
+        );
+    }
+
+    // Per trip: one warehouse, shelter, truck, times; load within payload and volume;
+    // travel and deadline respected.
+    let mut by_trip: HashMap<String, Vec<&HashMap<String, String>>> = HashMap::new();
+    for t in &trips {
+        by_trip.entry(t["trip_id"].clone()).or_default().push(t);
+    }
+    let mut by_truck: HashMap<String, Vec<(f64, f64, f64)>> = HashMap::new();
+    for lines in by_trip.values() {
+        let t0 = lines[0];
+        let wh = &warehouses[&t0["warehouse_id"]];
+        let (mut kg, mut m3) = (0.0, 0.0);
+        for l in lines {
+            for k in [
+                "warehouse_id",
+                "shelter_id",
+                "truck_id",
+                "depart_h",
+                "arrive_h",
+            ] {
+                assert_eq!(l[k], t0[k], "trip {} mixes {k}", t0["trip_id"]);
+            }
+            let (ukg, um3, ..) = norm[l["item"].as_str()];
+            kg += num(l, "quantity") * ukg;
+            m3 += num(l, "quantity") * um3;
+            let deadline = if l["phase"] == "first" {
+                first_h
+            } else {
+                relief_h
+            };
+            assert!(
+                num(l, "arrive_h") <= deadline + 1e-3,
+                "trip {} arrives after the {} deadline",
+                t0["trip_id"],
+                l["phase"]
+            );
+        }
+        assert!(
+            kg <= num(wh, "truck_payload_kg") + 1e-6,
+            "trip {}: {kg} kg",
+            t0["trip_id"]
+        );
+        assert!(
+            m3 <= num(wh, "truck_volume_m3") + 1e-6,
+            "trip {}: {m3} m³",
+            t0["trip_id"]
+        );
+        let (depart, arrive) = (num(t0, "depart_h"), num(t0, "arrive_h"));
+        let leg = travel_h[&(t0["warehouse_id"].clone(), t0["shelter_id"].clone())]
+            .expect("a trip to an unreachable shelter");
+        assert!(
+            arrive - depart >= leg - 2e-3,
+            "trip {}: {} h < travel {leg} h",
+            t0["trip_id"],
+            arrive - depart
+        );
+        assert!(
+            depart >= num(wh, "loading_h") - 1e-3,
+            "trip {} departs before loading",
+            t0["trip_id"]
+        );
+        let ret = t0["return_h"].parse::<f64>().unwrap_or(f64::INFINITY);
+        assert!(ret >= arrive);
+        by_truck.entry(t0["truck_id"].clone()).or_default().push((
+            depart,
+            ret,
+            num(wh, "loading_h"),
+        ));
+    }
+    for (truck, mut runs) in by_truck {
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for w in runs.windows(2) {
+            // The next trip's loading starts only when the truck is back.
+            assert!(
+                w[1].0 - w[1].2 >= w[0].1 - 2e-3,
+                "truck {truck} overlaps: back {} but next departs {}",
+                w[0].1,
+                w[1].0
+            );
+        }
+    }
+
+    // Delivered + shortfall = demand, per shelter × item × phase.
+    let mut delivered: HashMap<(String, String, String), f64> = HashMap::new();
+    for t in &trips {
+        *delivered
+            .entry((
+                t["shelter_id"].clone(),
+                t["item"].clone(),
+                t["phase"].clone(),
+            ))
+            .or_default() += num(t, "quantity");
+    }
+    for s in rows(&out.path().join("shortfalls.csv")) {
+        assert!(
+            ["no_stock", "unreachable", "too_far", "fleet"].contains(&s["reason"].as_str()),
+            "{:?}",
+            s["reason"]
+        );
+        *delivered
+            .entry((
+                s["shelter_id"].clone(),
+                s["item"].clone(),
+                s["phase"].clone(),
+            ))
+            .or_default() += num(&s, "quantity");
+    }
+    for sh in rows(&dir.join("shelters.csv")) {
+        let h = num(&sh, "headcount");
+        for &(item, _, _, first_pp, total_pp) in &NORMS {
+            let first = (h * first_pp - 1e-9).ceil().max(0.0);
+            let total = (h * total_pp - 1e-9).ceil().max(first);
+            for (phase, want) in [("first", first), ("relief", total - first)] {
+                let got = delivered
+                    .get(&(sh["id"].clone(), item.to_string(), phase.to_string()))
+                    .copied()
+                    .unwrap_or(0.0);
+                assert_eq!(
+                    got, want,
+                    "shelter {} {item} {phase}: delivered + shortfall {got} ≠ demand {want}",
+                    sh["id"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn xicheng_earthquake_plan_passes_the_independent_checker() {
+    check_scenario("xicheng-earthquake");
+}
