@@ -8,9 +8,12 @@ use reliefflow::plan::plan;
 use reliefflow::scenario::Scenario;
 
 fn xicheng(c: &mut Criterion) {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/xicheng-earthquake");
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/xicheng-earthquake");
     let sc = Scenario::load(&dir).unwrap();
-    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Bypass).unwrap().graph;
+    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Bypass)
+        .unwrap()
+        .graph;
     let t = plan(&sc, &g).unwrap().timings;
     eprintln!(
         "xicheng-earthquake stages: matrix {:.1} ms, solve {:.1} ms, trips {:.1} ms",

@@ -75,37 +75,28 @@ pub fn load_graph(
     cache_mode: CacheMode,
 ) -> Result<LoadedGraph, NetworkError> {
     let start = Instant::now();
-    let path = pbf.display().to_string();
-    if cache_mode == CacheMode::Use {
-        let sha = cache::file_sha256(pbf).map_err(|source| NetworkError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let cpath = cache::cache_path(pbf);
-        if let Some(graph) = cache::load(&cpath, sha, profile.fingerprint()) {
-            tracing::debug!("graph loaded from cache {}", cpath.display());
-            return Ok(LoadedGraph {
-                graph,
-                from_cache: true,
-                seconds: start.elapsed().as_secs_f64(),
-            });
-        }
-        let graph = build(pbf, profile)?;
-        if let Err(e) = cache::store(&cpath, &graph, sha, profile.fingerprint()) {
-            tracing::warn!("could not write graph cache {}: {e}", cpath.display());
-        }
-        return Ok(LoadedGraph {
-            graph,
-            from_cache: false,
-            seconds: start.elapsed().as_secs_f64(),
-        });
+    let done = |graph, from_cache| LoadedGraph {
+        graph,
+        from_cache,
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    if cache_mode == CacheMode::Bypass {
+        return Ok(done(build(pbf, profile)?, false));
+    }
+    let sha = cache::file_sha256(pbf).map_err(|source| NetworkError::Io {
+        path: pbf.display().to_string(),
+        source,
+    })?;
+    let cpath = cache::cache_path(pbf);
+    if let Some(graph) = cache::load(&cpath, sha, profile.fingerprint()) {
+        tracing::debug!("graph loaded from cache {}", cpath.display());
+        return Ok(done(graph, true));
     }
     let graph = build(pbf, profile)?;
-    Ok(LoadedGraph {
-        graph,
-        from_cache: false,
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    if let Err(e) = cache::store(&cpath, &graph, sha, profile.fingerprint()) {
+        tracing::warn!("could not write graph cache {}: {e}", cpath.display());
+    }
+    Ok(done(graph, false))
 }
 
 fn build(pbf: &Path, profile: &Profile) -> Result<RoadGraph, NetworkError> {
