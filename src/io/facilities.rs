@@ -7,49 +7,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::table::{read_table, TableError};
+use super::table::{check_lonlat, check_unique, read_table, TableError};
 use crate::facility::{Fleet, PriorityPeople, Shelter, Tier, Warehouse};
 use crate::supplies::{Catalogue, Item, Stock};
-
-fn check_lonlat(path: &Path, line: u64, lon: f64, lat: f64) -> Result<(), TableError> {
-    if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-        return Err(TableError::at(
-            path,
-            line,
-            "lon",
-            format!("{lon} is not a longitude in degrees"),
-        ));
-    }
-    if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-        return Err(TableError::at(
-            path,
-            line,
-            "lat",
-            format!("{lat} is not a latitude in degrees"),
-        ));
-    }
-    Ok(())
-}
-
-fn check_unique<'a>(
-    path: &Path,
-    seen: &mut HashMap<&'a str, u64>,
-    id: &'a str,
-    line: u64,
-) -> Result<(), TableError> {
-    if id.is_empty() {
-        return Err(TableError::at(path, line, "id", "empty id"));
-    }
-    if let Some(first) = seen.insert(id, line) {
-        return Err(TableError::at(
-            path,
-            line,
-            "id",
-            format!("duplicate id `{id}` (first on line {first})"),
-        ));
-    }
-    Ok(())
-}
 
 fn positive(path: &Path, line: u64, field: &str, v: f64) -> Result<(), TableError> {
     if v > 0.0 && v.is_finite() {

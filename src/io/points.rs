@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::table::{read_table, TableError};
+use super::table::{check_lonlat, check_unique, read_table, TableError};
 use crate::network::geo::gcj02_to_wgs84;
 
 /// A named location.
@@ -41,42 +41,21 @@ pub fn read_points(path: &Path, datum: Datum) -> Result<Vec<Point>, TableError> 
             message: "no points".into(),
         });
     }
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let (line, p) = (r.line, r.value);
-        if p.id.is_empty() {
-            return Err(TableError::at(path, line, "id", "empty id"));
-        }
-        if !(p.lon.is_finite() && p.lon.abs() <= 180.0) {
-            return Err(TableError::at(
-                path,
-                line,
-                "lon",
-                format!("{} is outside [-180, 180] degrees", p.lon),
-            ));
-        }
-        if !(p.lat.is_finite() && p.lat.abs() <= 90.0) {
-            return Err(TableError::at(
-                path,
-                line,
-                "lat",
-                format!("{} is outside [-90, 90] degrees", p.lat),
-            ));
-        }
-        if let Some(first) = seen.insert(p.id.clone(), line) {
-            return Err(TableError::at(
-                path,
-                line,
-                "id",
-                format!("duplicate id `{}` (first on line {first})", p.id),
-            ));
-        }
+    for r in &rows {
+        let (line, p) = (r.line, &r.value);
+        check_unique(path, &mut seen, &p.id, line)?;
+        check_lonlat(path, line, p.lon, p.lat)?;
         let [lon, lat] = match datum {
             Datum::Wgs84 => [p.lon, p.lat],
             Datum::Gcj02 => gcj02_to_wgs84([p.lon, p.lat]),
         };
-        out.push(Point { id: p.id, lon, lat });
+        out.push(Point {
+            id: p.id.clone(),
+            lon,
+            lat,
+        });
     }
     Ok(out)
 }

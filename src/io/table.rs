@@ -1,6 +1,7 @@
 //! Reading CSV tables into typed rows with `csv` + `serde`, keeping the line number
 //! of every row so later validation can name it.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -88,4 +89,48 @@ pub fn read_table<T: DeserializeOwned>(path: &Path) -> Result<Vec<Row<T>>, Table
         out.push(Row { line, value });
     }
     Ok(out)
+}
+
+/// Checks that `lon`/`lat` are finite degrees in range; the error names the row
+/// and field.
+pub fn check_lonlat(path: &Path, line: u64, lon: f64, lat: f64) -> Result<(), TableError> {
+    if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+        return Err(TableError::at(
+            path,
+            line,
+            "lon",
+            format!("{lon} is not a longitude in degrees"),
+        ));
+    }
+    if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+        return Err(TableError::at(
+            path,
+            line,
+            "lat",
+            format!("{lat} is not a latitude in degrees"),
+        ));
+    }
+    Ok(())
+}
+
+/// Records `id` (from `line`) in `seen`, failing on an empty or repeated id; the
+/// error names both lines.
+pub fn check_unique<'a>(
+    path: &Path,
+    seen: &mut HashMap<&'a str, u64>,
+    id: &'a str,
+    line: u64,
+) -> Result<(), TableError> {
+    if id.is_empty() {
+        return Err(TableError::at(path, line, "id", "empty id"));
+    }
+    if let Some(first) = seen.insert(id, line) {
+        return Err(TableError::at(
+            path,
+            line,
+            "id",
+            format!("duplicate id `{id}` (first on line {first})"),
+        ));
+    }
+    Ok(())
 }

@@ -16,7 +16,7 @@ use std::time::Instant;
 use indicatif::ProgressBar;
 
 use crate::network::snap::{SnapError, DEFAULT_MAX_SNAP_M};
-use crate::network::{DijkstraEngine, MatrixEngine, NodeId, RoadGraph, Snapper};
+use crate::network::{DijkstraEngine, EdgeWeights, MatrixEngine, NodeId, RoadGraph, Snapper};
 use crate::scenario::Scenario;
 use allocate::{allocate, PhaseInput};
 use demand::{Demand, Phase};
@@ -61,6 +61,8 @@ pub struct Plan {
     pub warehouse_nodes: Vec<NodeId>,
     /// Graph node of each shelter.
     pub shelter_nodes: Vec<NodeId>,
+    /// Edge travel times under the scenario's disruption, as planned with.
+    pub weights: EdgeWeights,
     /// Travel hours warehouse → shelter under the disruption (`[w][s]`).
     pub out_h: Vec<Vec<Option<f64>>>,
     /// Demand per phase.
@@ -218,6 +220,7 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     Ok(Plan {
         warehouse_nodes,
         shelter_nodes,
+        weights,
         out_h,
         demand,
         trips,

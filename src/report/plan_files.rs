@@ -157,10 +157,6 @@ pub fn write_geojson(
     plan: &Plan,
 ) -> Result<(), WriteError> {
     let e = werr(path);
-    let (weights, _) = scenario
-        .disruption
-        .apply(graph)
-        .map_err(|x| e(x.to_string()))?;
     let mut features = Vec::new();
     for w in &scenario.warehouses {
         features.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [w.lon, w.lat]},
@@ -200,7 +196,13 @@ pub fn write_geojson(
         if targets.is_empty() {
             continue;
         }
-        dj.run(graph, &weights, plan.warehouse_nodes[w], &targets, u32::MAX);
+        dj.run(
+            graph,
+            &plan.weights,
+            plan.warehouse_nodes[w],
+            &targets,
+            u32::MAX,
+        );
         for &(_, s) in pairs.iter().filter(|p| p.0 == w) {
             let Some(edges) = dj.path_edges(graph, plan.shelter_nodes[s]) else {
                 continue;
