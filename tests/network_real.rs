@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use reliefflow::io::disruption_file::read_disruption;
 use reliefflow::network::disruption::{SlowArea, CLOSED};
 use reliefflow::network::geo::{Area, Polygon};
+use reliefflow::network::matrix::travel_matrix_to_few;
 use reliefflow::network::osm::{read_pbf, OsmError};
 use reliefflow::network::route::fastest_route;
 use reliefflow::network::snap::SnapError;
@@ -84,6 +85,29 @@ fn matrix_equals_reference_after_closures() {
     let (w, report) = d.apply(&g).unwrap();
     assert!(report.closed_by_way > 0 && report.closed_by_area > 0 && report.slowed > 0);
     assert_matrix_matches_reference(&g, &w, 11);
+}
+
+#[test]
+fn backward_matrix_equals_forward_matrix_under_the_xicheng_disruption() {
+    let g = graph("beijing-core");
+    let d = read_disruption(&repo("scenarios/xicheng-earthquake/scenario.toml")).unwrap();
+    let (w, _) = d.apply(&g).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let n = g.node_count() as u32;
+    let from: Vec<u32> = (0..200).map(|_| rng.gen_range(0..n)).collect();
+    let to: Vec<u32> = (0..5).map(|_| rng.gen_range(0..n)).collect();
+    let fwd = travel_matrix(&g, &w, &from, &to);
+    let back = travel_matrix_to_few(&g, &w, &from, &to);
+    assert_eq!((back.sources(), back.targets()), (200, 5));
+    let mut unreachable = 0;
+    for i in 0..from.len() {
+        for j in 0..to.len() {
+            let (a, b) = (fwd.get(i, j), back.get(i, j));
+            assert_eq!(a.map(|l| l.seconds), b.map(|l| l.seconds), "{i}→{j}");
+            unreachable += usize::from(a.is_none());
+        }
+    }
+    assert_eq!(unreachable, fwd.unreachable_count());
 }
 
 #[test]

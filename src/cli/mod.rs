@@ -2,6 +2,7 @@
 
 mod network;
 mod plan;
+mod scenario;
 mod solve;
 
 use std::path::PathBuf;
@@ -28,6 +29,9 @@ enum Command {
     /// Road-network tools: build, matrix, route, export.
     #[command(subcommand)]
     Network(network::NetworkCommand),
+    /// Scenario tools: generate shelters and stock from a recipe.
+    #[command(subcommand)]
+    Scenario(scenario::ScenarioCommand),
     /// Solve a DIMACS min-cost-flow file and print the optimal cost and timings.
     SolveMcf(solve::SolveMcfArgs),
     /// Write a generated benchmark min-cost-flow instance in DIMACS format.
@@ -39,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Plan(args)) => plan::run(args),
         Some(Command::Network(cmd)) => network::run(cmd),
+        Some(Command::Scenario(cmd)) => scenario::run(cmd),
         Some(Command::SolveMcf(args)) => solve::run(args),
         Some(Command::GenMcf(args)) => solve::generate(args),
         None => plan::run_plan(&PathBuf::from(DEFAULT_SCENARIO), None),

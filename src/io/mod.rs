@@ -5,5 +5,6 @@
 pub mod areas;
 pub mod disruption_file;
 pub mod facilities;
+pub mod osm_spaces;
 pub mod points;
 pub mod table;

@@ -18,6 +18,9 @@ pub struct Point {
     pub lon: f64,
     /// Latitude, WGS84 degrees.
     pub lat: f64,
+    /// Optional `district` column (empty when absent), for shelter lists.
+    #[serde(default)]
+    pub district: String,
 }
 
 /// Coordinate system of the input.
@@ -55,6 +58,7 @@ pub fn read_points(path: &Path, datum: Datum) -> Result<Vec<Point>, TableError> 
             id: p.id.clone(),
             lon,
             lat,
+            district: p.district.clone(),
         });
     }
     Ok(out)

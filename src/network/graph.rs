@@ -105,6 +105,41 @@ impl RoadGraph {
         [self.lon[u as usize], self.lat[u as usize]]
     }
 
+    /// The transposed graph (every edge reversed, same nodes) and, for each of its
+    /// edges, the edge of `self` it reverses, so edge weights can be carried over.
+    /// A backward search on it gives many-to-one distances. O(n + m).
+    pub fn reversed(&self) -> (RoadGraph, Vec<EdgeId>) {
+        let n = self.node_count();
+        let mut first_out = vec![0u32; n + 1];
+        for &h in &self.head {
+            first_out[h as usize + 1] += 1;
+        }
+        for u in 0..n {
+            first_out[u + 1] += first_out[u];
+        }
+        let mut next: Vec<u32> = first_out[..n].to_vec();
+        let mut orig = vec![0 as EdgeId; self.edge_count()];
+        for (e, &h) in self.head.iter().enumerate() {
+            let slot = &mut next[h as usize];
+            orig[*slot as usize] = e as EdgeId;
+            *slot += 1;
+        }
+        let pick = |v: &[u32]| orig.iter().map(|&e| v[e as usize]).collect::<Vec<_>>();
+        let graph = RoadGraph {
+            first_out,
+            head: pick(&self.tail),
+            tail: pick(&self.head),
+            time_ms: pick(&self.time_ms),
+            length_m: orig.iter().map(|&e| self.length_m[e as usize]).collect(),
+            way_id: orig.iter().map(|&e| self.way_id[e as usize]).collect(),
+            lon: self.lon.clone(),
+            lat: self.lat.clone(),
+            source_id: self.source_id.clone(),
+            stats: self.stats.clone(),
+        };
+        (graph, orig)
+    }
+
     /// Builds the graph from a raw network: computes lengths and times, keeps the
     /// largest strongly connected component, and orders nodes along a Hilbert curve.
     /// O((n + m) log n).

@@ -52,6 +52,18 @@ impl TravelMatrix {
         })
     }
 
+    /// The matrix with sources and targets swapped.
+    pub fn transposed(&self) -> TravelMatrix {
+        let (r, c) = (self.sources, self.targets);
+        let idx = |k: usize| (k % r) * c + k / r;
+        TravelMatrix {
+            sources: c,
+            targets: r,
+            time_ms: (0..r * c).map(|k| self.time_ms[idx(k)]).collect(),
+            metres: (0..r * c).map(|k| self.metres[idx(k)]).collect(),
+        }
+    }
+
     /// Count of unreachable pairs.
     pub fn unreachable_count(&self) -> usize {
         self.time_ms.iter().filter(|&&t| t == UNREACHABLE).count()
@@ -114,6 +126,25 @@ impl MatrixEngine for DijkstraEngine<'_> {
             metres,
         }
     }
+}
+
+/// The matrix from many `from` nodes to few `to` nodes, by one backward search per
+/// target on the reversed graph (|to| searches instead of |from|). Same cells as
+/// [`travel_matrix`]; distances may differ between equally fast routes.
+pub fn travel_matrix_to_few(
+    graph: &RoadGraph,
+    weights: &EdgeWeights,
+    from: &[NodeId],
+    to: &[NodeId],
+) -> TravelMatrix {
+    if to.len() >= from.len() {
+        return travel_matrix(graph, weights, from, to);
+    }
+    let (rev, orig) = graph.reversed();
+    let rw = EdgeWeights {
+        time_ms: orig.iter().map(|&e| weights.time_ms[e as usize]).collect(),
+    };
+    travel_matrix(&rev, &rw, to, from).transposed()
 }
 
 /// A progress bar for a matrix of `rows` source rows (hidden when not a terminal).

@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use indicatif::ProgressBar;
 
+use crate::network::matrix::travel_matrix_to_few;
 use crate::network::snap::{SnapError, DEFAULT_MAX_SNAP_M};
 use crate::network::{DijkstraEngine, EdgeWeights, MatrixEngine, NodeId, RoadGraph, Snapper};
 use crate::scenario::Scenario;
@@ -125,7 +126,12 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     let engine = DijkstraEngine::new(graph, &weights);
     let hidden = ProgressBar::hidden();
     let out_h = hours(&engine.matrix(&warehouse_nodes, &shelter_nodes, &hidden));
-    let back_h = hours(&engine.matrix(&shelter_nodes, &warehouse_nodes, &hidden));
+    let back_h = hours(&travel_matrix_to_few(
+        graph,
+        &weights,
+        &shelter_nodes,
+        &warehouse_nodes,
+    ));
     let matrix_s = t0.elapsed().as_secs_f64();
 
     let cat = &scenario.catalogue;

@@ -20,6 +20,8 @@
 //! [disruption]                 # see io::disruption_file
 //! ```
 
+pub mod generate;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -66,17 +68,22 @@ impl Default for Targets {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The table file names of a scenario (relative to its folder).
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Files {
+pub struct Files {
+    /// `warehouses.csv`.
     #[serde(default = "f_warehouses")]
-    warehouses: PathBuf,
+    pub warehouses: PathBuf,
+    /// `stock.csv`.
     #[serde(default = "f_stock")]
-    stock: PathBuf,
+    pub stock: PathBuf,
+    /// `shelters.csv`.
     #[serde(default = "f_shelters")]
-    shelters: PathBuf,
+    pub shelters: PathBuf,
+    /// `items.csv` (absent → default catalogue).
     #[serde(default = "f_items")]
-    items: PathBuf,
+    pub items: PathBuf,
 }
 fn f_warehouses() -> PathBuf {
     "warehouses.csv".into()
@@ -167,9 +174,27 @@ pub struct Scenario {
     pub default_catalogue: bool,
 }
 
+/// What `scenario.toml` says before any table is read.
+#[derive(Debug, Clone)]
+pub struct Head {
+    /// Road extract (resolved path).
+    pub network: PathBuf,
+    /// Table file names.
+    pub files: Files,
+}
+
 impl Scenario {
-    /// Loads `dir/scenario.toml` and the tables it names.
-    pub fn load(dir: &Path) -> Result<Self, ScenarioError> {
+    /// Reads `dir/scenario.toml` alone (network and file names), as the generator
+    /// needs before the tables exist.
+    pub fn head(dir: &Path) -> Result<Head, ScenarioError> {
+        let (t, _) = Self::read_toml(dir)?;
+        Ok(Head {
+            network: dir.join(t.network),
+            files: t.files,
+        })
+    }
+
+    fn read_toml(dir: &Path) -> Result<(ScenarioToml, PathBuf), ScenarioError> {
         let toml_path = dir.join("scenario.toml");
         let p = toml_path.display().to_string();
         let text = std::fs::read_to_string(&toml_path).map_err(|e| ScenarioError::Toml {
@@ -180,6 +205,13 @@ impl Scenario {
             path: p.clone(),
             message: e.to_string(),
         })?;
+        Ok((t, toml_path))
+    }
+
+    /// Loads `dir/scenario.toml` and the tables it names.
+    pub fn load(dir: &Path) -> Result<Self, ScenarioError> {
+        let (t, toml_path) = Self::read_toml(dir)?;
+        let p = toml_path.display().to_string();
         let tg = t.targets;
         if !(tg.first_delivery_h > 0.0
             && tg.relief_h >= tg.first_delivery_h
