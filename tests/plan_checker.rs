@@ -3,7 +3,8 @@
 //! travel times from `reliefflow network matrix`, recomputes demand from headcount ×
 //! its own copy of the default norms, and checks:
 //! stock never exceeded; per truck, trips do not overlap and respect payload and
-//! volume; arrive − depart ≥ matrix travel time; arrive ≤ the phase deadline;
+//! volume; every leg (warehouse → stop, stop → stop, last stop → warehouse) takes at
+//! least the matrix travel time plus unloading; arrive ≤ the phase deadline;
 //! delivered + shortfall = demand for every shelter × item × phase.
 
 mod common;
@@ -89,30 +90,37 @@ fn check_scenario(name: &str) {
         .trim_matches('"');
     let pbf = dir.join(network);
 
-    // Travel times warehouse → shelter under the scenario's disruption.
-    let matrix = out.path().join("m.csv");
-    run(&[
-        "network",
-        "matrix",
-        pbf.to_str().unwrap(),
-        "--from",
-        dir.join("warehouses.csv").to_str().unwrap(),
-        "--to",
-        dir.join("shelters.csv").to_str().unwrap(),
-        "--scenario",
-        dir.join("scenario.toml").to_str().unwrap(),
-        "-o",
-        matrix.to_str().unwrap(),
-    ]);
-    let travel_h: HashMap<(String, String), Option<f64>> = rows(&matrix)
-        .iter()
-        .map(|r| {
-            (
-                (r["from_id"].clone(), r["to_id"].clone()),
-                r["seconds"].parse::<f64>().ok().map(|s| s / 3600.0),
-            )
-        })
-        .collect();
+    // Travel times under the scenario's disruption: warehouse → shelter, shelter →
+    // shelter (tour hops) and shelter → warehouse (the way back).
+    let matrix = |from: &str, to: &str| -> HashMap<(String, String), Option<f64>> {
+        let m = out.path().join(format!("m-{from}-{to}.csv"));
+        run(&[
+            "network",
+            "matrix",
+            pbf.to_str().unwrap(),
+            "--from",
+            dir.join(from).to_str().unwrap(),
+            "--to",
+            dir.join(to).to_str().unwrap(),
+            "--scenario",
+            dir.join("scenario.toml").to_str().unwrap(),
+            "-o",
+            m.to_str().unwrap(),
+        ]);
+        rows(&m)
+            .iter()
+            .map(|r| {
+                (
+                    (r["from_id"].clone(), r["to_id"].clone()),
+                    r["seconds"].parse::<f64>().ok().map(|s| s / 3600.0),
+                )
+            })
+            .collect()
+    };
+    let mut travel_h = matrix("warehouses.csv", "shelters.csv");
+    travel_h.extend(matrix("shelters.csv", "shelters.csv"));
+    travel_h.extend(matrix("shelters.csv", "warehouses.csv"));
+    let unloading_h = toml_number(&toml, "unloading_h");
 
     let warehouses: HashMap<String, HashMap<String, String>> = rows(&dir.join("warehouses.csv"))
         .into_iter()
@@ -145,26 +153,32 @@ fn check_scenario(name: &str) {
         );
     }
 
-    // Per trip: one warehouse, shelter, truck, times; load within payload and volume;
-    // travel and deadline respected.
+    // Per trip: one warehouse, truck, departure and return; per stop one shelter and
+    // arrival; the whole load within payload and volume; every leg no faster than
+    // the matrix; every stop by its lines' deadlines.
     let mut by_trip: HashMap<String, Vec<&HashMap<String, String>>> = HashMap::new();
     for t in &trips {
         by_trip.entry(t["trip_id"].clone()).or_default().push(t);
     }
     let mut by_truck: HashMap<String, Vec<(f64, f64, f64)>> = HashMap::new();
+    let mut multi_stop = 0;
     for lines in by_trip.values() {
         let t0 = lines[0];
+        let id = &t0["trip_id"];
         let wh = &warehouses[&t0["warehouse_id"]];
         let (mut kg, mut m3) = (0.0, 0.0);
+        let mut stops: Vec<(u32, String, f64)> = Vec::new();
         for l in lines {
-            for k in [
-                "warehouse_id",
-                "shelter_id",
-                "truck_id",
-                "depart_h",
-                "arrive_h",
-            ] {
-                assert_eq!(l[k], t0[k], "trip {} mixes {k}", t0["trip_id"]);
+            for k in ["warehouse_id", "truck_id", "depart_h", "return_h"] {
+                assert_eq!(l[k], t0[k], "trip {id} mixes {k}");
+            }
+            let stop: u32 = l["stop"].parse().unwrap();
+            match stops.iter().find(|s| s.0 == stop) {
+                Some(s) => assert!(
+                    s.1 == l["shelter_id"] && s.2 == num(l, "arrive_h"),
+                    "trip {id} stop {stop} mixes shelters or arrival times"
+                ),
+                None => stops.push((stop, l["shelter_id"].clone(), num(l, "arrive_h"))),
             }
             let (ukg, um3, ..) = norm[l["item"].as_str()];
             kg += num(l, "quantity") * ukg;
@@ -176,43 +190,60 @@ fn check_scenario(name: &str) {
             };
             assert!(
                 num(l, "arrive_h") <= deadline + 1e-3,
-                "trip {} arrives after the {} deadline",
-                t0["trip_id"],
+                "trip {id} reaches {} after the {} deadline",
+                l["shelter_id"],
                 l["phase"]
             );
         }
         assert!(
             kg <= num(wh, "truck_payload_kg") + 1e-6,
-            "trip {}: {kg} kg",
-            t0["trip_id"]
+            "trip {id}: {kg} kg"
         );
         assert!(
             m3 <= num(wh, "truck_volume_m3") + 1e-6,
-            "trip {}: {m3} m³",
-            t0["trip_id"]
+            "trip {id}: {m3} m³"
         );
-        let (depart, arrive) = (num(t0, "depart_h"), num(t0, "arrive_h"));
-        let leg = travel_h[&(t0["warehouse_id"].clone(), t0["shelter_id"].clone())]
-            .expect("a trip to an unreachable shelter");
+        stops.sort_by_key(|s| s.0);
         assert!(
-            arrive - depart >= leg - 2e-3,
-            "trip {}: {} h < travel {leg} h",
-            t0["trip_id"],
-            arrive - depart
+            stops.iter().enumerate().all(|(k, s)| s.0 as usize == k + 1),
+            "trip {id}: stops not numbered 1..n"
         );
+        multi_stop += usize::from(stops.len() > 1);
+        let leg = |a: &str, b: &str| {
+            travel_h[&(a.to_string(), b.to_string())]
+                .unwrap_or_else(|| panic!("trip {id} drives {a} → {b}, which has no road"))
+        };
+        let depart = num(t0, "depart_h");
+        let (mut at, mut place) = (depart, t0["warehouse_id"].as_str());
+        for (k, (_, shelter, arrive)) in stops.iter().enumerate() {
+            let stop_time = if k == 0 { 0.0 } else { unloading_h };
+            let need = stop_time + leg(place, shelter);
+            assert!(
+                arrive - at >= need - 2e-3,
+                "trip {id}: {place} → {shelter} in {} h < {need} h",
+                arrive - at
+            );
+            (at, place) = (*arrive, shelter.as_str());
+        }
+        let ret = t0["return_h"].parse::<f64>().unwrap_or(f64::INFINITY);
+        if ret.is_finite() {
+            let need = unloading_h + leg(place, &t0["warehouse_id"]);
+            assert!(
+                ret - at >= need - 2e-3,
+                "trip {id}: back at {ret} h, but the drive back needs {need} h after {at} h"
+            );
+        }
         assert!(
             depart >= num(wh, "loading_h") - 1e-3,
-            "trip {} departs before loading",
-            t0["trip_id"]
+            "trip {id} departs before loading"
         );
-        let ret = t0["return_h"].parse::<f64>().unwrap_or(f64::INFINITY);
-        assert!(ret >= arrive);
         by_truck.entry(t0["truck_id"].clone()).or_default().push((
             depart,
             ret,
             num(wh, "loading_h"),
         ));
     }
+    assert!(multi_stop > 0, "no multi-stop trip to check in {name}");
     for (truck, mut runs) in by_truck {
         runs.sort_by(|a, b| a.0.total_cmp(&b.0));
         for w in runs.windows(2) {
@@ -274,4 +305,14 @@ fn check_scenario(name: &str) {
 #[test]
 fn xicheng_earthquake_plan_passes_the_independent_checker() {
     check_scenario("xicheng-earthquake");
+}
+
+#[test]
+fn valley_flash_flood_plan_passes_the_independent_checker() {
+    check_scenario("valley-flash-flood");
+}
+
+#[test]
+fn beijing_level1_plan_passes_the_independent_checker() {
+    check_scenario("beijing-level1");
 }

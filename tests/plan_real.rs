@@ -46,7 +46,7 @@ fn closing_a_road_a_plan_used_changes_the_plan_and_no_route_uses_it() {
         &g,
         &w,
         before.warehouse_nodes[t.warehouse],
-        before.shelter_nodes[t.shelter],
+        before.shelter_nodes[t.stops[0].shelter],
     )
     .unwrap();
     let way = r.ways[r.ways.len() / 2];
@@ -57,21 +57,32 @@ fn closing_a_road_a_plan_used_changes_the_plan_and_no_route_uses_it() {
         before.out_h, after.out_h,
         "closing way {way} changed no travel time"
     );
+    let mut legs = 0;
     for t in &after.trips {
+        let mut from = after.warehouse_nodes[t.warehouse];
+        for stop in &t.stops {
+            let to = after.shelter_nodes[stop.shelter];
+            let r = fastest_route(&g, &w2, from, to).unwrap();
+            assert!(
+                !r.ways.contains(&way),
+                "trip {} is routed over closed way {way}",
+                t.id
+            );
+            from = to;
+            legs += 1;
+        }
+        let s0 = t.stops[0].shelter;
+        let leg = after.out_h[t.warehouse][s0].unwrap();
         let r = fastest_route(
             &g,
             &w2,
             after.warehouse_nodes[t.warehouse],
-            after.shelter_nodes[t.shelter],
+            after.shelter_nodes[s0],
         )
         .unwrap();
-        assert!(
-            !r.ways.contains(&way),
-            "a trip is routed over closed way {way}"
-        );
-        let leg = after.out_h[t.warehouse][t.shelter].unwrap();
         assert!((leg - r.seconds / 3600.0).abs() < 1e-6);
     }
+    assert!(legs > after.trips.len(), "no multi-stop tour to check");
 }
 
 #[test]

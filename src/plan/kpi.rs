@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::demand::Phase;
 use super::shortfall::Reason;
+use super::trips::Trip;
 use super::Plan;
 use crate::scenario::Scenario;
 
@@ -50,8 +51,8 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
     // Delivered kg per shelter and phase.
     let mut got = [vec![0.0; ns], vec![0.0; ns]];
     for t in &plan.trips {
-        for l in &t.load {
-            got[usize::from(l.phase == Phase::Relief)][t.shelter] += l.quantity as f64 * kg(l.item);
+        for (s, l) in t.lines() {
+            got[usize::from(l.phase == Phase::Relief)][s] += l.quantity as f64 * kg(l.item);
         }
     }
     let need = |phase: Phase, s: usize| -> f64 {
@@ -87,7 +88,7 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
             let end = if t.return_h.is_finite() {
                 t.return_h
             } else {
-                t.arrive_h + scenario.targets.unloading_h
+                t.last_arrival_h() + scenario.targets.unloading_h
             };
             end - t.depart_h + loading
         })
@@ -120,7 +121,11 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
         } else {
             1.0
         },
-        latest_arrival_h: plan.trips.iter().map(|t| t.arrive_h).fold(0.0, f64::max),
+        latest_arrival_h: plan
+            .trips
+            .iter()
+            .map(Trip::last_arrival_h)
+            .fold(0.0, f64::max),
         trips: plan.trips.len(),
         trucks_used: trucks.len(),
         truck_hours,

@@ -7,8 +7,10 @@
 
 pub mod allocate;
 pub mod demand;
+pub mod hops;
 pub mod kpi;
 pub mod shortfall;
+pub mod tours;
 pub mod trips;
 
 use std::time::Instant;
@@ -21,6 +23,7 @@ use crate::network::{DijkstraEngine, EdgeWeights, MatrixEngine, NodeId, RoadGrap
 use crate::scenario::Scenario;
 use allocate::{allocate, PhaseInput};
 use demand::{Demand, Phase};
+use hops::{Hops, DEFAULT_NEIGHBOURS};
 pub use kpi::Kpis;
 use shortfall::Shortfall;
 use trips::{schedule, ScheduleInput, Trip};
@@ -47,7 +50,7 @@ pub enum PlanError {
 /// Wall time of each stage, seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Timings {
-    /// Snapping and the two travel-time matrices.
+    /// Snapping, the two travel-time matrices and the shelter hop times.
     pub matrix_s: f64,
     /// Allocation (min-cost flows).
     pub solve_s: f64,
@@ -132,6 +135,8 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
         &shelter_nodes,
         &warehouse_nodes,
     ));
+    let points: Vec<[f64; 2]> = scenario.shelters.iter().map(|s| [s.lon, s.lat]).collect();
+    let hops = Hops::compute(graph, &weights, &points, &shelter_nodes, DEFAULT_NEIGHBOURS);
     let matrix_s = t0.elapsed().as_secs_f64();
 
     let cat = &scenario.catalogue;
@@ -189,6 +194,8 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
         deadline_h,
         out_h: &out_h,
         back_h: &back_h,
+        hops: &hops,
+        max_stops: scenario.targets.max_stops,
         fleets: &fleets,
         catalogue: cat,
         unloading_h: scenario.targets.unloading_h,

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::network::dijkstra::Dijkstra;
-use crate::network::RoadGraph;
+use crate::network::{NodeId, RoadGraph};
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
 
@@ -42,6 +42,7 @@ pub fn write_trips(path: &Path, scenario: &Scenario, plan: &Plan) -> Result<(), 
         "depart_h",
         "arrive_h",
         "return_h",
+        "stop",
     ])
     .map_err(|x| e(x.to_string()))?;
     for t in &plan.trips {
@@ -52,20 +53,23 @@ pub fn write_trips(path: &Path, scenario: &Scenario, plan: &Plan) -> Result<(), 
         } else {
             String::new()
         };
-        for l in &t.load {
-            w.write_record([
-                t.id.to_string(),
-                truck_id.clone(),
-                wh.id.clone(),
-                scenario.shelters[t.shelter].id.clone(),
-                scenario.catalogue.items[l.item].item.clone(),
-                l.quantity.to_string(),
-                l.phase.as_str().to_string(),
-                format!("{:.3}", t.depart_h),
-                format!("{:.3}", t.arrive_h),
-                ret.clone(),
-            ])
-            .map_err(|x| e(x.to_string()))?;
+        for (k, stop) in t.stops.iter().enumerate() {
+            for l in &stop.load {
+                w.write_record([
+                    t.id.to_string(),
+                    truck_id.clone(),
+                    wh.id.clone(),
+                    scenario.shelters[stop.shelter].id.clone(),
+                    scenario.catalogue.items[l.item].item.clone(),
+                    l.quantity.to_string(),
+                    l.phase.as_str().to_string(),
+                    format!("{:.3}", t.depart_h),
+                    format!("{:.3}", stop.arrive_h),
+                    ret.clone(),
+                    (k + 1).to_string(),
+                ])
+                .map_err(|x| e(x.to_string()))?;
+            }
         }
     }
     w.flush().map_err(|x| e(x.to_string()))
@@ -106,12 +110,14 @@ pub fn write_json(
                 "trip_id": t.id,
                 "warehouse_id": scenario.warehouses[t.warehouse].id,
                 "truck": t.truck + 1,
-                "shelter_id": scenario.shelters[t.shelter].id,
                 "phase": t.phase,
                 "depart_h": t.depart_h,
-                "arrive_h": t.arrive_h,
                 "return_h": if t.return_h.is_finite() { json!(t.return_h) } else { json!(null) },
-                "load": t.load.iter().map(|l| json!({"item": scenario.catalogue.items[l.item].item, "quantity": l.quantity, "phase": l.phase})).collect::<Vec<_>>(),
+                "stops": t.stops.iter().map(|s| json!({
+                    "shelter_id": scenario.shelters[s.shelter].id,
+                    "arrive_h": s.arrive_h,
+                    "load": s.load.iter().map(|l| json!({"item": scenario.catalogue.items[l.item].item, "quantity": l.quantity, "phase": l.phase})).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -166,9 +172,11 @@ pub fn write_geojson(
     let mut first_arrival = vec![f64::INFINITY; ns];
     let mut trips_to = vec![0usize; ns];
     for t in &plan.trips {
-        trips_to[t.shelter] += 1;
-        if t.phase == crate::plan::demand::Phase::First {
-            first_arrival[t.shelter] = first_arrival[t.shelter].min(t.arrive_h);
+        for stop in &t.stops {
+            trips_to[stop.shelter] += 1;
+            if t.phase == crate::plan::demand::Phase::First {
+                first_arrival[stop.shelter] = first_arrival[stop.shelter].min(stop.arrive_h);
+            }
         }
     }
     let mut short_units = vec![0u64; ns];
@@ -181,37 +189,37 @@ pub fn write_geojson(
                 "first_arrival_h": if first_arrival[k].is_finite() { json!(first_arrival[k]) } else { json!(null) },
                 "trips": trips_to[k], "shortfall_units": short_units[k]}}));
     }
-    let pairs: BTreeSet<(usize, usize)> = plan
-        .trips
-        .iter()
-        .map(|t| (t.warehouse, t.shelter))
-        .collect();
-    let mut dj = Dijkstra::new(graph.node_count());
-    for w in 0..scenario.warehouses.len() {
-        let targets: Vec<_> = pairs
-            .iter()
-            .filter(|p| p.0 == w)
-            .map(|p| plan.shelter_nodes[p.1])
-            .collect();
-        if targets.is_empty() {
-            continue;
-        }
-        dj.run(
-            graph,
-            &plan.weights,
-            plan.warehouse_nodes[w],
-            &targets,
-            u32::MAX,
+    // Every driven leg: warehouse → first stop, stop → stop (graph nodes, labels).
+    let mut legs: BTreeSet<(NodeId, NodeId, String, String)> = BTreeSet::new();
+    for t in &plan.trips {
+        let mut from = (
+            plan.warehouse_nodes[t.warehouse],
+            scenario.warehouses[t.warehouse].id.clone(),
         );
-        for &(_, s) in pairs.iter().filter(|p| p.0 == w) {
-            let Some(edges) = dj.path_edges(graph, plan.shelter_nodes[s]) else {
+        for stop in &t.stops {
+            let to = (
+                plan.shelter_nodes[stop.shelter],
+                scenario.shelters[stop.shelter].id.clone(),
+            );
+            legs.insert((from.0, to.0, from.1.clone(), to.1.clone()));
+            from = to;
+        }
+    }
+    let mut dj = Dijkstra::new(graph.node_count());
+    let sources: BTreeSet<NodeId> = legs.iter().map(|l| l.0).collect();
+    for src in sources {
+        let mine: Vec<_> = legs.iter().filter(|l| l.0 == src).collect();
+        let targets: Vec<NodeId> = mine.iter().map(|l| l.1).collect();
+        dj.run(graph, &plan.weights, src, &targets, u32::MAX);
+        for (_, to, from_id, to_id) in mine {
+            let Some(edges) = dj.path_edges(graph, *to) else {
                 continue;
             };
-            let mut coords = vec![graph.coord(plan.warehouse_nodes[w])];
+            let hours = dj.distance(*to).map(|(ms, _)| f64::from(ms) / 3_600_000.0);
+            let mut coords = vec![graph.coord(src)];
             coords.extend(edges.iter().map(|&e| graph.coord(graph.head[e as usize])));
             features.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                "properties": {"kind": "route", "warehouse_id": scenario.warehouses[w].id, "shelter_id": scenario.shelters[s].id,
-                    "hours": plan.out_h[w][s]}}));
+                "properties": {"kind": "route", "from_id": from_id, "to_id": to_id, "hours": hours}}));
         }
     }
     let doc = json!({"type": "FeatureCollection", "features": features,

@@ -16,7 +16,7 @@ pub fn bottleneck_hints(scenario: &Scenario, plan: &Plan) -> Vec<String> {
         e.0 += 1;
         e.1.insert(u.shelter);
     }
-    let mut out = Vec::new();
+    let mut out: Vec<(u8, u64, String)> = Vec::new();
     for ((p, w), (loads, shelters)) in by {
         let phase = if p == 0 { Phase::First } else { Phase::Relief };
         let wh = &scenario.warehouses[w];
@@ -31,15 +31,20 @@ pub fn bottleneck_hints(scenario: &Scenario, plan: &Plan) -> Vec<String> {
             Phase::First => scenario.targets.first_delivery_h,
             Phase::Relief => scenario.targets.relief_h,
         };
-        out.push(format!(
+        out.push((p, extra, format!(
             "about {extra} more truck(s) at {} would carry the {loads} load(s) still waiting for {} shelter(s) by {deadline} h ({} phase)",
             wh.id,
             shelters.len(),
             phase.as_str()
-        ));
+        )));
     }
-    out
+    // First phase first, then the biggest gaps.
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    out.into_iter().map(|x| x.2).collect()
 }
+
+/// Bottleneck sentences printed (all are in `plan.json`).
+pub const MAX_HINTS: usize = 4;
 
 /// The summary text.
 pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis, hints: &[String]) -> String {
@@ -88,8 +93,14 @@ pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis, hints: &[String]) -
         s += &parts.join(", ");
         s += "\n";
     }
-    for h in hints {
+    for h in hints.iter().take(MAX_HINTS) {
         s += &format!("  bottleneck: {h}\n");
+    }
+    if hints.len() > MAX_HINTS {
+        s += &format!(
+            "  … and {} more bottleneck(s), listed in plan.json\n",
+            hints.len() - MAX_HINTS
+        );
     }
     if kpis.persons_over_capacity > 0 {
         s += &format!(

@@ -10,6 +10,7 @@
 //! first_delivery_h = 6.0      # first batch on site (seeds 000, 004)
 //! relief_h = 12.0             # basic relief complete (seed 001); 10.0 for seeds 000/004
 //! unloading_h = 0.25
+//! max_stops = 6               # shelters per truck trip (1 = direct trips only)
 //!
 //! [files]                      # all optional, these are the defaults
 //! warehouses = "warehouses.csv"
@@ -46,6 +47,9 @@ pub struct Targets {
     /// Time to unload a truck at a shelter, hours.
     #[serde(default = "default_unloading")]
     pub unloading_h: f64,
+    /// Most shelters one truck serves on a trip (1 = direct trips only).
+    #[serde(default = "default_max_stops")]
+    pub max_stops: usize,
 }
 
 fn default_first() -> f64 {
@@ -57,6 +61,9 @@ fn default_relief() -> f64 {
 fn default_unloading() -> f64 {
     0.25
 }
+fn default_max_stops() -> usize {
+    6
+}
 
 impl Default for Targets {
     fn default() -> Self {
@@ -64,6 +71,7 @@ impl Default for Targets {
             first_delivery_h: default_first(),
             relief_h: default_relief(),
             unloading_h: default_unloading(),
+            max_stops: default_max_stops(),
         }
     }
 }
@@ -215,13 +223,14 @@ impl Scenario {
         let tg = t.targets;
         if !(tg.first_delivery_h > 0.0
             && tg.relief_h >= tg.first_delivery_h
-            && tg.unloading_h >= 0.0)
+            && tg.unloading_h >= 0.0
+            && tg.max_stops >= 1)
         {
             return Err(ScenarioError::Toml {
                 path: p,
                 message: format!(
-                    "[targets]: need 0 < first_delivery_h ({}) ≤ relief_h ({}) and unloading_h ≥ 0 ({})",
-                    tg.first_delivery_h, tg.relief_h, tg.unloading_h
+                    "[targets]: need 0 < first_delivery_h ({}) ≤ relief_h ({}), unloading_h ≥ 0 ({}) and max_stops ≥ 1 ({})",
+                    tg.first_delivery_h, tg.relief_h, tg.unloading_h, tg.max_stops
                 ),
             });
         }

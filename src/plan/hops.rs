@@ -1,0 +1,75 @@
+//! Hop times between nearby shelters, for multi-stop tours.
+//!
+//! A tour only ever moves to a shelter close by, so instead of a full shelter ×
+//! shelter matrix each shelter gets its `k` nearest shelters by straight line, timed
+//! on the disrupted road graph by one early-stopping Dijkstra (it stops once those
+//! `k` are settled, so each search stays local). Searches run in parallel.
+
+use rayon::prelude::*;
+
+use crate::network::dijkstra::Dijkstra;
+use crate::network::geo::haversine_m;
+use crate::network::{EdgeWeights, NodeId, RoadGraph};
+
+/// Neighbours considered per shelter.
+pub const DEFAULT_NEIGHBOURS: usize = 12;
+
+/// For each shelter, reachable nearby shelters with the drive time, hours, sorted by
+/// time (nearest first).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hops {
+    /// `next[s]` = `(shelter, hours)` pairs.
+    pub next: Vec<Vec<(usize, f64)>>,
+}
+
+impl Hops {
+    /// Drive time from shelter `a` to shelter `b`, hours, when `b` is one of `a`'s
+    /// neighbours and reachable.
+    pub fn get(&self, a: usize, b: usize) -> Option<f64> {
+        self.next[a].iter().find(|x| x.0 == b).map(|x| x.1)
+    }
+
+    /// Computes hops for shelters at `points` (`[lon, lat]`) snapped to `nodes`.
+    /// O(s² + s · local search) for s shelters.
+    pub fn compute(
+        graph: &RoadGraph,
+        weights: &EdgeWeights,
+        points: &[[f64; 2]],
+        nodes: &[NodeId],
+        k: usize,
+    ) -> Self {
+        let n = points.len();
+        let next = (0..n)
+            .into_par_iter()
+            .map_init(
+                || Dijkstra::new(graph.node_count()),
+                |dj, a| {
+                    let mut near: Vec<(f64, usize)> = (0..n)
+                        .filter(|&b| b != a)
+                        .map(|b| (haversine_m(points[a], points[b]), b))
+                        .collect();
+                    let k = k.min(near.len());
+                    if k == 0 {
+                        return Vec::new();
+                    }
+                    near.select_nth_unstable_by(k - 1, |x, y| {
+                        x.0.total_cmp(&y.0).then(x.1.cmp(&y.1))
+                    });
+                    near.truncate(k);
+                    let targets: Vec<NodeId> = near.iter().map(|&(_, b)| nodes[b]).collect();
+                    dj.run(graph, weights, nodes[a], &targets, u32::MAX);
+                    let mut out: Vec<(usize, f64)> = near
+                        .iter()
+                        .filter_map(|&(_, b)| {
+                            dj.distance(nodes[b])
+                                .map(|(ms, _)| (b, f64::from(ms) / 3_600_000.0))
+                        })
+                        .collect();
+                    out.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+                    out
+                },
+            )
+            .collect();
+        Self { next }
+    }
+}
