@@ -1,31 +1,65 @@
-//! End-to-end dispatch planning on the bundled scenario (graph already prepared),
-//! and its stages: matrix (snapping + both travel matrices), allocation (min-cost
-//! flows), trips. The stage split is printed once from the plan's own timings.
+//! End-to-end dispatch planning on every bundled scenario (graph already prepared),
+//! and the output files. The stage split (matrix = snapping + travel matrices + tour
+//! hops, solve = min-cost flows, trips, output) is printed once per scenario from
+//! the plan's own timings; criterion times the whole plan, and the Level-I plan
+//! again on one thread for the parallel speed-up.
+
+use std::path::PathBuf;
+use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use reliefflow::network::{load_graph, CacheMode, Profile};
-use reliefflow::plan::plan;
+use reliefflow::network::{load_graph, CacheMode, Profile, RoadGraph};
+use reliefflow::plan::{kpi, plan, Plan};
+use reliefflow::report::{plan_files, summary};
 use reliefflow::scenario::Scenario;
 
-fn xicheng(c: &mut Criterion) {
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/xicheng-earthquake");
-    let sc = Scenario::load(&dir).unwrap();
-    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Bypass)
-        .unwrap()
-        .graph;
-    let t = plan(&sc, &g).unwrap().timings;
-    eprintln!(
-        "xicheng-earthquake stages: matrix {:.1} ms, solve {:.1} ms, trips {:.1} ms",
-        t.matrix_s * 1e3,
-        t.solve_s * 1e3,
-        t.trips_s * 1e3
-    );
+const SCENARIOS: [&str; 3] = ["xicheng-earthquake", "valley-flash-flood", "beijing-level1"];
+
+fn write_all(sc: &Scenario, g: &RoadGraph, p: &Plan, out: &std::path::Path) {
+    let k = kpi::compute(sc, p);
+    let hints = summary::bottleneck_hints(sc, p);
+    plan_files::write_trips(&out.join("trips.csv"), sc, p).unwrap();
+    plan_files::write_shortfalls(&out.join("shortfalls.csv"), sc, p).unwrap();
+    plan_files::write_json(&out.join("plan.json"), sc, p, &k, &hints).unwrap();
+    plan_files::write_geojson(&out.join("plan.geojson"), sc, g, p).unwrap();
+}
+
+fn scenarios(c: &mut Criterion) {
+    let out = tempfile::tempdir().unwrap();
     let mut group = c.benchmark_group("plan");
     group.sample_size(20);
-    group.bench_function("xicheng-earthquake", |b| b.iter(|| plan(&sc, &g).unwrap()));
+    for name in SCENARIOS {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+        let sc = Scenario::load(&dir).unwrap();
+        let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
+            .unwrap()
+            .graph;
+        let p = plan(&sc, &g).unwrap();
+        let t0 = Instant::now();
+        write_all(&sc, &g, &p, out.path());
+        let t = p.timings;
+        eprintln!(
+            "{name}: {} shelters, {} trips; matrix {:.1} ms, solve {:.1} ms, trips {:.1} ms, output {:.1} ms",
+            sc.shelters.len(),
+            p.trips.len(),
+            t.matrix_s * 1e3,
+            t.solve_s * 1e3,
+            t.trips_s * 1e3,
+            t0.elapsed().as_secs_f64() * 1e3
+        );
+        group.bench_function(name, |b| b.iter(|| plan(&sc, &g).unwrap()));
+        if name == "beijing-level1" {
+            group.bench_function("beijing-level1 + output files", |b| {
+                b.iter(|| write_all(&sc, &g, &plan(&sc, &g).unwrap(), out.path()))
+            });
+            let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+            group.bench_function("beijing-level1 (1 thread)", |b| {
+                b.iter(|| one.install(|| plan(&sc, &g).unwrap()))
+            });
+        }
+    }
     group.finish();
 }
 
-criterion_group!(benches, xicheng);
+criterion_group!(benches, scenarios);
 criterion_main!(benches);
