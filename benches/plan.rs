@@ -29,7 +29,9 @@ fn scenarios(c: &mut Criterion) {
     let mut group = c.benchmark_group("plan");
     group.sample_size(20);
     for name in SCENARIOS {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name);
         let sc = Scenario::load(&dir).unwrap();
         let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
             .unwrap()
@@ -52,7 +54,10 @@ fn scenarios(c: &mut Criterion) {
             group.bench_function("beijing-level1 + output files", |b| {
                 b.iter(|| write_all(&sc, &g, &plan(&sc, &g).unwrap(), out.path()))
             });
-            let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+            let one = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .unwrap();
             group.bench_function("beijing-level1 (1 thread)", |b| {
                 b.iter(|| one.install(|| plan(&sc, &g).unwrap()))
             });

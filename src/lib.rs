@@ -4,6 +4,7 @@
 //! Data flows one way: ingest ([`network::osm`], [`io`]) → graph ([`network::graph`])
 //! → matrix ([`network::matrix`]) → model and solve (the `solver` crate) → report.
 
+pub mod audit;
 pub mod facility;
 pub mod io;
 pub mod network;

@@ -1,5 +1,6 @@
 //! Command-line definitions and dispatch.
 
+mod audit;
 mod network;
 mod plan;
 mod scenario;
@@ -26,6 +27,8 @@ pub struct Cli {
 enum Command {
     /// Plan dispatch for a scenario folder: trips, shortfalls, KPIs.
     Plan(plan::PlanArgs),
+    /// Coverage audit of a scenario: audit.json, audit.csv, audit.html.
+    Audit(audit::AuditArgs),
     /// Road-network tools: build, matrix, route, export.
     #[command(subcommand)]
     Network(network::NetworkCommand),
@@ -42,6 +45,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Plan(args)) => plan::run(args),
+        Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Network(cmd)) => network::run(cmd),
         Some(Command::Scenario(cmd)) => scenario::run(cmd),
         Some(Command::SolveMcf(args)) => solve::run(args),

@@ -54,6 +54,24 @@ struct ScenarioToml {
     disruption: Option<DisruptionToml>,
 }
 
+/// The GeoJSON files a scenario TOML's `[disruption]` names, resolved against its
+/// folder (empty when the TOML cannot be read; [`read_disruption`] reports that).
+pub fn read_disruption_files(path: &Path) -> Vec<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| toml::from_str::<ScenarioToml>(&t).ok())
+        .and_then(|p| p.disruption)
+        .map(|d| {
+            d.closed_areas
+                .iter()
+                .chain(d.slow_areas.iter().map(|s| &s.file))
+                .map(|f| dir.join(f))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Reads the `[disruption]` table of `path` (other tables are ignored here); a file
 /// without one means no disruption.
 pub fn read_disruption(path: &Path) -> Result<Disruption, DisruptionFileError> {

@@ -194,6 +194,27 @@ pub fn read_stock(
     warehouses: &[Warehouse],
     catalogue: &Catalogue,
 ) -> Result<Stock, TableError> {
+    read_stock_with(path, warehouses, catalogue, None)
+}
+
+/// As [`read_stock`], but rows with an unknown warehouse or item or a bad quantity
+/// are skipped and described in `findings` (for audits, which report data quality
+/// rather than stop).
+pub fn read_stock_lenient(
+    path: &Path,
+    warehouses: &[Warehouse],
+    catalogue: &Catalogue,
+    findings: &mut Vec<String>,
+) -> Result<Stock, TableError> {
+    read_stock_with(path, warehouses, catalogue, Some(findings))
+}
+
+fn read_stock_with(
+    path: &Path,
+    warehouses: &[Warehouse],
+    catalogue: &Catalogue,
+    mut findings: Option<&mut Vec<String>>,
+) -> Result<Stock, TableError> {
     let rows = read_table::<StockRow>(path)?;
     let index: HashMap<&str, usize> = warehouses
         .iter()
@@ -203,33 +224,56 @@ pub fn read_stock(
     let mut stock = Stock::new(warehouses.len(), catalogue.items.len());
     for r in &rows {
         let (l, s) = (r.line, &r.value);
-        let w = *index.get(s.warehouse_id.as_str()).ok_or_else(|| {
-            TableError::at(
+        let w = index.get(s.warehouse_id.as_str()).copied();
+        let i = catalogue.index_of(&s.item);
+        let problem = match (w, i) {
+            (None, _) => Some(TableError::at(
                 path,
                 l,
                 "warehouse_id",
                 format!("unknown warehouse `{}`", s.warehouse_id),
-            )
-        })?;
-        let i = catalogue.index_of(&s.item).ok_or_else(|| {
-            TableError::at(
+            )),
+            (_, None) => Some(TableError::at(
                 path,
                 l,
                 "item",
                 format!("unknown item `{}` (not in the item catalogue)", s.item),
-            )
-        })?;
-        if !(s.quantity >= 0.0 && s.quantity.is_finite()) {
-            return Err(TableError::at(
+            )),
+            _ if !(s.quantity >= 0.0 && s.quantity.is_finite()) => Some(TableError::at(
                 path,
                 l,
                 "quantity",
                 format!("expected a quantity ≥ 0, got {}", s.quantity),
-            ));
+            )),
+            _ => None,
+        };
+        match (problem, w, i, findings.as_deref_mut()) {
+            (None, Some(w), Some(i), _) => stock.add(w, i, s.quantity),
+            (Some(e), _, _, Some(f)) => f.push(format!("{e} — row skipped")),
+            (Some(e), ..) => return Err(e),
+            (None, ..) => unreachable!("no problem means both indices resolved"),
         }
-        stock.add(w, i, s.quantity);
     }
     Ok(stock)
+}
+
+#[derive(Deserialize)]
+struct PopulationRow {
+    district: String,
+    residents: u64,
+}
+
+/// Reads `population.csv` (`district,residents`, rounded census figures; extra
+/// columns such as `source` are kept out of the figures). Districts must be unique.
+pub fn read_population(path: &Path) -> Result<std::collections::BTreeMap<String, u64>, TableError> {
+    let rows = read_table::<PopulationRow>(path)?;
+    let mut seen = HashMap::new();
+    let mut out = std::collections::BTreeMap::new();
+    for r in &rows {
+        check_unique(path, &mut seen, &r.value.district, r.line)?;
+        out.insert(r.value.district.clone(), r.value.residents);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -42,24 +42,33 @@ pub struct Kpis {
     pub persons_over_capacity: u64,
 }
 
-/// Computes the KPIs of `plan`.
-pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
-    let cat = &scenario.catalogue;
-    let ni = cat.items.len();
+/// Delivered kg per shelter, `[first phase, relief phase]` (every issued line
+/// arrives by its phase's deadline).
+pub fn delivered_kg(scenario: &Scenario, plan: &Plan) -> [Vec<f64>; 2] {
     let ns = scenario.shelters.len();
-    let kg = |i: usize| cat.items[i].kg_per_unit;
-    // Delivered kg per shelter and phase.
     let mut got = [vec![0.0; ns], vec![0.0; ns]];
     for t in &plan.trips {
         for (s, l) in t.lines() {
-            got[usize::from(l.phase == Phase::Relief)][s] += l.quantity as f64 * kg(l.item);
+            got[usize::from(l.phase == Phase::Relief)][s] +=
+                l.quantity as f64 * scenario.catalogue.items[l.item].kg_per_unit;
         }
     }
-    let need = |phase: Phase, s: usize| -> f64 {
-        (0..ni)
-            .map(|i| plan.demand.get(phase, s, i) as f64 * kg(i))
-            .sum()
-    };
+    got
+}
+
+/// Demand of shelter `s` in `phase`, kg.
+pub fn needed_kg(scenario: &Scenario, plan: &Plan, phase: Phase, s: usize) -> f64 {
+    let cat = &scenario.catalogue;
+    (0..cat.items.len())
+        .map(|i| plan.demand.get(phase, s, i) as f64 * cat.items[i].kg_per_unit)
+        .sum()
+}
+
+/// Computes the KPIs of `plan`.
+pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
+    let ns = scenario.shelters.len();
+    let got = delivered_kg(scenario, plan);
+    let need = |phase: Phase, s: usize| needed_kg(scenario, plan, phase, s);
     let share = |num: f64, den: f64| if den > 0.0 { (num / den).min(1.0) } else { 1.0 };
     let (mut f_got, mut f_need, mut r_got, mut r_need) = (0.0, 0.0, 0.0, 0.0);
     let (mut pr_num, mut pr_den) = (0.0, 0.0);

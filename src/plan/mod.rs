@@ -102,8 +102,29 @@ fn hours(m: &crate::network::TravelMatrix) -> Vec<Vec<Option<f64>>> {
         .collect()
 }
 
-/// Plans dispatch for `scenario` on its road graph.
-pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
+/// Everything about a scenario that depends on roads and facility sites only:
+/// snapped nodes, travel matrices and tour hops. Reused across what-ifs that change
+/// stock, fleets, headcounts or deadlines.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Graph node of each warehouse.
+    pub warehouse_nodes: Vec<NodeId>,
+    /// Graph node of each shelter.
+    pub shelter_nodes: Vec<NodeId>,
+    /// Edge travel times under the scenario's disruption.
+    pub weights: EdgeWeights,
+    /// Travel hours warehouse → shelter (`[w][s]`).
+    pub out_h: Vec<Vec<Option<f64>>>,
+    /// Travel hours shelter → warehouse (`[s][w]`).
+    pub back_h: Vec<Vec<Option<f64>>>,
+    /// Hop hours between nearby shelters.
+    pub hops: Hops,
+    /// Wall time of the preparation, seconds.
+    pub matrix_s: f64,
+}
+
+/// Snaps the facilities and computes the travel matrices under the disruption.
+pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanError> {
     let t0 = Instant::now();
     let (weights, _) = scenario.disruption.apply(graph)?;
     let snapper = Snapper::new(graph);
@@ -127,8 +148,7 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
         .map(|s| snap("shelters.csv", &s.id, [s.lon, s.lat]))
         .collect::<Result<Vec<_>, _>>()?;
     let engine = DijkstraEngine::new(graph, &weights);
-    let hidden = ProgressBar::hidden();
-    let out_h = hours(&engine.matrix(&warehouse_nodes, &shelter_nodes, &hidden));
+    let out_h = hours(&engine.matrix(&warehouse_nodes, &shelter_nodes, &ProgressBar::hidden()));
     let back_h = hours(&travel_matrix_to_few(
         graph,
         &weights,
@@ -137,8 +157,25 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     ));
     let points: Vec<[f64; 2]> = scenario.shelters.iter().map(|s| [s.lon, s.lat]).collect();
     let hops = Hops::compute(graph, &weights, &points, &shelter_nodes, DEFAULT_NEIGHBOURS);
-    let matrix_s = t0.elapsed().as_secs_f64();
+    Ok(Prepared {
+        warehouse_nodes,
+        shelter_nodes,
+        weights,
+        out_h,
+        back_h,
+        hops,
+        matrix_s: t0.elapsed().as_secs_f64(),
+    })
+}
 
+/// Plans dispatch for `scenario` on its road graph.
+pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
+    plan_prepared(scenario, &prepare(scenario, graph)?)
+}
+
+/// Plans dispatch with matrices already prepared for the scenario's sites and roads.
+pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanError> {
+    let (out_h, back_h, hops) = (&prep.out_h, &prep.back_h, &prep.hops);
     let cat = &scenario.catalogue;
     let ni = cat.items.len();
     let demand = demand::compute(&scenario.shelters, cat);
@@ -169,7 +206,7 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     let first_in = PhaseInput {
         phase: Phase::First,
         deadline_h: scenario.targets.first_delivery_h,
-        travel_h: &out_h,
+        travel_h: out_h,
         loading_h: &loading_h,
         demand: demand.phase(Phase::First),
         weight: &weight,
@@ -192,9 +229,9 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     let sched = |phase, deadline_h| ScheduleInput {
         phase,
         deadline_h,
-        out_h: &out_h,
-        back_h: &back_h,
-        hops: &hops,
+        out_h,
+        back_h,
+        hops,
         max_stops: scenario.targets.max_stops,
         fleets: &fleets,
         catalogue: cat,
@@ -231,17 +268,17 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     let trips_s = t.elapsed().as_secs_f64();
     shortfalls.sort_by_key(|s| (s.phase as u8, s.shelter, s.item, s.reason));
     Ok(Plan {
-        warehouse_nodes,
-        shelter_nodes,
-        weights,
-        out_h,
+        warehouse_nodes: prep.warehouse_nodes.clone(),
+        shelter_nodes: prep.shelter_nodes.clone(),
+        weights: prep.weights.clone(),
+        out_h: out_h.clone(),
         demand,
         trips,
         shortfalls,
         unshipped,
         stock_left: stock,
         timings: Timings {
-            matrix_s,
+            matrix_s: prep.matrix_s,
             solve_s,
             trips_s,
         },

@@ -1,4 +1,8 @@
-//! Reports: plan files (CSV, JSON, GeoJSON) and the printed summary.
+//! Reports: plan files (CSV, JSON, GeoJSON), the printed summary, and the audit
+//! (JSON, CSV, self-contained HTML with SVG charts).
 
+pub mod audit_files;
+pub mod audit_html;
 pub mod plan_files;
 pub mod summary;
+pub mod svg;

@@ -20,7 +20,7 @@ pub struct WriteError {
     pub message: String,
 }
 
-fn werr(path: &Path) -> impl Fn(String) -> WriteError + '_ {
+pub(crate) fn werr(path: &Path) -> impl Fn(String) -> WriteError + '_ {
     move |message| WriteError {
         path: path.display().to_string(),
         message,

@@ -28,8 +28,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::facility::{Shelter, Warehouse};
-use crate::io::disruption_file::{read_disruption, DisruptionFileError};
-use crate::io::facilities::{read_items, read_shelters, read_stock, read_warehouses};
+use crate::io::disruption_file::{read_disruption, read_disruption_files, DisruptionFileError};
+use crate::io::facilities::{
+    read_items, read_population, read_shelters, read_stock, read_stock_lenient, read_warehouses,
+};
 use crate::io::table::TableError;
 use crate::network::Disruption;
 use crate::supplies::{Catalogue, Stock};
@@ -92,6 +94,9 @@ pub struct Files {
     /// `items.csv` (absent → default catalogue).
     #[serde(default = "f_items")]
     pub items: PathBuf,
+    /// `population.csv` (`district,residents`; optional, used by audits).
+    #[serde(default = "f_population")]
+    pub population: PathBuf,
 }
 fn f_warehouses() -> PathBuf {
     "warehouses.csv".into()
@@ -105,6 +110,9 @@ fn f_shelters() -> PathBuf {
 fn f_items() -> PathBuf {
     "items.csv".into()
 }
+fn f_population() -> PathBuf {
+    "population.csv".into()
+}
 impl Default for Files {
     fn default() -> Self {
         Self {
@@ -112,6 +120,7 @@ impl Default for Files {
             stock: f_stock(),
             shelters: f_shelters(),
             items: f_items(),
+            population: f_population(),
         }
     }
 }
@@ -130,8 +139,29 @@ struct ScenarioToml {
     #[serde(default)]
     files: Files,
     #[serde(default)]
+    incident: Incident,
+    #[serde(default)]
     #[allow(dead_code)]
     disruption: Option<toml::Value>,
+}
+
+/// What is known of the incident beyond the shelters (for its response level);
+/// absent figures are 0, `relocated` 0 means "the shelters' headcount".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// People relocated or needing emergency relief, persons.
+    #[serde(default)]
+    pub relocated: u64,
+    /// Dead and missing, persons.
+    #[serde(default)]
+    pub dead_missing: u64,
+    /// Collapsed or badly damaged houses, rooms.
+    #[serde(default)]
+    pub collapsed_rooms: u64,
+    /// Collapsed or badly damaged houses, households.
+    #[serde(default)]
+    pub collapsed_households: u64,
 }
 
 /// Errors loading a scenario.
@@ -180,6 +210,14 @@ pub struct Scenario {
     pub stock: Stock,
     /// True when the default catalogue was used (no items.csv).
     pub default_catalogue: bool,
+    /// Incident figures from `[incident]`.
+    pub incident: Incident,
+    /// Residents per district from `population.csv`, when present.
+    pub residents: Option<std::collections::BTreeMap<String, u64>>,
+    /// Input files read (for audit hashes), in reading order.
+    pub inputs: Vec<PathBuf>,
+    /// Data-quality findings of a lenient load (rows skipped); empty when strict.
+    pub findings: Vec<String>,
 }
 
 /// What `scenario.toml` says before any table is read.
@@ -218,6 +256,16 @@ impl Scenario {
 
     /// Loads `dir/scenario.toml` and the tables it names.
     pub fn load(dir: &Path) -> Result<Self, ScenarioError> {
+        Self::load_with(dir, false)
+    }
+
+    /// Loads as [`Scenario::load`], but stock rows naming an unknown warehouse or item
+    /// (or a bad quantity) are skipped and listed in `findings`, as an audit wants.
+    pub fn load_lenient(dir: &Path) -> Result<Self, ScenarioError> {
+        Self::load_with(dir, true)
+    }
+
+    fn load_with(dir: &Path, lenient: bool) -> Result<Self, ScenarioError> {
         let (t, toml_path) = Self::read_toml(dir)?;
         let p = toml_path.display().to_string();
         let tg = t.targets;
@@ -242,8 +290,34 @@ impl Scenario {
         } else {
             (Catalogue::sphere_default(), true)
         };
-        let stock = read_stock(&dir.join(&t.files.stock), &warehouses, &catalogue)?;
+        let mut findings = Vec::new();
+        let stock_path = dir.join(&t.files.stock);
+        let stock = if lenient {
+            read_stock_lenient(&stock_path, &warehouses, &catalogue, &mut findings)?
+        } else {
+            read_stock(&stock_path, &warehouses, &catalogue)?
+        };
         let disruption = read_disruption(&toml_path)?;
+        let population_path = dir.join(&t.files.population);
+        let residents = if population_path.exists() {
+            Some(read_population(&population_path)?)
+        } else {
+            None
+        };
+        let mut inputs = vec![
+            toml_path.clone(),
+            dir.join(&t.files.warehouses),
+            dir.join(&t.files.shelters),
+            stock_path,
+        ];
+        if !default_catalogue {
+            inputs.push(items_path.clone());
+        }
+        if residents.is_some() {
+            inputs.push(population_path);
+        }
+        inputs.extend(read_disruption_files(&toml_path));
+        inputs.push(dir.join(&t.network));
         Ok(Self {
             dir: dir.to_path_buf(),
             name: t.name,
@@ -257,6 +331,10 @@ impl Scenario {
             catalogue,
             stock,
             default_catalogue,
+            incident: t.incident,
+            residents,
+            inputs,
+            findings,
         })
     }
 }

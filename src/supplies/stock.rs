@@ -26,6 +26,11 @@ impl Stock {
         self.quantity[w * self.items + i] += q;
     }
 
+    /// Empties warehouse `w` (a what-if: the warehouse is lost).
+    pub fn clear_warehouse(&mut self, w: usize) {
+        self.quantity[w * self.items..(w + 1) * self.items].fill(0.0);
+    }
+
     /// Total quantity of item `i` over all warehouses.
     pub fn total(&self, i: usize) -> f64 {
         self.quantity.iter().skip(i).step_by(self.items).sum()
