@@ -70,7 +70,13 @@ fn toml_number(text: &str, key: &str) -> f64 {
 }
 
 fn check_scenario(name: &str) {
-    let dir = repo(&format!("scenarios/{name}"));
+    check_dir(&repo(&format!("scenarios/{name}")));
+}
+
+/// Plans the scenario in `dir`, checks the plan, and returns the plan's folder.
+fn check_dir(dir: &Path) -> tempfile::TempDir {
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let dir = dir.to_path_buf();
     let out = tempfile::tempdir().unwrap();
     run(&[
         "plan",
@@ -300,6 +306,87 @@ fn check_scenario(name: &str) {
             }
         }
     }
+    out
+}
+
+/// Persons-weighted shares `(first batch, whole relief)` of the plan in `out`:
+/// per shelter, delivered kg ÷ demand kg (at most 1), from trips.csv and the
+/// checker's own norms.
+fn persons_shares(dir: &Path, out: &Path) -> (f64, f64) {
+    let kg: HashMap<&str, f64> = NORMS.iter().map(|n| (n.0, n.1)).collect();
+    let mut got: HashMap<(String, String), f64> = HashMap::new();
+    for t in rows(&out.join("trips.csv")) {
+        *got.entry((t["shelter_id"].clone(), t["phase"].clone()))
+            .or_default() += num(&t, "quantity") * kg[t["item"].as_str()];
+    }
+    let (mut persons, mut first, mut relief) = (0.0, 0.0, 0.0);
+    for sh in rows(&dir.join("shelters.csv")) {
+        let h = num(&sh, "headcount");
+        let (mut need_first, mut need_all) = (0.0, 0.0);
+        for &(_, ukg, _, first_pp, total_pp) in &NORMS {
+            let f = (h * first_pp - 1e-9).ceil().max(0.0);
+            need_first += f * ukg;
+            need_all += (h * total_pp - 1e-9).ceil().max(f) * ukg;
+        }
+        let g = |phase: &str| {
+            got.get(&(sh["id"].clone(), phase.to_string()))
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let share = |a: f64, b: f64| if b > 0.0 { (a / b).min(1.0) } else { 1.0 };
+        persons += h;
+        first += h * share(g("first"), need_first);
+        relief += h * share(g("first") + g("relief"), need_all);
+    }
+    (first / persons, relief / persons)
+}
+
+#[test]
+fn audit_figures_agree_with_independently_checked_plans() {
+    let audit = tempfile::tempdir().unwrap();
+    run(&[
+        "audit",
+        "scenarios/xicheng-earthquake",
+        "-o",
+        audit.path().to_str().unwrap(),
+    ]);
+    let city = rows(&audit.path().join("audit.csv")).remove(0);
+    assert_eq!(city["name"], "city");
+    // The 12 h plan is the scenario's own; the 10 h plan is a copy with relief_h = 10.
+    let dir12 = repo("scenarios/xicheng-earthquake");
+    let out12 = check_dir(&dir12);
+    let copy = tempfile::tempdir().unwrap();
+    let dir10 = copy.path().join("xicheng-earthquake");
+    std::fs::create_dir(&dir10).unwrap();
+    for e in std::fs::read_dir(&dir12).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir10.join(e.file_name())).unwrap();
+    }
+    let toml = std::fs::read_to_string(dir12.join("scenario.toml")).unwrap();
+    let abs = repo("network-data/beijing-core.osm.pbf");
+    std::fs::write(
+        dir10.join("scenario.toml"),
+        toml.replace("relief_h = 12.0", "relief_h = 10.0").replace(
+            "../../network-data/beijing-core.osm.pbf",
+            abs.to_str().unwrap(),
+        ),
+    )
+    .unwrap();
+    let out10 = check_dir(&dir10);
+    let (first, relief12) = persons_shares(&dir12, out12.path());
+    let (_, relief10) = persons_shares(&dir10, out10.path());
+    for (field, mine) in [
+        ("persons_first_share", first),
+        ("persons_relief_12h_share", relief12),
+        ("persons_relief_10h_share", relief10),
+    ] {
+        let audited = num(&city, field);
+        assert!(
+            (audited - mine).abs() < 1e-4,
+            "{field}: audit says {audited}, the checked plan gives {mine}"
+        );
+    }
+    assert!(relief10 < relief12 + 1e-12 && first > 0.5);
 }
 
 #[test]

@@ -166,3 +166,66 @@ pub fn district_level_two(sc: &Scenario, k: usize) -> BTreeMap<String, Vec<WhatI
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facility::Shelter;
+    use std::path::Path;
+
+    fn scenario_with(points: &[[f64; 2]]) -> Scenario {
+        let mut sc = crate::scenario::Scenario::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xicheng-earthquake"),
+        )
+        .unwrap();
+        sc.shelters = points
+            .iter()
+            .enumerate()
+            .map(|(k, p)| Shelter {
+                id: format!("S{k}"),
+                name: String::new(),
+                district: if p[0] < 116.4 { "West" } else { "East" }.into(),
+                lon: p[0],
+                lat: p[1],
+                area_m2: 15_000.0,
+                headcount: 10,
+                priority: Default::default(),
+            })
+            .collect();
+        sc
+    }
+
+    #[test]
+    fn events_add_up_and_weigh_near_shelters_more() {
+        let sc = scenario_with(&[[116.30, 39.90], [116.31, 39.90], [116.50, 39.90]]);
+        let all = [0, 1, 2];
+        let h = spread(&sc, &all, 0, LEVEL_I_PEOPLE);
+        assert_eq!(h.iter().map(|&x| u64::from(x)).sum::<u64>(), LEVEL_I_PEOPLE);
+        assert!(h[0] > h[1] && h[1] > h[2], "{h:?}");
+        // Farthest-point sampling picks the far shelter second.
+        let c = candidate_epicentres(&sc, &all, 2);
+        assert_eq!(c.len(), 2);
+        assert!(c.contains(&2), "{c:?}");
+        // Three candidates: all three pairs planned, each with 1 000 000 people.
+        let pairs = two_level_one(&sc, 3);
+        assert_eq!(pairs.len(), 3);
+        for w in &pairs {
+            let total: u64 = w
+                .headcounts
+                .as_ref()
+                .unwrap()
+                .iter()
+                .map(|&x| u64::from(x))
+                .sum();
+            assert_eq!(total, 2 * LEVEL_I_PEOPLE);
+        }
+        // A district's Level-II stays in its shelters.
+        let by_d = district_level_two(&sc, 2);
+        let west = &by_d["West"][0];
+        let h = west.headcounts.as_ref().unwrap();
+        assert_eq!(
+            (u64::from(h[0]) + u64::from(h[1]), h[2]),
+            (LEVEL_II_PEOPLE, 0)
+        );
+    }
+}
