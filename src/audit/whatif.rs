@@ -61,9 +61,6 @@ pub fn apply(base: &Scenario, w: &WhatIf) -> Scenario {
                 scale(p.disabled),
                 scale(p.injured),
             );
-            if s.headcount == 0 {
-                s.priority = Default::default();
-            }
             s.headcount = n;
         }
     }

@@ -145,23 +145,35 @@ fn pack(lines: &[Line], catalogue: &Catalogue, fleet: &Fleet) -> (Vec<Vec<Line>>
     });
     let mut loads = Vec::new();
     while left.iter().any(|l| l.quantity > 0) {
-        let (mut kg, mut m3) = (0.0, 0.0);
         let mut load = Vec::new();
-        for l in left.iter_mut().filter(|l| l.quantity > 0) {
-            let it = &catalogue.items[l.item];
-            let by_kg = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9).floor();
-            let by_m3 = ((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor();
-            let n = l.quantity.min(by_kg.min(by_m3).max(0.0) as u64);
-            if n > 0 {
-                kg += n as f64 * it.kg_per_unit;
-                m3 += n as f64 * it.m3_per_unit;
-                l.quantity -= n;
-                load.push(Line { quantity: n, ..*l });
-            }
-        }
+        let mut used = (0.0, 0.0);
+        fill(&mut load, &mut used, &mut left, catalogue, fleet);
         loads.push(load);
     }
     (loads, too_big)
+}
+
+/// Moves as many units of `lines` (in order) into `load` as fit beside `used`
+/// (kg, m³) in a truck of `fleet`; `lines` keep what did not fit.
+fn fill(
+    load: &mut Vec<Line>,
+    used: &mut (f64, f64),
+    lines: &mut [Line],
+    catalogue: &Catalogue,
+    fleet: &Fleet,
+) {
+    for l in lines.iter_mut().filter(|l| l.quantity > 0) {
+        let it = &catalogue.items[l.item];
+        let by_kg = ((fleet.payload_kg - used.0) / it.kg_per_unit + 1e-9).floor();
+        let by_m3 = ((fleet.volume_m3 - used.1) / it.m3_per_unit + 1e-9).floor();
+        let n = l.quantity.min(by_kg.min(by_m3).max(0.0) as u64);
+        if n > 0 {
+            used.0 += n as f64 * it.kg_per_unit;
+            used.1 += n as f64 * it.m3_per_unit;
+            l.quantity -= n;
+            load.push(Line { quantity: n, ..*l });
+        }
+    }
 }
 
 /// A truckload that was allocated but could not be issued in time.
@@ -262,25 +274,13 @@ pub fn schedule(
     // Ride-along units fill the room left, first run to the shelter first.
     for run in &mut runs {
         let fleet = &input.fleets[run.warehouse];
-        let (mut kg, mut m3) = run.stops.iter().fold((0.0, 0.0), |acc, (_, l)| {
+        let mut used = run.stops.iter().fold((0.0, 0.0), |acc, (_, l)| {
             let (a, b) = load_size(input.catalogue, l);
             (acc.0 + a, acc.1 + b)
         });
         for (s, load) in &mut run.stops {
-            let Some(extra) = rides.get_mut(&(run.warehouse, *s)) else {
-                continue;
-            };
-            for l in extra.iter_mut().filter(|l| l.quantity > 0) {
-                let it = &input.catalogue.items[l.item];
-                let by_kg = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9).floor();
-                let by_m3 = ((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor();
-                let n = l.quantity.min(by_kg.min(by_m3).max(0.0) as u64);
-                if n > 0 {
-                    kg += n as f64 * it.kg_per_unit;
-                    m3 += n as f64 * it.m3_per_unit;
-                    l.quantity -= n;
-                    load.push(Line { quantity: n, ..*l });
-                }
+            if let Some(extra) = rides.get_mut(&(run.warehouse, *s)) {
+                fill(load, &mut used, extra, input.catalogue, fleet);
             }
         }
     }
