@@ -25,7 +25,7 @@ fn tiny(dir: &Path) {
         (
             "scenario.toml",
             format!(
-                "name = \"tiny\"\nnetwork = \"{}\"\n[incident]\ndead_missing = 12\n",
+                "name = \"tiny\"\nnetwork = \"{}\"\n[files]\ndistricts = \"districts.geojson\"\n[incident]\ndead_missing = 12\n",
                 pbf.display()
             ),
         ),
@@ -43,6 +43,11 @@ fn tiny(dir: &Path) {
         ),
         ("stock.csv", "warehouse_id,item,quantity\nW,water,2000\nW,caviar,5\n".to_string()),
         ("population.csv", "district,residents\nD,10000\n".to_string()),
+        // One boundary, `D`, around the whole extract: B (listed in E) lies in it.
+        (
+            "districts.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"district":"D"},"geometry":{"type":"Polygon","coordinates":[[[-180,-89],[180,-89],[180,89],[-180,89],[-180,-89]]]}}]}"#.to_string(),
+        ),
     ];
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
@@ -125,6 +130,11 @@ fn hand_computed_two_shelter_audit() {
     let f = a.findings.join("\n");
     assert!(f.contains("caviar") && f.contains("row skipped"), "{f}");
     assert!(f.contains("population missing for district `E`"), "{f}");
+    assert!(
+        f.contains("shelter B is listed in `E` but lies inside the `D` boundary"),
+        "{f}"
+    );
+    assert!(!f.contains("shelter A is listed"), "{f}");
 }
 
 fn audit_cli(out: &Path) {

@@ -366,10 +366,17 @@ fn audit_figures_agree_with_independently_checked_plans() {
     let abs = repo("network-data/beijing-core.osm.pbf");
     std::fs::write(
         dir10.join("scenario.toml"),
-        toml.replace("relief_h = 12.0", "relief_h = 10.0").replace(
-            "../../network-data/beijing-core.osm.pbf",
-            abs.to_str().unwrap(),
-        ),
+        toml.replace("relief_h = 12.0", "relief_h = 10.0")
+            .replace(
+                "../../network-data/beijing-core.osm.pbf",
+                abs.to_str().unwrap(),
+            )
+            .replace(
+                "../data/beijing-districts.geojson",
+                repo("scenarios/data/beijing-districts.geojson")
+                    .to_str()
+                    .unwrap(),
+            ),
     )
     .unwrap();
     let out10 = check_dir(&dir10);

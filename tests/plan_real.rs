@@ -28,6 +28,12 @@ fn xicheng_copy() -> tempfile::TempDir {
         toml.replace(
             "../../network-data/beijing-core.osm.pbf",
             abs.to_str().unwrap(),
+        )
+        .replace(
+            "../data/beijing-districts.geojson",
+            repo("scenarios/data/beijing-districts.geojson")
+                .to_str()
+                .unwrap(),
         ),
     )
     .unwrap();

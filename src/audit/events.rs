@@ -115,11 +115,20 @@ pub fn two_level_one(sc: &Scenario, k: usize) -> Vec<WhatIf> {
     out
 }
 
-/// The district each warehouse serves: the district of its nearest shelter.
+/// The district each warehouse serves: the boundary polygon it lies in when the
+/// scenario has district boundaries, else the district of its nearest shelter.
 pub fn warehouse_districts(sc: &Scenario) -> Vec<String> {
     sc.warehouses
         .iter()
         .map(|w| {
+            let inside = sc
+                .districts
+                .iter()
+                .flatten()
+                .find(|(_, a)| a.contains([w.lon, w.lat]));
+            if let Some((name, _)) = inside {
+                return name.clone();
+            }
             sc.shelters
                 .iter()
                 .min_by(|a, b| {

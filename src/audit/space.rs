@@ -94,6 +94,26 @@ pub fn findings(sc: &Scenario, in_hazard: &[bool]) -> Vec<String> {
             }
         }
     }
+    if let Some(bounds) = &sc.districts {
+        let mut outside = Vec::new();
+        for s in &sc.shelters {
+            match bounds.iter().find(|(_, a)| a.contains([s.lon, s.lat])) {
+                Some((name, _)) if *name != s.district => out.push(format!(
+                    "shelter {} is listed in `{}` but lies inside the `{name}` boundary",
+                    s.id, s.district
+                )),
+                None => outside.push(s.id.as_str()),
+                _ => {}
+            }
+        }
+        if !outside.is_empty() {
+            out.push(format!(
+                "{} shelter(s) lie outside every district boundary: {}",
+                outside.len(),
+                outside.join(", ")
+            ));
+        }
+    }
     let unnamed = sc.shelters.iter().filter(|s| s.district.is_empty()).count();
     if unnamed > 0 {
         out.push(format!("{unnamed} shelter(s) have no district"));

@@ -31,6 +31,36 @@ pub enum AreaError {
 
 /// Reads every polygon of a GeoJSON file.
 pub fn read_area(path: &Path) -> Result<Area, AreaError> {
+    let mut area = Area::default();
+    for (_, a) in read_features(path)? {
+        area.polygons.extend(a.polygons);
+    }
+    Ok(area)
+}
+
+/// Reads one area per feature, named by its string property `property` (district
+/// boundaries and the like). A feature without that property is an error naming it.
+pub fn read_named_areas(path: &Path, property: &str) -> Result<Vec<(String, Area)>, AreaError> {
+    read_features(path)?
+        .into_iter()
+        .enumerate()
+        .map(|(index, (props, area))| {
+            let name = props
+                .as_ref()
+                .and_then(|p| p.get(property))
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| AreaError::Read {
+                    path: path.display().to_string(),
+                    message: format!("feature {index} has no string property `{property}`"),
+                })?;
+            Ok((name.to_string(), area))
+        })
+        .collect()
+}
+
+type Properties = Option<geojson::JsonObject>;
+
+fn read_features(path: &Path) -> Result<Vec<(Properties, Area)>, AreaError> {
     let p = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| AreaError::Read {
         path: p.clone(),
@@ -40,13 +70,17 @@ pub fn read_area(path: &Path) -> Result<Area, AreaError> {
         path: p.clone(),
         message: format!("not valid GeoJSON: {e}"),
     })?;
-    let geoms: Vec<Option<Geometry>> = match gj {
-        GeoJson::Geometry(g) => vec![Some(g)],
-        GeoJson::Feature(f) => vec![f.geometry],
-        GeoJson::FeatureCollection(fc) => fc.features.into_iter().map(|f| f.geometry).collect(),
+    let geoms: Vec<(Properties, Option<Geometry>)> = match gj {
+        GeoJson::Geometry(g) => vec![(None, Some(g))],
+        GeoJson::Feature(f) => vec![(f.properties, f.geometry)],
+        GeoJson::FeatureCollection(fc) => fc
+            .features
+            .into_iter()
+            .map(|f| (f.properties, f.geometry))
+            .collect(),
     };
-    let mut area = Area::default();
-    for (index, g) in geoms.into_iter().enumerate() {
+    let mut out = Vec::with_capacity(geoms.len());
+    for (index, (props, g)) in geoms.into_iter().enumerate() {
         let not_polygon = |kind: &str| AreaError::NotPolygon {
             path: p.clone(),
             index,
@@ -58,6 +92,7 @@ pub fn read_area(path: &Path) -> Result<Area, AreaError> {
             Value::MultiPolygon(ps) => ps,
             other => return Err(not_polygon(other.type_name())),
         };
+        let mut area = Area::default();
         for rings in polys {
             let rings = rings
                 .into_iter()
@@ -70,6 +105,7 @@ pub fn read_area(path: &Path) -> Result<Area, AreaError> {
             area.polygons
                 .push(Polygon::new(rings).ok_or_else(|| not_polygon("a polygon with < 3 points"))?);
         }
+        out.push((props, area));
     }
-    Ok(area)
+    Ok(out)
 }

@@ -171,7 +171,7 @@ pub fn write_html(
             .collect(),
     ));
 
-    h.push_str("<h2>Map: time to first batch</h2><p>Shelters: green within a third of the deadline, yellow within two thirds, orange by the deadline, red not by the deadline. Black squares: warehouses. Roads © OpenStreetMap contributors (ODbL).</p>");
+    h.push_str("<h2>Map: time to first batch</h2><p>Shelters: green within a third of the deadline, yellow within two thirds, orange by the deadline, red not by the deadline. Black squares: warehouses. Dashed purple: district boundaries (when the scenario has them). Roads © OpenStreetMap contributors (ODbL).</p>");
     let shelters: Vec<MapPoint> = scenario
         .shelters
         .iter()
@@ -198,7 +198,13 @@ pub fn write_html(
             )
         })
         .collect();
-    h.push_str(&road_map(graph, 1000.0, &shelters, &warehouses));
+    let outlines: Vec<(String, &crate::network::geo::Area)> = scenario
+        .districts
+        .iter()
+        .flatten()
+        .map(|(n, a)| (n.clone(), a))
+        .collect();
+    h.push_str(&road_map(graph, 1000.0, &outlines, &shelters, &warehouses));
 
     h.push_str("<h2>Stockpile</h2>");
     let n = &a.stock_norms;

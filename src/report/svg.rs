@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use crate::network::geo::Area;
 use crate::network::RoadGraph;
 
 /// Escapes text for XML.
@@ -168,11 +169,13 @@ pub fn bar_chart(title: &str, categories: &[String], series: &[(&str, &str, Vec<
 /// A point on the map: `[lon, lat]`, colour, tooltip.
 pub type MapPoint = ([f64; 2], String, String);
 
-/// The road graph as one grey path (segments merged per pixel), shelters as
-/// coloured dots and warehouses as black squares, fitted to `width` pixels.
+/// The road graph as one grey path (segments merged per pixel), named boundary
+/// outlines (clipped to the map), shelters as coloured dots and warehouses as black
+/// squares, fitted to `width` pixels.
 pub fn road_map(
     graph: &RoadGraph,
     width: f64,
+    outlines: &[(String, &Area)],
     shelters: &[MapPoint],
     warehouses: &[MapPoint],
 ) -> String {
@@ -208,6 +211,21 @@ pub fn road_map(
     let mut out = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11"><rect width="100%" height="100%" fill="#fafafa"/><path d="{d}" stroke="#bbb" stroke-width="0.6" fill="none"/>"##
     );
+    for (name, area) in outlines {
+        let mut d = String::new();
+        for poly in &area.polygons {
+            for (k, q) in poly.rings[0].iter().enumerate() {
+                let (x, y) = p(*q);
+                let _ = write!(d, "{}{x} {y}", if k == 0 { "M" } else { "L" });
+            }
+            d.push('Z');
+        }
+        let _ = write!(
+            out,
+            r##"<path d="{d}" fill="none" stroke="#6a51a3" stroke-width="1.2" stroke-dasharray="6 3"><title>{}</title></path>"##,
+            esc(name)
+        );
+    }
     for (q, colour, tip) in shelters {
         let (x, y) = p(*q);
         let _ = write!(

@@ -17,6 +17,8 @@
 //! stock = "stock.csv"
 //! shelters = "shelters.csv"
 //! items = "items.csv"          # absent file → the default Sphere catalogue
+//! population = "population.csv"  # district,residents (audits; optional)
+//! districts = "../data/beijing-districts.geojson"  # boundaries (audits; optional)
 //!
 //! [disruption]                 # see io::disruption_file
 //! ```
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::facility::{Shelter, Warehouse};
+use crate::io::areas::read_named_areas;
 use crate::io::disruption_file::{read_disruption, read_disruption_files, DisruptionFileError};
 use crate::io::facilities::{
     read_items, read_population, read_shelters, read_stock, read_stock_lenient, read_warehouses,
@@ -97,6 +100,10 @@ pub struct Files {
     /// `population.csv` (`district,residents`; optional, used by audits).
     #[serde(default = "f_population")]
     pub population: PathBuf,
+    /// District boundaries: GeoJSON polygons with a string property `district`
+    /// (optional, used by audits).
+    #[serde(default)]
+    pub districts: Option<PathBuf>,
 }
 fn f_warehouses() -> PathBuf {
     "warehouses.csv".into()
@@ -121,6 +128,7 @@ impl Default for Files {
             shelters: f_shelters(),
             items: f_items(),
             population: f_population(),
+            districts: None,
         }
     }
 }
@@ -181,6 +189,9 @@ pub enum ScenarioError {
     /// The disruption is malformed.
     #[error(transparent)]
     Disruption(#[from] DisruptionFileError),
+    /// The district boundaries are malformed.
+    #[error(transparent)]
+    Districts(#[from] crate::io::areas::AreaError),
 }
 
 /// A loaded scenario.
@@ -214,6 +225,8 @@ pub struct Scenario {
     pub incident: Incident,
     /// Residents per district from `population.csv`, when present.
     pub residents: Option<std::collections::BTreeMap<String, u64>>,
+    /// District boundaries from `[files] districts`, when given.
+    pub districts: Option<Vec<(String, crate::network::geo::Area)>>,
     /// Input files read (for audit hashes), in reading order.
     pub inputs: Vec<PathBuf>,
     /// Data-quality findings of a lenient load (rows skipped); empty when strict.
@@ -316,6 +329,13 @@ impl Scenario {
         if residents.is_some() {
             inputs.push(population_path);
         }
+        let districts = match &t.files.districts {
+            Some(f) => {
+                inputs.push(dir.join(f));
+                Some(read_named_areas(&dir.join(f), "district")?)
+            }
+            None => None,
+        };
         inputs.extend(read_disruption_files(&toml_path));
         inputs.push(dir.join(&t.network));
         Ok(Self {
@@ -333,6 +353,7 @@ impl Scenario {
             default_catalogue,
             incident: t.incident,
             residents,
+            districts,
             inputs,
             findings,
         })
