@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::repo;
+use common::{copy_scenario, repo};
 
 /// (item, kg/unit, m³/unit, first/person, relief total/person): SPEC's Sphere defaults.
 const NORMS: [(&str, f64, f64, f64, f64); 7] = [
@@ -355,28 +355,11 @@ fn audit_figures_agree_with_independently_checked_plans() {
     // The 12 h plan is the scenario's own; the 10 h plan is a copy with relief_h = 10.
     let dir12 = repo("scenarios/xicheng-earthquake");
     let out12 = check_dir(&dir12);
-    let copy = tempfile::tempdir().unwrap();
-    let dir10 = copy.path().join("xicheng-earthquake");
-    std::fs::create_dir(&dir10).unwrap();
-    for e in std::fs::read_dir(&dir12).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir10.join(e.file_name())).unwrap();
-    }
-    let toml = std::fs::read_to_string(dir12.join("scenario.toml")).unwrap();
-    let abs = repo("network-data/beijing-core.osm.pbf");
+    let (_copy, dir10) = copy_scenario("xicheng-earthquake");
+    let toml = std::fs::read_to_string(dir10.join("scenario.toml")).unwrap();
     std::fs::write(
         dir10.join("scenario.toml"),
-        toml.replace("relief_h = 12.0", "relief_h = 10.0")
-            .replace(
-                "../../network-data/beijing-core.osm.pbf",
-                abs.to_str().unwrap(),
-            )
-            .replace(
-                "../data/beijing-districts.geojson",
-                repo("scenarios/data/beijing-districts.geojson")
-                    .to_str()
-                    .unwrap(),
-            ),
+        toml.replace("relief_h = 12.0", "relief_h = 10.0"),
     )
     .unwrap();
     let out10 = check_dir(&dir10);

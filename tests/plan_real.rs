@@ -2,42 +2,15 @@
 
 mod common;
 
-use std::path::Path;
-
 use reliefflow::network::route::fastest_route;
 use reliefflow::network::{load_graph, CacheMode, Profile};
 use reliefflow::plan::{plan, PlanError};
 use reliefflow::scenario::{Scenario, ScenarioError};
 
-use common::{graph, repo};
+use common::{copy_scenario, graph, repo};
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
-
-fn xicheng_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo("scenarios/xicheng-earthquake"), dir.path());
-    let toml = std::fs::read_to_string(dir.path().join("scenario.toml")).unwrap();
-    let abs = repo("network-data/beijing-core.osm.pbf");
-    std::fs::write(
-        dir.path().join("scenario.toml"),
-        toml.replace(
-            "../../network-data/beijing-core.osm.pbf",
-            abs.to_str().unwrap(),
-        )
-        .replace(
-            "../data/beijing-districts.geojson",
-            repo("scenarios/data/beijing-districts.geojson")
-                .to_str()
-                .unwrap(),
-        ),
-    )
-    .unwrap();
-    dir
+fn xicheng_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+    copy_scenario("xicheng-earthquake")
 }
 
 #[test]
@@ -110,8 +83,8 @@ fn priority_people_and_deadlines_are_respected() {
 
 #[test]
 fn bad_scenario_inputs_name_file_row_and_field() {
-    let dir = xicheng_copy();
-    let d = dir.path();
+    let (_tmp, dir) = xicheng_copy();
+    let d = dir.as_path();
     // Unknown warehouse in stock.csv.
     let stock = std::fs::read_to_string(d.join("stock.csv")).unwrap();
     std::fs::write(d.join("stock.csv"), format!("{stock}XC-X,water,10\n")).unwrap();

@@ -7,36 +7,7 @@ use std::path::Path;
 
 use reliefflow::scenario::generate::generate;
 
-use common::repo;
-
-/// Copies `scenarios/<name>` and `scenarios/data` under a temporary `scenarios/`,
-/// with the network path made absolute.
-fn copy_scenario(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    for sub in [name, "data"] {
-        let to = tmp.path().join("scenarios").join(sub);
-        std::fs::create_dir_all(&to).unwrap();
-        for e in std::fs::read_dir(repo("scenarios").join(sub)).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-    let dir = tmp.path().join("scenarios").join(name);
-    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
-    let fixed: String = toml
-        .lines()
-        .map(|l| match l.strip_prefix("network = \"../../") {
-            Some(rest) => format!(
-                "network = \"{}\"",
-                repo(rest.trim_end_matches('"')).display()
-            ),
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(dir.join("scenario.toml"), fixed).unwrap();
-    (tmp, dir)
-}
+use common::{copy_scenario, repo};
 
 fn same_file(a: &Path, b: &Path) {
     let (x, y) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());

@@ -20,3 +20,29 @@ pub fn graph(name: &str) -> RoadGraph {
     .expect("bundled extract builds")
     .graph
 }
+
+/// Copies `scenarios/<name>` into a temporary folder (returned with the copy's
+/// path), rewriting the relative paths of its TOML files (`../../network-data/`,
+/// `../data/`) to absolute ones so the copy runs anywhere.
+pub fn copy_scenario(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let dir = tmp.path().join(name);
+    std::fs::create_dir(&dir).expect("scenario folder");
+    let from = repo(&format!("scenarios/{name}"));
+    let network = format!("{}/", repo("network-data").display());
+    let data = format!("{}/", repo("scenarios/data").display());
+    for e in std::fs::read_dir(&from).expect("bundled scenario") {
+        let p = e.expect("entry").path();
+        let to = dir.join(p.file_name().expect("file name"));
+        if p.extension().is_some_and(|x| x == "toml") {
+            let text = std::fs::read_to_string(&p).expect("toml");
+            let text = text
+                .replace("../../network-data/", &network)
+                .replace("../data/", &data);
+            std::fs::write(&to, text).expect("write toml");
+        } else {
+            std::fs::copy(&p, &to).expect("copy");
+        }
+    }
+    (tmp, dir)
+}
