@@ -68,7 +68,7 @@ pub fn stock_figures(
     residents: Option<u64>,
 ) -> (Vec<ItemStock>, Vec<TierHolding>, StockNorms) {
     let cat = &scenario.catalogue;
-    let tier_of = |w: usize| format!("{:?}", scenario.warehouses[w].tier).to_lowercase();
+    let tier_of = |w: usize| scenario.warehouses[w].tier.as_str().to_string();
     let mut tiers: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for (w, wh) in scenario.warehouses.iter().enumerate() {
         let e = tiers.entry(tier_of(w)).or_default();

@@ -17,6 +17,31 @@ pub enum Tier {
     Contract,
 }
 
+impl Tier {
+    /// Every tier, core first.
+    pub const ALL: [Tier; 4] = [
+        Tier::Municipal,
+        Tier::District,
+        Tier::Subdistrict,
+        Tier::Contract,
+    ];
+
+    /// Lower-case name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Municipal => "municipal",
+            Tier::District => "district",
+            Tier::Subdistrict => "subdistrict",
+            Tier::Contract => "contract",
+        }
+    }
+
+    /// Parses a lower-case name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
 /// The trucks a warehouse dispatches.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Fleet {

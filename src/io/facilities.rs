@@ -47,20 +47,17 @@ pub fn read_warehouses(path: &Path) -> Result<Vec<Warehouse>, TableError> {
         let (l, w) = (r.line, &r.value);
         check_unique(path, &mut seen, &w.id, l)?;
         check_lonlat(path, l, w.lon, w.lat)?;
-        let tier = match w.tier.as_str() {
-            "municipal" => Tier::Municipal,
-            "district" => Tier::District,
-            "subdistrict" => Tier::Subdistrict,
-            "contract" => Tier::Contract,
-            other => {
-                return Err(TableError::at(
-                    path,
-                    l,
-                    "tier",
-                    format!("`{other}` is not one of municipal, district, subdistrict, contract"),
-                ))
-            }
-        };
+        let tier = Tier::parse(&w.tier).ok_or_else(|| {
+            TableError::at(
+                path,
+                l,
+                "tier",
+                format!(
+                    "`{}` is not one of municipal, district, subdistrict, contract",
+                    w.tier
+                ),
+            )
+        })?;
         positive(path, l, "truck_payload_kg", w.truck_payload_kg)?;
         positive(path, l, "truck_volume_m3", w.truck_volume_m3)?;
         if !(w.loading_h >= 0.0 && w.loading_h < 48.0) {

@@ -194,7 +194,7 @@ pub fn write_html(
             (
                 [w.lon, w.lat],
                 "#000".to_string(),
-                format!("{} ({:?}, {} trucks)", w.id, w.tier, w.fleet.trucks),
+                format!("{} ({}, {} trucks)", w.id, w.tier.as_str(), w.fleet.trucks),
             )
         })
         .collect();
