@@ -10,3 +10,4 @@ pub mod dimacs;
 pub mod gen;
 pub mod lp;
 pub mod mcf;
+pub mod siting;
