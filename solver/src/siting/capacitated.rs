@@ -192,7 +192,7 @@ mod tests {
                 mip.loss
             );
             // The MIP's layout, evaluated by flow, has the MIP's loss.
-            let flow = losses(&inst, deadline, &[mip.open.clone()])[0];
+            let flow = losses(&inst, deadline, std::slice::from_ref(&mip.open))[0];
             assert!(
                 (flow - mip.loss).abs() < 1e-6,
                 "flow {flow} vs mip {}",
