@@ -11,4 +11,5 @@ pub mod network;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod site;
 pub mod supplies;

@@ -4,6 +4,7 @@ mod audit;
 mod network;
 mod plan;
 mod scenario;
+mod site;
 mod solve;
 
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Coverage audit of a scenario: audit.json, audit.csv, audit.html.
     Audit(audit::AuditArgs),
+    /// Stockpile siting: which candidate sites to open, robust to damage scenarios.
+    Site(site::SiteArgs),
     /// Road-network tools: build, matrix, route, export.
     #[command(subcommand)]
     Network(network::NetworkCommand),
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Plan(args)) => plan::run(args),
         Some(Command::Audit(args)) => audit::run(args),
+        Some(Command::Site(args)) => site::run(args),
         Some(Command::Network(cmd)) => network::run(cmd),
         Some(Command::Scenario(cmd)) => scenario::run(cmd),
         Some(Command::SolveMcf(args)) => solve::run(args),

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
+use reliefflow::network::{load_graph, CacheMode, Profile};
+use reliefflow::scenario::candidates::{pick_candidates, write_candidates};
 use reliefflow::scenario::generate::{generate, RECIPE};
+use reliefflow::scenario::Scenario;
 
 #[derive(Subcommand, Debug)]
 pub enum ScenarioCommand {
@@ -14,10 +17,44 @@ pub enum ScenarioCommand {
         /// Scenario folder holding scenario.toml, warehouses.csv and generate.toml.
         dir: PathBuf,
     },
+    /// Write candidates.csv (candidate stockpile sites: depots, underground car
+    /// parks, disused buildings) from the scenario's OSM extract.
+    Candidates {
+        /// Scenario folder.
+        dir: PathBuf,
+        /// Sites to keep (largest first).
+        #[arg(long, default_value_t = 50)]
+        count: usize,
+        /// Minimum distance between sites and from existing warehouses, metres.
+        #[arg(long, default_value_t = 800.0)]
+        spacing_m: f64,
+    },
 }
 
 pub fn run(cmd: ScenarioCommand) -> Result<()> {
     match cmd {
+        ScenarioCommand::Candidates {
+            dir,
+            count,
+            spacing_m,
+        } => {
+            let sc = Scenario::load(&dir)
+                .with_context(|| format!("loading scenario {}", dir.display()))?;
+            let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
+                .with_context(|| format!("road network of scenario {}", dir.display()))?
+                .graph;
+            let (rows, found) = pick_candidates(&sc, &g, count, spacing_m)?;
+            let path = dir.join("candidates.csv");
+            write_candidates(&path, &rows)
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "{}: {} candidate sites ({} from {found} OSM depots, underground car parks and disused buildings near the shelters; the rest assumed grid sites)",
+                path.display(),
+                rows.len(),
+                rows.iter().filter(|r| r.kind != "assumed").count()
+            );
+            Ok(())
+        }
         ScenarioCommand::Generate { dir } => {
             let r = generate(&dir)
                 .with_context(|| format!("generating {} from its {RECIPE}", dir.display()))?;

@@ -1,7 +1,10 @@
-//! Facilities: warehouses holding stock and trucks, shelters holding people.
+//! Facilities: warehouses holding stock and trucks, shelters holding people,
+//! candidate sites for new warehouses.
 
+mod candidate;
 mod shelter;
 mod warehouse;
 
+pub use candidate::Candidate;
 pub use shelter::{PriorityPeople, Shelter, M2_PER_PERSON};
 pub use warehouse::{Fleet, Tier, Warehouse};

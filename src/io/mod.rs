@@ -3,6 +3,7 @@
 //! expected.
 
 pub mod areas;
+pub mod candidates;
 pub mod disruption_file;
 pub mod facilities;
 pub mod osm_spaces;

@@ -24,6 +24,15 @@ pub enum SpaceKind {
     Square,
     /// `leisure=pitch|sports_centre|stadium|track`.
     Sports,
+    /// Candidate stockpile site: `building=warehouse|industrial`, `landuse=depot`,
+    /// `amenity=bus_station` (depots; not a shelter kind).
+    Depot,
+    /// Candidate stockpile site: underground parking (`amenity=parking` with
+    /// `parking=underground` or `location=underground`).
+    Underground,
+    /// Candidate stockpile site: a disused or abandoned building (`disused=yes`,
+    /// `abandoned=yes`, `building=disused`).
+    Vacated,
 }
 
 impl SpaceKind {
@@ -41,6 +50,24 @@ impl SpaceKind {
             _ if t("highway") == Some("pedestrian") && t("area") == Some("yes") => {
                 Some(Self::Square)
             }
+            _ if t("amenity") == Some("parking")
+                && (t("parking") == Some("underground")
+                    || t("location") == Some("underground")) =>
+            {
+                Some(Self::Underground)
+            }
+            _ if t("disused") == Some("yes")
+                || t("abandoned") == Some("yes")
+                || t("building") == Some("disused") =>
+            {
+                Some(Self::Vacated)
+            }
+            _ if matches!(t("building"), Some("warehouse" | "industrial"))
+                || t("landuse") == Some("depot")
+                || t("amenity") == Some("bus_station") =>
+            {
+                Some(Self::Depot)
+            }
             _ => None,
         }
     }
@@ -52,14 +79,25 @@ impl SpaceKind {
             Self::School => "school",
             Self::Square => "square",
             Self::Sports => "sports",
+            Self::Depot => "depot",
+            Self::Underground => "underground",
+            Self::Vacated => "vacated",
         }
     }
 
     /// Parses a lower-case name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Park, Self::School, Self::Square, Self::Sports]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::Park,
+            Self::School,
+            Self::Square,
+            Self::Sports,
+            Self::Depot,
+            Self::Underground,
+            Self::Vacated,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -12,6 +12,7 @@ pub mod osm;
 pub mod pbf_frame;
 pub mod profile;
 pub mod raw;
+pub mod repair;
 pub mod route;
 pub mod snap;
 pub mod tags;

@@ -200,3 +200,39 @@ fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
         report,
     })
 }
+
+/// Ids of the `highway=*` ways of `path` tagged as bridges (`bridge=*` other than
+/// `no`), sorted; used to sample bridge failures.
+pub fn bridge_ways(path: &Path) -> Result<Vec<i64>, OsmError> {
+    let p = path.display().to_string();
+    super::pbf_frame::check_framing(path).map_err(|message| OsmError::Corrupt {
+        path: p.clone(),
+        message,
+    })?;
+    let file = File::open(path).map_err(|source| OsmError::Open {
+        path: p.clone(),
+        source,
+    })?;
+    let corrupt = |message: String| OsmError::Corrupt {
+        path: p.clone(),
+        message,
+    };
+    let read = std::panic::catch_unwind(move || {
+        let mut pbf = OsmPbfReader::new(file);
+        let mut ids = Vec::new();
+        for obj in pbf.par_iter() {
+            let OsmObj::Way(w) = obj.map_err(|e| e.to_string())? else {
+                continue;
+            };
+            let bridge = w.tags.get("bridge").map(|v| v.as_str());
+            if w.tags.contains_key("highway") && !matches!(bridge, None | Some("no")) {
+                ids.push(w.id.0);
+            }
+        }
+        Ok::<_, String>(ids)
+    })
+    .map_err(|_| corrupt("the PBF decoder rejected a blob".into()))?;
+    let mut ids = read.map_err(corrupt)?;
+    ids.sort_unstable();
+    Ok(ids)
+}

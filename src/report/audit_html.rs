@@ -13,7 +13,11 @@ use crate::audit::Audit;
 use crate::network::RoadGraph;
 use crate::scenario::Scenario;
 
-fn pct(x: f64) -> String {
+/// The reports' shared CSS.
+pub(crate) const STYLE: &str = "body{font-family:sans-serif;max-width:1100px;margin:20px auto;color:#222}table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}td:first-child{text-align:left}.ok{color:#1a7f37}.bad{color:#c62828}.kpi{display:inline-block;border:1px solid #ccc;border-radius:6px;padding:8px 14px;margin:4px}.kpi b{font-size:22px;display:block}";
+
+/// A share as a percentage with one decimal.
+pub(crate) fn pct(x: f64) -> String {
     format!("{:.1} %", 100.0 * x)
 }
 
@@ -25,7 +29,8 @@ fn yes_no(b: Option<bool>) -> &'static str {
     }
 }
 
-fn table(head: &[&str], rows: Vec<Vec<String>>) -> String {
+/// An HTML table (cells are already escaped HTML).
+pub(crate) fn table(head: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut s = String::from("<table><tr>");
     for h in head {
         let _ = write!(s, "<th>{}</th>", esc(h));
@@ -81,11 +86,12 @@ pub fn write_html(
     let _ = write!(
         h,
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Coverage audit — {name}</title>
-<style>body{{font-family:sans-serif;max-width:1100px;margin:20px auto;color:#222}}table{{border-collapse:collapse;margin:8px 0 16px}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}th{{background:#eee}}td:first-child{{text-align:left}}.ok{{color:#1a7f37}}.bad{{color:#c62828}}.kpi{{display:inline-block;border:1px solid #ccc;border-radius:6px;padding:8px 14px;margin:4px}}.kpi b{{font-size:22px;display:block}}</style></head><body>
+<style>{style}</style></head><body>
 <h1>Coverage audit — {name}</h1><p>reliefflow {ver}; {plans} plans computed. Every figure below comes from a dispatch plan (stock, fleet and roads all count), not from distance alone.</p>"#,
         name = esc(&a.scenario),
         ver = env!("CARGO_PKG_VERSION"),
-        plans = a.plans
+        plans = a.plans,
+        style = STYLE
     );
     let _ = write!(
         h,

@@ -4,5 +4,7 @@
 pub mod audit_files;
 pub mod audit_html;
 pub mod plan_files;
+pub mod siting_files;
+pub mod siting_html;
 pub mod summary;
 pub mod svg;

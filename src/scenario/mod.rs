@@ -23,6 +23,7 @@
 //! [disruption]                 # see io::disruption_file
 //! ```
 
+pub mod candidates;
 pub mod generate;
 
 use std::path::{Path, PathBuf};

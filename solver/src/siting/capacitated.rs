@@ -40,9 +40,18 @@ fn unmet(o: &Outcome) -> f64 {
     o.optimal().map_or(f64::NAN, |s| s.total_unmet() as f64)
 }
 
-/// Mean loss (persons not supplied) of each layout over all scenarios, solving all
-/// layout × scenario flows in parallel.
-pub fn losses(inst: &SitingInstance, deadline: u16, layouts: &[Vec<usize>]) -> Vec<f64> {
+/// Routing cost (persons × 0.1 min) of the supplied persons.
+fn routed_cost(o: &Outcome) -> f64 {
+    o.optimal().map_or(f64::NAN, |s| s.total_cost as f64)
+}
+
+/// Mean (persons not supplied, routing cost) of each layout over all scenarios,
+/// solving all layout × scenario flows in parallel.
+pub fn losses_and_costs(
+    inst: &SitingInstance,
+    deadline: u16,
+    layouts: &[Vec<usize>],
+) -> Vec<(f64, f64)> {
     let scen = inst.scenarios.len();
     let nets: Vec<FlowNetwork> = layouts
         .iter()
@@ -51,12 +60,23 @@ pub fn losses(inst: &SitingInstance, deadline: u16, layouts: &[Vec<usize>]) -> V
     let out = solve_many(&nets, SupplyMode::MeetMaxDemand);
     out.chunks(scen)
         .map(|c| {
-            mean(
-                &c.iter()
-                    .map(|r| r.as_ref().map_or(f64::NAN, unmet))
-                    .collect::<Vec<_>>(),
-            )
+            let get = |f: fn(&Outcome) -> f64| {
+                mean(
+                    &c.iter()
+                        .map(|r| r.as_ref().map_or(f64::NAN, f))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            (get(unmet), get(routed_cost))
         })
+        .collect()
+}
+
+/// Mean loss (persons not supplied) of each layout over all scenarios.
+pub fn losses(inst: &SitingInstance, deadline: u16, layouts: &[Vec<usize>]) -> Vec<f64> {
+    losses_and_costs(inst, deadline, layouts)
+        .into_iter()
+        .map(|x| x.0)
         .collect()
 }
 
@@ -71,9 +91,12 @@ pub fn per_scenario(inst: &SitingInstance, deadline: u16, open: &[usize]) -> Vec
         .collect()
 }
 
-fn pick(scored: impl Iterator<Item = (Vec<usize>, f64)>) -> Option<(Vec<usize>, f64)> {
+/// The layout with the least unmet demand, ties broken by routing cost, then order.
+fn pick(
+    scored: impl Iterator<Item = (Vec<usize>, (f64, f64))>,
+) -> Option<(Vec<usize>, (f64, f64))> {
     scored.fold(None, |acc, (l, v)| match acc {
-        Some((_, bv)) if bv <= v => acc,
+        Some((_, bv)) if (bv.0, bv.1) <= (v.0, v.1) => acc,
         _ => Some((l, v)),
     })
 }
@@ -87,14 +110,14 @@ pub fn greedy_swap(
 ) -> Result<HeuristicResult, SitingError> {
     inst.validate(k)?;
     let mut chosen: Vec<usize> = Vec::new();
-    let mut current = losses(inst, deadline, &[chosen.clone()])[0];
+    let mut current = losses_and_costs(inst, deadline, &[chosen.clone()])[0];
     for _ in 0..k {
         let trials: Vec<Vec<usize>> = inst
             .candidates()
             .filter(|c| !chosen.contains(c))
             .map(|c| chosen.iter().copied().chain([c]).collect())
             .collect();
-        let scores = losses(inst, deadline, &trials);
+        let scores = losses_and_costs(inst, deadline, &trials);
         let (best, loss) = pick(trials.into_iter().zip(scores)).expect("k ≤ candidates");
         chosen = best;
         current = loss;
@@ -117,9 +140,12 @@ pub fn greedy_swap(
         if trials.is_empty() {
             break;
         }
-        let scores = losses(inst, deadline, &trials);
+        let scores = losses_and_costs(inst, deadline, &trials);
         match pick(trials.into_iter().zip(scores)) {
-            Some((l, loss)) if loss < current - 1e-9 => {
+            Some((l, loss))
+                if loss.0 < current.0 - 1e-9
+                    || (loss.0 <= current.0 && loss.1 < current.1 - 1e-9) =>
+            {
                 chosen = l;
                 current = loss;
                 swaps += 1;
@@ -130,9 +156,9 @@ pub fn greedy_swap(
     Ok(HeuristicResult {
         layout: Layout {
             open: chosen,
-            loss: current,
+            loss: current.0,
         },
-        greedy_loss,
+        greedy_loss: greedy_loss.0,
         swaps,
     })
 }
