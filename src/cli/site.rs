@@ -42,6 +42,10 @@ pub struct SiteArgs {
     /// Also solve the exact MCLP and p-median MIPs on scenario 0 (small instances).
     #[arg(long)]
     exact: bool,
+    /// Also write scenario 0's numeric instance (cost_minutes.csv, weights.csv,
+    /// instance.json) to this folder, for peer solvers (benches/peers/compare_siting.sh).
+    #[arg(long)]
+    export_instance: Option<PathBuf>,
 }
 
 pub fn run(args: SiteArgs) -> Result<()> {
@@ -80,6 +84,10 @@ pub fn run(args: SiteArgs) -> Result<()> {
         .expect("valid template"),
     );
     let s = run_siting(&sc, &g, &candidates, &opts, &bridges, &pb)?;
+    if let Some(dir) = &args.export_instance {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        siting_files::write_instance(dir, &sc, &s)?;
+    }
     let out = args
         .output
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("site"));

@@ -241,3 +241,50 @@ pub fn summary(s: &Siting) -> String {
     );
     o
 }
+
+/// Writes scenario 0's instance for peer solvers: `cost_minutes.csv` (one row per
+/// shelter, one column per site; unreachable = the p-median penalty, as our
+/// models treat it), `weights.csv` (persons per shelter) and `instance.json`.
+pub fn write_instance(dir: &Path, sc: &Scenario, s: &Siting) -> Result<(), WriteError> {
+    let p = dir.join("cost_minutes.csv");
+    let e = werr(&p);
+    let penalty_min = s.penalty_h * 60.0;
+    let mut text = String::new();
+    for i in 0..sc.shelters.len() {
+        let row: Vec<String> = s
+            .base_times_h
+            .iter()
+            .map(|site| {
+                format!(
+                    "{:.1}",
+                    site[i].map_or(penalty_min, |h| (h * 60.0).min(penalty_min))
+                )
+            })
+            .collect();
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    std::fs::write(&p, text).map_err(|x| e(x.to_string()))?;
+    let p = dir.join("weights.csv");
+    let w: Vec<String> = sc
+        .shelters
+        .iter()
+        .map(|x| x.headcount.to_string())
+        .collect();
+    std::fs::write(&p, w.join("\n") + "\n").map_err(|x| werr(&p)(x.to_string()))?;
+    let p = dir.join("instance.json");
+    let doc = json!({
+        "scenario": s.scenario,
+        "fixed": s.existing.len(),
+        "sites": s.base_times_h.len(),
+        "k": s.k,
+        "deadline_min": s.deadline_h * 60.0,
+        "penalty_min": penalty_min,
+        "models": s.models,
+    });
+    std::fs::write(
+        &p,
+        serde_json::to_string_pretty(&doc).map_err(|x| werr(&p)(x.to_string()))?,
+    )
+    .map_err(|x| werr(&p)(x.to_string()))
+}

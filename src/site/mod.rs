@@ -173,6 +173,10 @@ pub struct Siting {
     /// layout, hours (None: unreachable); for the map.
     #[serde(skip)]
     pub shelter_times_h: Vec<(Option<f64>, Option<f64>)>,
+    /// Scenario 0's matrix, `[site][shelter]` hours (None: unreachable), sites =
+    /// warehouses then usable candidates; for the instance export.
+    #[serde(skip)]
+    pub base_times_h: Vec<Vec<Option<f64>>>,
 }
 
 /// Epicentres of the damage scenarios: `[0]` unused, then a farthest-point sweep
@@ -391,6 +395,15 @@ pub fn run_siting(
             evaluate_s,
         },
         shelter_times_h,
+        base_times_h: (0..inp.instance.sites())
+            .map(|j| {
+                inp.instance.scenarios[0]
+                    .row(j)
+                    .iter()
+                    .map(|&t| hours(t))
+                    .collect()
+            })
+            .collect(),
     })
 }
 
