@@ -50,6 +50,32 @@ fn gap(value: f64, bound: f64, maximise: bool) -> f64 {
     }
 }
 
+/// A maximising heuristic's result (loss = persons not covered) as a model row.
+fn covering_row(
+    model: &str,
+    objective: &str,
+    scope: String,
+    h: &heuristic::HeuristicResult,
+    total: f64,
+    lb: f64,
+    seconds: f64,
+) -> ModelResult {
+    let (value, b) = (total - h.layout.loss, total - lb);
+    ModelResult {
+        model: model.into(),
+        objective: objective.into(),
+        scope,
+        open: h.layout.open.clone(),
+        open_ids: Vec::new(),
+        value,
+        greedy_value: Some(total - h.greedy_loss),
+        bound: Some(b),
+        gap: Some(gap(value, b, true)),
+        swaps: h.swaps,
+        seconds,
+    }
+}
+
 /// The instance restricted to its first `n` scenarios.
 pub fn first_scenarios(inst: &SitingInstance, n: usize) -> SitingInstance {
     SitingInstance {
@@ -79,20 +105,15 @@ pub fn run_models(
     let cov = Objective::Coverage { deadline };
     let h = heuristic::greedy_swap(inst, cov, k)?;
     let lb = bound::lower_bound(inst, cov, k, h.layout.loss)?;
-    let (value, b) = (total - h.layout.loss, total - lb);
-    out.push(ModelResult {
-        model: "mclp".into(),
-        objective: "persons whose first batch can arrive by the deadline (maximise)".into(),
-        scope: all.clone(),
-        open: h.layout.open.clone(),
-        open_ids: Vec::new(),
-        value,
-        greedy_value: Some(total - h.greedy_loss),
-        bound: Some(b),
-        gap: Some(gap(value, b, true)),
-        swaps: h.swaps,
-        seconds: t.elapsed().as_secs_f64(),
-    });
+    out.push(covering_row(
+        "mclp",
+        "persons whose first batch can arrive by the deadline (maximise)",
+        all.clone(),
+        &h,
+        total,
+        lb,
+        t.elapsed().as_secs_f64(),
+    ));
     // p-median, in hours per person.
     let t = Instant::now();
     let med = Objective::Median { penalty };
@@ -139,20 +160,15 @@ pub fn run_models(
     let h = capacitated::greedy_swap(&s0, deadline, k, 3)?;
     let unc = bound::lower_bound(&s0, cov, k, h.layout.loss)?;
     let lb = capacitated::lower_bound(&s0, deadline, k, unc)?;
-    let (value, b) = (total - h.layout.loss, total - lb);
-    out.push(ModelResult {
-        model: "capacitated".into(),
-        objective: "persons supplied by the deadline within each site's capacity (maximise)".into(),
-        scope: "scenario 0 (as given); min-cost flow per layout".into(),
-        open: h.layout.open.clone(),
-        open_ids: Vec::new(),
-        value,
-        greedy_value: Some(total - h.greedy_loss),
-        bound: Some(b),
-        gap: Some(gap(value, b, true)),
-        swaps: h.swaps,
-        seconds: t.elapsed().as_secs_f64(),
-    });
+    out.push(covering_row(
+        "capacitated",
+        "persons supplied by the deadline within each site's capacity (maximise)",
+        "scenario 0 (as given); min-cost flow per layout".into(),
+        &h,
+        total,
+        lb,
+        t.elapsed().as_secs_f64(),
+    ));
     if opts.exact {
         for (name, obj, maximise) in [("mclp_exact", cov, true), ("pmedian_exact", med, false)] {
             let t = Instant::now();

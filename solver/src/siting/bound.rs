@@ -18,6 +18,31 @@ use super::{Objective, SitingError, SitingInstance};
 /// Iterations of the subgradient ascent.
 pub const ITERATIONS: usize = 60;
 
+/// Polyak-type step multiplier: halved after 5 iterations without a better bound.
+struct StepSize {
+    mu: f64,
+    stall: u32,
+}
+
+impl StepSize {
+    fn new() -> Self {
+        Self { mu: 2.0, stall: 0 }
+    }
+
+    /// Records whether the last iterate improved the best bound.
+    fn observe(&mut self, improved: bool) {
+        if improved {
+            self.stall = 0;
+        } else {
+            self.stall += 1;
+            if self.stall >= 5 {
+                self.mu /= 2.0;
+                self.stall = 0;
+            }
+        }
+    }
+}
+
 /// Sum of the `k` largest values (ties irrelevant).
 fn top_k_sum(mut xs: Vec<f64>, k: usize) -> (f64, Vec<usize>) {
     let mut idx: Vec<usize> = (0..xs.len()).collect();
@@ -71,8 +96,7 @@ fn coverage_bound(inst: &SitingInstance, deadline: u16, k: usize, target: f64) -
     let gain_target = base - target;
     let mut lambda = weight.clone();
     let mut best_ub = f64::INFINITY;
-    let mut mu = 2.0;
-    let mut stall = 0;
+    let mut step_size = StepSize::new();
     let mut g = vec![0i32; weight.len()];
     for _ in 0..ITERATIONS {
         let scores: Vec<f64> = inst
@@ -86,16 +110,8 @@ fn coverage_bound(inst: &SitingInstance, deadline: u16, k: usize, target: f64) -
             .map(|(w, l)| (w - l).max(0.0))
             .sum();
         let ub = free + top;
-        if ub < best_ub - 1e-9 {
-            best_ub = ub;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 5 {
-                mu /= 2.0;
-                stall = 0;
-            }
-        }
+        step_size.observe(ub < best_ub - 1e-9);
+        best_ub = best_ub.min(ub);
         for (gu, (w, l)) in g.iter_mut().zip(weight.iter().zip(&lambda)) {
             *gu = -i32::from(w > l);
         }
@@ -108,7 +124,7 @@ fn coverage_bound(inst: &SitingInstance, deadline: u16, k: usize, target: f64) -
         if norm == 0.0 || best_ub - gain_target <= 1e-9 * base {
             break;
         }
-        let step = mu * (ub - gain_target).max(1e-9 * base) / norm;
+        let step = step_size.mu * (ub - gain_target).max(1e-9 * base) / norm;
         for (l, &gu) in lambda.iter_mut().zip(&g) {
             *l = (*l - step * f64::from(gu)).max(0.0);
         }
@@ -134,8 +150,7 @@ fn median_bound(inst: &SitingInstance, penalty: u16, k: usize, target: f64) -> f
         })
         .collect();
     let mut best_lb = f64::NEG_INFINITY;
-    let mut mu = 2.0;
-    let mut stall = 0;
+    let mut step_size = StepSize::new();
     for _ in 0..ITERATIONS {
         // Candidate terms ρ_c = Σ min(0, c_sci − λ_si).
         let rho: Vec<f64> = inst
@@ -173,21 +188,13 @@ fn median_bound(inst: &SitingInstance, penalty: u16, k: usize, target: f64) -> f
             })
             .unzip();
         let lb = fixed_part.iter().sum::<f64>() - top;
-        if lb > best_lb + 1e-9 {
-            best_lb = lb;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 5 {
-                mu /= 2.0;
-                stall = 0;
-            }
-        }
+        step_size.observe(lb > best_lb + 1e-9);
+        best_lb = best_lb.max(lb);
         let norm: f64 = g.iter().map(|x| x * x).sum();
         if norm == 0.0 || target - best_lb <= 1e-9 * target.abs().max(1.0) {
             break;
         }
-        let step = mu * (target - lb).max(1e-9 * target.abs().max(1.0)) / norm;
+        let step = step_size.mu * (target - lb).max(1e-9 * target.abs().max(1.0)) / norm;
         lambda
             .par_iter_mut()
             .zip(&g)
