@@ -215,11 +215,25 @@ pub fn summary(s: &Siting) -> String {
     }
     let buy: u64 = s.stock_mix.items.iter().map(|i| i.units_buy).sum();
     let short: u64 = s.stock_mix.items.iter().map(|i| i.units_short).sum();
+    let mut why: Vec<&str> = s
+        .stock_mix
+        .items
+        .iter()
+        .map(|i| i.short_reason.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    why.sort_unstable();
+    why.dedup();
     let _ = writeln!(
         o,
-        "  stock mix ({}): buy {buy} units over {} items; {short} units still short",
+        "  stock mix ({}): buy {buy} units over {} items; {short} units still short{}",
         s.stock_mix.events,
-        s.stock_mix.items.len()
+        s.stock_mix.items.len(),
+        if why.is_empty() {
+            String::new()
+        } else {
+            format!(" (no {} at the sites)", why.join(" / "))
+        }
     );
     if !s.unusable.is_empty() {
         let _ = writeln!(

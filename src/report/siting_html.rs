@@ -120,6 +120,7 @@ pub fn write_html(
                     i.units_now.to_string(),
                     i.units_buy.to_string(),
                     i.units_short.to_string(),
+                    esc(&i.short_reason),
                 ]
             })
             .collect(),

@@ -71,8 +71,12 @@ pub struct ItemMix {
     pub units_now: u64,
     /// Units to buy.
     pub units_buy: u64,
-    /// Event units no site can deliver (room or reach), after buying.
+    /// Event units no site can deliver after buying.
     pub units_short: u64,
+    /// Why units are short: `room` (today's units plus every site's room to buy fall
+    /// below what is needed), `reach` (enough room, but not within the relief
+    /// deadline of the shelters that need it), or empty when nothing is short.
+    pub short_reason: String,
     /// Optimal cost (haulage + purchase units).
     pub cost: i128,
 }
@@ -207,7 +211,7 @@ pub fn compute(
         residents,
         ..Default::default()
     };
-    for (i, ((now, _room, dem, norm), ((net, p, z), out))) in
+    for (i, ((now, room, dem, norm), ((net, p, z), out))) in
         per_item.iter().zip(nets.iter().zip(outcomes)).enumerate()
     {
         let out =
@@ -247,17 +251,25 @@ pub fn compute(
                 marginal_value: sol.potential[a] - sol.potential[anchor as usize],
             });
         }
+        let short = sol
+            .unmet_demand
+            .iter()
+            .take(sites.len() + dem.len())
+            .sum::<i64>() as u64;
+        let capacity: u64 = now.iter().sum::<u64>() + room.iter().sum::<u64>();
+        let need = dem.iter().sum::<u64>().max(*norm);
         mix.items.push(ItemMix {
             item: cat.items[i].item.clone(),
             norm_units: *norm,
             event_units: dem.iter().sum(),
             units_now: now.iter().sum(),
             units_buy: buy_total,
-            units_short: sol
-                .unmet_demand
-                .iter()
-                .take(sites.len() + dem.len())
-                .sum::<i64>() as u64,
+            units_short: short,
+            short_reason: match (short > 0, capacity < need) {
+                (false, _) => String::new(),
+                (true, true) => "room".into(),
+                (true, false) => "reach".into(),
+            },
             cost: sol.total_cost,
         });
     }
