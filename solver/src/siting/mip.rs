@@ -37,6 +37,8 @@ pub struct SitingModel {
     pub x: Vec<VarId>,
     /// Loss = (model objective + offset) / scenarios.
     pub offset: f64,
+    /// Sites before the first candidate (`x[c]` opens site `fixed + c`).
+    pub fixed: usize,
 }
 
 fn open_vars(inst: &SitingInstance, m: &mut LinearModel, k: Option<usize>) -> Vec<VarId> {
@@ -116,6 +118,7 @@ pub fn location_model(
         model: m,
         x,
         offset,
+        fixed: inst.fixed,
     })
 }
 
@@ -149,6 +152,7 @@ pub fn set_cover_model(inst: &SitingInstance, deadline: u16) -> Result<SitingMod
         model: m,
         x,
         offset: 0.0,
+        fixed: inst.fixed,
     })
 }
 
@@ -202,6 +206,7 @@ pub fn capacitated_model(
         model: m,
         x,
         offset,
+        fixed: inst.fixed,
     })
 }
 
@@ -212,12 +217,9 @@ impl SitingModel {
         let open = self
             .x
             .iter()
-            .filter(|v| sol.values[v.0] > 0.5)
-            .map(|v| {
-                self.model.vars[v.0].name[1..]
-                    .parse::<usize>()
-                    .expect("x<site> names")
-            })
+            .enumerate()
+            .filter(|(_, v)| sol.values[v.0] > 0.5)
+            .map(|(c, _)| self.fixed + c)
             .collect();
         Ok(MipResult {
             open,
