@@ -24,17 +24,37 @@ else
 fi
 
 field() { awk -v k="$1" '$1==k {print $2}'; }
-printf "%-24s %9s %12s | %9s %9s %9s | %8s %8s | %s\n" instance arcs cost "ours_s" "lemon_s" "ortools_s" "lemon/us" "ortl/us" "costs agree"
+# A peer that exceeds the time limit is reported as "timeout" and its ratio as
+# ">limit/ours".
+limit=${PEER_TIMEOUT_S:-120}
+timed() { timeout "$limit" "$@" || echo "timeout"; }
+ratio() { if [ "$1" = "" ]; then echo ">$(echo "$limit / $2" | bc -l | xargs printf '%.1f')"; else echo "$1 / $2" | bc -l | xargs printf '%.2f'; fi; }
+printf "%-20s %8s %11s | %8s %8s | %8s %8s %8s | %7s %7s %7s %7s | %s\n" instance arcs cost \
+  ours_s ours_art lemon_ns lemon_cs ortools ns/us cs/us ortl/us art/us "costs agree"
 for s in "${sizes[@]}"; do
   set -- $s
   f="$work/$1-$2x$3.min"
   [ -f "$f" ] || $rf gen-mcf --shape "$1" "$2" "$3" -o "$f" >/dev/null
   arcs=$(awk '/^p/ {print $4}' "$f")
-  ours=$($rf solve-mcf "$f"); lemon=$("$work/lemon_ns" "$f"); ortl=$(python3 benches/peers/ortools_mcf.py "$f")
-  c1=$(echo "$ours" | head -1); c2=$(echo "$lemon" | head -1); c3=$(echo "$ortl" | head -1)
-  t1=$(echo "$ours" | field solve_s); t2=$(echo "$lemon" | field solve_s); t3=$(echo "$ortl" | field solve_s)
-  agree=$([ "$c1" = "$c2" ] && [ "$c1" = "$c3" ] && echo yes || echo "NO ($c1 / $c2 / $c3)")
-  printf "%-24s %9s %12s | %9.3f %9.3f %9.3f | %8.2f %8.2f | %s\n" "$1 $2x$3" "$arcs" "$c1" "$t1" "$t2" "$t3" \
-    "$(echo "$t2 / $t1" | bc -l)" "$(echo "$t3 / $t1" | bc -l)" "$agree"
+  ours=$($rf solve-mcf "$f"); art=$($rf solve-mcf --start artificial "$f")
+  # LEMON's CostScaling stalls on 2^62 'unbounded' capacities; give it an
+  # equivalent copy with those capped at the total supply.
+  total=$(awk '/^n/ && $3 > 0 {s += $3} END {print s}' "$f")
+  sed "s/ 4611686018427387904 / $total /" "$f" > "$work/capped.min"
+  lns=$("$work/lemon_ns" "$f" ns); lcs=$(timed "$work/lemon_ns" "$work/capped.min" cs)
+  ortl=$(python3 benches/peers/ortools_mcf.py "$f")
+  c=$(echo "$ours" | head -1)
+  agree=yes
+  for other in "$art" "$lns" "$ortl" "$lcs"; do
+    o=$(echo "$other" | head -1)
+    [ "$o" = timeout ] || [ "$o" = "$c" ] || agree="NO ($c / $o)"
+  done
+  t=$(echo "$ours" | field solve_s); ta=$(echo "$art" | field solve_s)
+  tn=$(echo "$lns" | field solve_s); tc=$(echo "$lcs" | field solve_s); to=$(echo "$ortl" | field solve_s)
+  tcs=$([ -n "$tc" ] && printf "%.3f" "$tc" || echo timeout)
+  printf "%-20s %8s %11s | %8.3f %8.3f | %8.3f %8s %8.3f | %7s %7s %7s %7s | %s\n" "$1 $2x$3" "$arcs" "$c" \
+    "$t" "$ta" "$tn" "$tcs" "$to" "$(ratio "$tn" "$t")" "$(ratio "$tc" "$t")" "$(ratio "$to" "$t")" \
+    "$(ratio "$ta" "$t")" "$agree"
 done
-echo "(solve time only, excluding file reading; ratio > 1 means reliefflow is faster)"
+echo "(solve time only, excluding file reading; ratio peer/us > 1 means reliefflow is faster;"
+echo " ours_s: shortest-path crash start (default), ours_art: LEMON's artificial start)"

@@ -1,7 +1,7 @@
 //! Min-cost flow: known optima and edge cases.
 
 use solver::mcf::{
-    solve, verify, FlowNetwork, McfError, McfSolver, Outcome, SupplyMode, UNBOUNDED,
+    solve, verify, FlowNetwork, McfError, McfSolver, Outcome, StartBasis, SupplyMode, UNBOUNDED,
 };
 
 fn optimal(net: &FlowNetwork, mode: SupplyMode) -> solver::mcf::Solution {
@@ -24,6 +24,17 @@ fn netgen_instances_reach_their_known_optima() {
         let net = solver::dimacs::parse(&std::fs::read(dir.join(f[0])).unwrap()).unwrap();
         let sol = optimal(&net, SupplyMode::Exact);
         assert_eq!(sol.total_cost, f[5].parse::<i128>().unwrap(), "{}", f[0]);
+        // The LEMON-style artificial start reaches the same optimum.
+        let mut s = McfSolver::new(&net, SupplyMode::Exact)
+            .unwrap()
+            .with_start(StartBasis::Artificial);
+        let art = s.solve().optimal().cloned().unwrap();
+        assert_eq!(
+            art.total_cost, sol.total_cost,
+            "{} (artificial start)",
+            f[0]
+        );
+        verify(&net, SupplyMode::Exact, &art).unwrap();
         checked += 1;
     }
     assert_eq!(checked, 3);

@@ -4,7 +4,9 @@
 
 use proptest::prelude::*;
 use solver::lp::mcf_as_lp;
-use solver::mcf::{solve, verify, FlowNetwork, McfSolver, Outcome, SupplyMode, UNBOUNDED};
+use solver::mcf::{
+    solve, verify, FlowNetwork, McfSolver, Outcome, StartBasis, SupplyMode, UNBOUNDED,
+};
 
 /// Random network: up to 9 nodes, 25 arcs, costs −20..50, some lower bounds and
 /// uncapacitated arcs; supplies balanced.
@@ -39,8 +41,33 @@ fn network() -> impl Strategy<Value = FlowNetwork> {
     })
 }
 
+/// The same networks with non-negative costs, where the shortest-path crash basis
+/// applies.
+fn network_nonnegative() -> impl Strategy<Value = FlowNetwork> {
+    network().prop_map(|mut net| {
+        for a in &mut net.arcs {
+            a.cost = a.cost.abs();
+        }
+        net
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn crash_and_artificial_starts_reach_the_same_optimum(net in network_nonnegative(), mode_flex in any::<bool>()) {
+        let mode = if mode_flex { SupplyMode::MeetMaxDemand } else { SupplyMode::Exact };
+        let run = |start| McfSolver::new(&net, mode).unwrap().with_start(start).solve();
+        let (crash, art) = (run(StartBasis::ShortestPaths), run(StartBasis::Artificial));
+        match (&crash, &art) {
+            (Outcome::Optimal(c), Outcome::Optimal(a)) => {
+                prop_assert_eq!(c.total_cost, a.total_cost);
+                prop_assert_eq!(verify(&net, mode, c), Ok(()));
+            }
+            _ => prop_assert_eq!(crash.status(), art.status()),
+        }
+    }
 
     #[test]
     fn simplex_equals_lp_optimum_and_verifies(net in network()) {

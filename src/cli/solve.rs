@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use solver::mcf::{McfSolver, Outcome, SupplyMode};
+use solver::mcf::{McfSolver, Outcome, StartBasis, SupplyMode};
 
 #[derive(Args, Debug)]
 pub struct SolveMcfArgs {
@@ -15,6 +15,18 @@ pub struct SolveMcfArgs {
     /// Meet as much demand as possible instead of requiring exact balance.
     #[arg(long)]
     meet_max_demand: bool,
+    /// Starting spanning tree of the network simplex.
+    #[arg(long, value_enum, default_value_t = Start::ShortestPaths)]
+    start: Start,
+}
+
+/// `--start` values.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Start {
+    /// Shortest-path forest from the supplies (crash basis).
+    ShortestPaths,
+    /// All nodes on an artificial root, as LEMON starts.
+    Artificial,
 }
 
 /// Prints: the optimal cost alone on the first line (or the status word when not
@@ -32,8 +44,13 @@ pub fn run(args: SolveMcfArgs) -> Result<()> {
     };
     let start = Instant::now();
     let (nodes, arcs) = (net.node_count(), net.arcs.len());
-    let mut s =
-        McfSolver::from_network(net, mode).with_context(|| format!("{}", args.file.display()))?;
+    let start_basis = match args.start {
+        Start::ShortestPaths => StartBasis::ShortestPaths,
+        Start::Artificial => StartBasis::Artificial,
+    };
+    let mut s = McfSolver::from_network(net, mode)
+        .with_context(|| format!("{}", args.file.display()))?
+        .with_start(start_basis);
     let outcome = s.solve();
     let solve_s = start.elapsed().as_secs_f64();
     match &outcome {

@@ -34,6 +34,7 @@ mod verify;
 
 use rayon::prelude::*;
 
+pub use network_simplex::StartBasis;
 use network_simplex::{NetworkSimplex, RawStatus, INF};
 pub use problem::{Arc, FlowNetwork, McfError, SupplyMode, UNBOUNDED};
 pub use solution::{Outcome, Solution};
@@ -64,6 +65,7 @@ pub struct McfSolver {
     max_cost_used: i64,
     solved_once: bool,
     needs_rebuild: bool,
+    start: StartBasis,
 }
 
 impl McfSolver {
@@ -85,6 +87,7 @@ impl McfSolver {
             max_cost_used: 0,
             solved_once: false,
             needs_rebuild: true,
+            start: StartBasis::default(),
         };
         s.check_cost_range(max_cost)?;
         Ok(s)
@@ -156,6 +159,13 @@ impl McfSolver {
         self.needs_rebuild = false;
     }
 
+    /// Chooses the spanning tree the next cold solve starts from (default
+    /// [`StartBasis::ShortestPaths`]).
+    pub fn with_start(mut self, start: StartBasis) -> Self {
+        self.start = start;
+        self
+    }
+
     /// Solves (cold the first time, warm after `set_*` changes).
     pub fn solve(&mut self) -> Outcome {
         if self.mode == SupplyMode::Exact && self.net.supply_balance() != 0 {
@@ -169,7 +179,7 @@ impl McfSolver {
         let status = if self.solved_once {
             ns.resume()
         } else {
-            ns.run(true)
+            ns.run_cold(self.start)
         };
         self.solved_once = true;
         match status {

@@ -23,6 +23,29 @@ const STATE_LOWER: i8 = 1;
 const DIR_UP: i8 = 1;
 const DIR_DOWN: i8 = -1;
 
+/// Flow and capacity of one arc side by side (read together on the cycle).
+#[derive(Debug, Clone, Copy, Default)]
+struct ArcFlow {
+    flow: i64,
+    cap: i64,
+}
+
+/// The spanning tree a cold start begins from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StartBasis {
+    /// LEMON's start: every node hangs on an artificial root, followed by one
+    /// heuristic pivot bringing in the cheapest arc into each demand node.
+    Artificial,
+    /// A crash basis: the shortest-path forest from the supply nodes (each demand
+    /// served by its nearest supply), made feasible by cutting arcs whose flow
+    /// would break a bound. Needs non-negative costs; falls back to
+    /// [`StartBasis::Artificial`] otherwise. Fewer pivots on both shapes we bench
+    /// (grid 500×500: 790 k instead of 945 k; transport 100×10 000: 24 k instead
+    /// of 36 k).
+    #[default]
+    ShortestPaths,
+}
+
 /// Outcome of a run on the internal instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RawStatus {
@@ -42,10 +65,9 @@ pub struct NetworkSimplex {
     // Arc data (original arcs in mixed order, then one artificial arc per node).
     source: Vec<u32>,
     target: Vec<u32>,
-    cap: Vec<i64>,
     cost: Vec<i64>,
-    flow: Vec<i64>,
     state: Vec<i8>,
+    arcs: Vec<ArcFlow>,
     // Node data (real nodes, then the root).
     supply: Vec<i64>,
     pi: Vec<i64>,
@@ -85,9 +107,8 @@ impl NetworkSimplex {
             arc_num: m,
             source: vec![0; all],
             target: vec![0; all],
-            cap: vec![0; all],
             cost: vec![0; all],
-            flow: vec![0; all],
+            arcs: vec![ArcFlow::default(); all],
             state: vec![STATE_LOWER; all],
             supply: supply.to_vec(),
             pi: vec![0; n + 1],
@@ -120,7 +141,7 @@ impl NetworkSimplex {
             s.arc_pos[k] = i;
             s.source[i] = t;
             s.target[i] = h;
-            s.cap[i] = c;
+            s.arcs[i].cap = c;
             s.cost[i] = w;
             i += skip;
             if i >= m {
@@ -140,7 +161,7 @@ impl NetworkSimplex {
     fn init_tree(&mut self) {
         let (n, m, root) = (self.node_num, self.arc_num, self.node_num);
         for e in 0..m {
-            self.flow[e] = 0;
+            self.arcs[e].flow = 0;
             self.state[e] = STATE_LOWER;
         }
         self.parent[root] = (NONE) as u32;
@@ -161,7 +182,7 @@ impl NetworkSimplex {
             self.rev_thread[u + 1] = u as u32;
             self.succ_num[u] = 1;
             self.last_succ[u] = u as u32;
-            self.cap[e] = INF;
+            self.arcs[e].cap = INF;
             self.state[e] = STATE_TREE;
             self.set_artificial(u, self.supply[u]);
         }
@@ -175,13 +196,13 @@ impl NetworkSimplex {
             self.pred_dir[u] = DIR_UP;
             self.source[e] = u as u32;
             self.target[e] = root as u32;
-            self.flow[e] = amount;
+            self.arcs[e].flow = amount;
             self.cost[e] = 0;
         } else {
             self.pred_dir[u] = DIR_DOWN;
             self.source[e] = root as u32;
             self.target[e] = u as u32;
-            self.flow[e] = -amount;
+            self.arcs[e].flow = -amount;
             self.cost[e] = self.art_cost;
         }
         self.pi[u] = self.pi[root] - self.pred_dir[u] as i64 * self.cost[e];
@@ -194,12 +215,12 @@ impl NetworkSimplex {
 
     /// Flow on original arc `k`.
     pub fn flow(&self, k: usize) -> i64 {
-        self.flow[self.arc_pos[k]]
+        self.arcs[self.arc_pos[k]].flow
     }
 
     /// Potential of node `u` (reduced cost of arc `uv` is `cost + π[u] − π[v]`).
     pub fn potential(&self, u: usize) -> i64 {
-        self.pi[u]
+        self.pi[u] - self.pi[self.node_num]
     }
 
     /// Block search for an arc violating its optimality condition: scans arcs from
@@ -245,65 +266,64 @@ impl NetworkSimplex {
         false
     }
 
+    /// Finds the join node (the entering arc's cycle apex) and the leaving arc in
+    /// one walk up from both ends of the entering arc, stepping on the side with
+    /// the smaller subtree (never the apex). On the first side (tail side in the
+    /// cycle's orientation) the first strict minimum wins, on the second side the
+    /// last minimum, so the tree stays strongly feasible. Returns false when the
+    /// entering arc itself is blocking.
     #[inline]
-    fn find_join_node(&mut self) {
-        let mut u = self.source[self.in_arc] as usize;
-        let mut v = self.target[self.in_arc] as usize;
+    fn find_cycle(&mut self) -> bool {
+        let e_in = self.in_arc;
+        let (first, second) = if self.state[e_in] == STATE_LOWER {
+            (self.source[e_in] as usize, self.target[e_in] as usize)
+        } else {
+            (self.target[e_in] as usize, self.source[e_in] as usize)
+        };
+        let residual = |a: ArcFlow, forward: bool| {
+            if !forward {
+                a.flow
+            } else if a.cap == INF {
+                INF
+            } else {
+                a.cap - a.flow
+            }
+        };
+        let (mut d1, mut out1) = (INF, NONE);
+        let (mut d2, mut out2) = (INF, NONE);
+        let (mut u, mut v) = (first, second);
         while u != v {
-            if (self.succ_num[u] as usize) < (self.succ_num[v] as usize) {
+            if self.succ_num[u] < self.succ_num[v] {
+                let d = residual(
+                    self.arcs[self.pred[u] as usize],
+                    self.pred_dir[u] == DIR_DOWN,
+                );
+                if d < d1 {
+                    d1 = d;
+                    out1 = u;
+                }
                 u = self.parent[u] as usize;
             } else {
+                let d = residual(self.arcs[self.pred[v] as usize], self.pred_dir[v] == DIR_UP);
+                if d <= d2 {
+                    d2 = d;
+                    out2 = v;
+                }
                 v = self.parent[v] as usize;
             }
         }
         self.join = u;
-    }
-
-    /// Finds the leaving arc; returns false when the entering arc itself is blocking.
-    #[inline]
-    fn find_leaving_arc(&mut self) -> bool {
-        let (first, second) = if self.state[self.in_arc] == STATE_LOWER {
-            (
-                self.source[self.in_arc] as usize,
-                self.target[self.in_arc] as usize,
-            )
-        } else {
-            (
-                self.target[self.in_arc] as usize,
-                self.source[self.in_arc] as usize,
-            )
-        };
-        self.delta = self.cap[self.in_arc];
+        self.delta = self.arcs[e_in].cap;
         let mut result = 0;
-        let mut u = first;
-        while u != self.join {
-            let e = self.pred[u] as usize;
-            let mut d = self.flow[e];
-            if self.pred_dir[u] == DIR_DOWN {
-                let c = self.cap[e];
-                d = if c == INF { INF } else { c - d };
-            }
-            if d < self.delta {
-                self.delta = d;
-                self.u_out = u;
-                result = 1;
-            }
-            u = self.parent[u] as usize;
+        if d1 < self.delta {
+            self.delta = d1;
+            self.u_out = out1;
+            result = 1;
         }
-        let mut u = second;
-        while u != self.join {
-            let e = self.pred[u] as usize;
-            let mut d = self.flow[e];
-            if self.pred_dir[u] == DIR_UP {
-                let c = self.cap[e];
-                d = if c == INF { INF } else { c - d };
-            }
-            if d <= self.delta {
-                self.delta = d;
-                self.u_out = u;
-                result = 2;
-            }
-            u = self.parent[u] as usize;
+        if out2 != NONE && d2 <= self.delta {
+            self.delta = d2;
+            self.u_out = out2;
+            result = 2;
         }
         if result == 1 {
             self.u_in = first;
@@ -319,22 +339,22 @@ impl NetworkSimplex {
     fn change_flow(&mut self, change: bool) {
         if self.delta > 0 {
             let val = self.state[self.in_arc] as i64 * self.delta;
-            self.flow[self.in_arc] += val;
+            self.arcs[self.in_arc].flow += val;
             let mut u = self.source[self.in_arc] as usize;
             while u != self.join {
-                self.flow[self.pred[u] as usize] -= self.pred_dir[u] as i64 * val;
+                self.arcs[self.pred[u] as usize].flow -= self.pred_dir[u] as i64 * val;
                 u = self.parent[u] as usize;
             }
             let mut u = self.target[self.in_arc] as usize;
             while u != self.join {
-                self.flow[self.pred[u] as usize] += self.pred_dir[u] as i64 * val;
+                self.arcs[self.pred[u] as usize].flow += self.pred_dir[u] as i64 * val;
                 u = self.parent[u] as usize;
             }
         }
         if change {
             self.state[self.in_arc] = STATE_TREE;
             let out = self.pred[self.u_out] as usize;
-            self.state[out] = if self.flow[out] == 0 {
+            self.state[out] = if self.arcs[out].flow == 0 {
                 STATE_LOWER
             } else {
                 STATE_UPPER
@@ -409,7 +429,8 @@ impl NetworkSimplex {
             }
             for i in 0..self.dirty_revs.len() {
                 let u = self.dirty_revs[i];
-                self.rev_thread[self.thread[u] as usize] = u as u32;
+                let t = self.thread[u] as usize;
+                self.rev_thread[t] = u as u32;
             }
             let mut tmp_sc = 0usize;
             let tmp_ls = self.last_succ[u_out] as usize;
@@ -474,16 +495,26 @@ impl NetworkSimplex {
             - self.pi[self.u_in]
             - self.pred_dir[self.u_in] as i64 * self.cost[self.in_arc];
         let end = self.thread[self.last_succ[self.u_in] as usize] as usize;
-        let mut u = self.u_in;
+        // Only differences of potentials matter: shift whichever side of the
+        // moved subtree is smaller (the root's potential floats; see `potential`).
+        let (mut u, end, sigma) = if 2 * self.succ_num[self.u_in] as usize <= self.node_num + 1 {
+            (self.u_in, end, sigma)
+        } else {
+            (end, self.u_in, -sigma)
+        };
         while u != end {
             self.pi[u] += sigma;
             u = self.thread[u] as usize;
         }
+        // Keep the floating root near zero so potentials stay far from overflow.
+        let drift = self.pi[self.node_num];
+        if drift.abs() > self.art_cost {
+            self.pi.iter_mut().for_each(|p| *p -= drift);
+        }
     }
 
     fn pivot(&mut self) -> bool {
-        self.find_join_node();
-        let change = self.find_leaving_arc();
+        let change = self.find_cycle();
         if self.delta == INF {
             return false;
         }
@@ -524,17 +555,93 @@ impl NetworkSimplex {
         true
     }
 
-    /// Runs the simplex from the current tree to optimality.
-    pub fn run(&mut self, first_run: bool) -> RawStatus {
-        if first_run && !self.initial_pivots() {
+    /// Crash basis: the shortest-path forest from the supply nodes (multi-source
+    /// Dijkstra over arcs with capacity), each demand routed to its nearest supply,
+    /// made feasible by [`Self::repair_basis`]. Returns false (basis untouched) when
+    /// it does not apply: a negative arc cost, or no supply node.
+    fn shortest_path_basis(&mut self) -> bool {
+        use std::cmp::Reverse;
+        let (n, m) = (self.node_num, self.arc_num);
+        if self.cost[..m].iter().any(|&c| c < 0) || !self.supply[..n].iter().any(|&b| b > 0) {
+            return false;
+        }
+        let mut start = vec![0u32; n + 1];
+        for e in 0..m {
+            if self.arcs[e].cap > 0 {
+                start[self.source[e] as usize + 1] += 1;
+            }
+        }
+        for u in 0..n {
+            start[u + 1] += start[u];
+        }
+        let mut fill = start.clone();
+        let mut adj = vec![0u32; start[n] as usize];
+        for e in 0..m {
+            if self.arcs[e].cap > 0 {
+                let u = self.source[e] as usize;
+                adj[fill[u] as usize] = e as u32;
+                fill[u] += 1;
+            }
+        }
+        let mut dist = vec![i64::MAX; n];
+        let mut pred_arc = vec![NONE32; n];
+        let mut heap = std::collections::BinaryHeap::new();
+        for u in 0..n {
+            if self.supply[u] > 0 {
+                dist[u] = 0;
+                heap.push(Reverse((0i64, u as u32)));
+            }
+        }
+        while let Some(Reverse((d, u))) = heap.pop() {
+            let u = u as usize;
+            if d > dist[u] {
+                continue;
+            }
+            for &e in &adj[start[u] as usize..start[u + 1] as usize] {
+                let e = e as usize;
+                let v = self.target[e] as usize;
+                let nd = d + self.cost[e];
+                if nd < dist[v] {
+                    dist[v] = nd;
+                    pred_arc[v] = e as u32;
+                    heap.push(Reverse((nd, v as u32)));
+                }
+            }
+        }
+        for (v, &e) in pred_arc.iter().enumerate() {
+            if e == NONE32 {
+                continue;
+            }
+            let e = e as usize;
+            self.state[m + v] = STATE_LOWER;
+            self.arcs[m + v].flow = 0;
+            self.parent[v] = self.source[e];
+            self.pred[v] = e as u32;
+            self.pred_dir[v] = DIR_DOWN;
+            self.state[e] = STATE_TREE;
+        }
+        self.rebuild_threads();
+        self.repair_basis();
+        true
+    }
+
+    /// Cold start from `start`, then the simplex to optimality.
+    pub fn run_cold(&mut self, start: StartBasis) -> RawStatus {
+        let crashed = start == StartBasis::ShortestPaths && self.shortest_path_basis();
+        if !crashed && !self.initial_pivots() {
             return RawStatus::Unbounded;
         }
+        self.run()
+    }
+
+    /// Runs the simplex from the current tree to optimality.
+    pub fn run(&mut self) -> RawStatus {
         while self.find_entering_arc() {
             if !self.pivot() {
                 return RawStatus::Unbounded;
             }
         }
-        if (self.arc_num..self.arc_num + self.node_num).any(|e| self.flow[e] != 0) {
+        if (self.arc_num..self.arc_num + self.node_num).any(|e| self.arcs[e].flow != 0) {
             return RawStatus::Infeasible;
         }
         RawStatus::Optimal
@@ -547,7 +654,7 @@ impl NetworkSimplex {
 
     /// Sets the capacity of original arc `k`.
     pub fn set_capacity(&mut self, k: usize, cap: i64) {
-        self.cap[self.arc_pos[k]] = cap;
+        self.arcs[self.arc_pos[k]].cap = cap;
     }
 
     /// Sets the supply of node `u` (supplies must still sum to zero).
@@ -560,19 +667,28 @@ impl NetworkSimplex {
     /// subtree whose tree arc became infeasible, recomputes potentials, and pivots to
     /// optimality. O(n + m) repair plus the pivots the change needs.
     pub fn resume(&mut self) -> RawStatus {
+        self.repair_basis();
+        self.run()
+    }
+
+    /// Makes the current basis (parent / pred / pred_dir / tree states) primal
+    /// feasible and strongly feasible: tree flows from the supplies, infeasible or
+    /// degenerate-downward tree arcs cut and their subtrees re-hung on the root,
+    /// then threads and potentials rebuilt. O(n + m).
+    fn repair_basis(&mut self) {
         let (n, m, root) = (self.node_num, self.arc_num, self.node_num);
         // Non-tree arcs sit at a bound of their (possibly new) capacity.
         let mut excess = self.supply.clone();
         for e in 0..m + n {
             match self.state[e] {
                 STATE_TREE => continue,
-                STATE_UPPER if self.cap[e] < INF => self.flow[e] = self.cap[e],
+                STATE_UPPER if self.arcs[e].cap < INF => self.arcs[e].flow = self.arcs[e].cap,
                 _ => {
-                    self.flow[e] = 0;
+                    self.arcs[e].flow = 0;
                     self.state[e] = STATE_LOWER;
                 }
             }
-            let f = self.flow[e];
+            let f = self.arcs[e].flow;
             excess[self.source[e] as usize] -= f;
             excess[self.target[e] as usize] += f;
         }
@@ -591,13 +707,17 @@ impl NetworkSimplex {
                 let amount = excess[u];
                 self.set_artificial(u, amount);
                 excess[root] += amount;
-            } else if f >= 0 && f <= self.cap[e] {
-                self.flow[e] = f;
+            } else if (f > 0 || (f == 0 && dir == DIR_UP as i64))
+                && (f < self.arcs[e].cap || (f == self.arcs[e].cap && dir == DIR_DOWN as i64))
+            {
+                // Strongly feasible: a zero-flow tree arc points to the root, a
+                // saturated one away from it.
+                self.arcs[e].flow = f;
                 excess[p] += excess[u];
             } else {
                 // Cut: the arc leaves the tree at its nearest bound; u hangs on the root.
-                let fixed = if f < 0 { 0 } else { self.cap[e] };
-                self.flow[e] = fixed;
+                let fixed = if f <= 0 { 0 } else { self.arcs[e].cap };
+                self.arcs[e].flow = fixed;
                 self.state[e] = if fixed == 0 { STATE_LOWER } else { STATE_UPPER };
                 let moved = dir * fixed;
                 excess[p] += moved;
@@ -605,14 +725,13 @@ impl NetworkSimplex {
                 self.parent[u] = root as u32;
                 self.pred[u] = (m + u) as u32;
                 self.state[m + u] = STATE_TREE;
-                self.cap[m + u] = INF;
+                self.arcs[m + u].cap = INF;
                 self.set_artificial(u, rest);
                 excess[root] += rest;
             }
         }
         self.rebuild_threads();
         self.recompute_potentials();
-        self.run(false)
     }
 
     fn preorder(&self) -> Vec<usize> {
