@@ -586,9 +586,9 @@ impl NetworkSimplex {
         let mut dist = vec![i64::MAX; n];
         let mut pred_arc = vec![NONE32; n];
         let mut heap = std::collections::BinaryHeap::new();
-        for u in 0..n {
+        for (u, d) in dist.iter_mut().enumerate() {
             if self.supply[u] > 0 {
-                dist[u] = 0;
+                *d = 0;
                 heap.push(Reverse((0i64, u as u32)));
             }
         }
