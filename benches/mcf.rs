@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use solver::gen::{road_grid, transport};
-use solver::mcf::{McfSolver, SupplyMode};
+use solver::mcf::{McfSolver, StartBasis, SupplyMode};
 
 fn cold(c: &mut Criterion) {
     let mut g = c.benchmark_group("mcf_cold");
@@ -17,9 +17,19 @@ fn cold(c: &mut Criterion) {
     ];
     for (name, net) in &cases {
         g.throughput(Throughput::Elements(net.arcs.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), net, |b, net| {
-            b.iter(|| McfSolver::new(net, SupplyMode::Exact).unwrap().solve())
-        });
+        for (start_name, start) in [
+            ("shortest_paths", StartBasis::ShortestPaths),
+            ("artificial", StartBasis::Artificial),
+        ] {
+            g.bench_with_input(BenchmarkId::new(*name, start_name), net, |b, net| {
+                b.iter(|| {
+                    McfSolver::new(net, SupplyMode::Exact)
+                        .unwrap()
+                        .with_start(start)
+                        .solve()
+                })
+            });
+        }
     }
     g.finish();
 }

@@ -146,8 +146,24 @@ impl LinearModel {
         self.vars.iter().zip(values).map(|(v, x)| v.cost * x).sum()
     }
 
-    /// Solves with `good_lp`'s microlp backend.
+    /// Solves with `good_lp`'s microlp backend (HiGHS with the `highs` feature).
     pub fn solve(&self) -> Result<LpSolution, LpError> {
+        if self.vars.is_empty() {
+            // Backends differ on empty models (HiGHS refuses them): decide here.
+            let holds = |c: &Constraint| match c.relation {
+                Relation::Le => 0.0 <= c.rhs,
+                Relation::Ge => 0.0 >= c.rhs,
+                Relation::Eq => c.rhs == 0.0,
+            };
+            return if self.constraints.iter().all(holds) {
+                Ok(LpSolution {
+                    objective: 0.0,
+                    values: Vec::new(),
+                })
+            } else {
+                Err(LpError::Infeasible(self.name.clone()))
+            };
+        }
         let mut pv = ProblemVariables::new();
         let vars: Vec<good_lp::Variable> = self
             .vars
@@ -171,7 +187,10 @@ impl LinearModel {
             Sense::Minimise => pv.minimise(objective),
             Sense::Maximise => pv.maximise(objective),
         };
+        #[cfg(not(feature = "highs"))]
         let mut problem = unsolved.using(good_lp::microlp);
+        #[cfg(feature = "highs")]
+        let mut problem = unsolved.using(good_lp::highs);
         for c in &self.constraints {
             let lhs: Expression = c.terms.iter().map(|&(v, a)| a * vars[v.0]).sum();
             problem = problem.with(match c.relation {
