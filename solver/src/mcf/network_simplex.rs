@@ -662,10 +662,10 @@ impl NetworkSimplex {
         self.supply[u] = supply;
     }
 
-    /// Warm start after `set_*` changes: keeps the basis, recomputes tree flows from
-    /// the supplies and the non-tree arcs at their bounds, re-hangs on the root any
-    /// subtree whose tree arc became infeasible, recomputes potentials, and pivots to
-    /// optimality. O(n + m) repair plus the pivots the change needs.
+    /// Warm start after `set_*` changes: keeps the basis and repairs it
+    /// ([`Self::repair_basis`]: tree flows from the supplies and the non-tree arcs
+    /// at their bounds, subtrees whose tree arc became infeasible or degenerate
+    /// re-hung on the root, potentials recomputed), then pivots to optimality. O(n + m) repair plus the pivots the change needs.
     pub fn resume(&mut self) -> RawStatus {
         self.repair_basis();
         self.run()
@@ -702,21 +702,25 @@ impl NetworkSimplex {
             let e = self.pred[u] as usize;
             let dir = self.pred_dir[u] as i64;
             let f = dir * excess[u];
+            // Strongly feasible: a zero-flow tree arc points to the root, a
+            // saturated one away from it.
+            let cap = self.arcs[e].cap;
+            let keeps = if dir == DIR_UP as i64 {
+                0 <= f && f < cap
+            } else {
+                0 < f && f <= cap
+            };
             if e >= m {
                 // Artificial arc: re-orient to carry the subtree's excess.
                 let amount = excess[u];
                 self.set_artificial(u, amount);
                 excess[root] += amount;
-            } else if (f > 0 || (f == 0 && dir == DIR_UP as i64))
-                && (f < self.arcs[e].cap || (f == self.arcs[e].cap && dir == DIR_DOWN as i64))
-            {
-                // Strongly feasible: a zero-flow tree arc points to the root, a
-                // saturated one away from it.
+            } else if keeps {
                 self.arcs[e].flow = f;
                 excess[p] += excess[u];
             } else {
                 // Cut: the arc leaves the tree at its nearest bound; u hangs on the root.
-                let fixed = if f <= 0 { 0 } else { self.arcs[e].cap };
+                let fixed = if f <= 0 { 0 } else { cap };
                 self.arcs[e].flow = fixed;
                 self.state[e] = if fixed == 0 { STATE_LOWER } else { STATE_UPPER };
                 let moved = dir * fixed;
