@@ -67,6 +67,8 @@ pub struct NetworkSimplex {
     target: Vec<u32>,
     cost: Vec<i64>,
     state: Vec<i8>,
+    /// Flow and capacity of non-tree arcs; a tree arc's entry is stale while
+    /// the simplex runs (see `tree_arc`) and written back when it stops.
     arcs: Vec<ArcFlow>,
     // Node data (real nodes, then the root).
     supply: Vec<i64>,
@@ -78,6 +80,9 @@ pub struct NetworkSimplex {
     succ_num: Vec<u32>,
     last_succ: Vec<u32>,
     pred_dir: Vec<i8>,
+    /// Flow and capacity of node `u`'s tree arc `pred[u]`, kept beside the other
+    /// node arrays so the cycle walks do not touch the (large, mixed) arc arrays.
+    tree_arc: Vec<ArcFlow>,
     dirty_revs: Vec<usize>,
     /// Position of original arc `k` in the internal arrays.
     arc_pos: Vec<usize>,
@@ -119,6 +124,7 @@ impl NetworkSimplex {
             succ_num: vec![0; n + 1],
             last_succ: vec![0; n + 1],
             pred_dir: vec![0; n + 1],
+            tree_arc: vec![ArcFlow::default(); n + 1],
             dirty_revs: Vec::new(),
             arc_pos: vec![0; m],
             art_cost,
@@ -185,6 +191,21 @@ impl NetworkSimplex {
             self.arcs[e].cap = INF;
             self.state[e] = STATE_TREE;
             self.set_artificial(u, self.supply[u]);
+        }
+        self.load_tree_arcs();
+    }
+
+    /// Copies each tree arc's flow and capacity into the node-indexed `tree_arc`.
+    fn load_tree_arcs(&mut self) {
+        for u in 0..self.node_num {
+            self.tree_arc[u] = self.arcs[self.pred[u] as usize];
+        }
+    }
+
+    /// Writes the tree arcs' flows back into the arc arrays.
+    fn store_tree_arcs(&mut self) {
+        for u in 0..self.node_num {
+            self.arcs[self.pred[u] as usize].flow = self.tree_arc[u].flow;
         }
     }
 
@@ -294,17 +315,14 @@ impl NetworkSimplex {
         let (mut u, mut v) = (first, second);
         while u != v {
             if self.succ_num[u] < self.succ_num[v] {
-                let d = residual(
-                    self.arcs[self.pred[u] as usize],
-                    self.pred_dir[u] == DIR_DOWN,
-                );
+                let d = residual(self.tree_arc[u], self.pred_dir[u] == DIR_DOWN);
                 if d < d1 {
                     d1 = d;
                     out1 = u;
                 }
                 u = self.parent[u] as usize;
             } else {
-                let d = residual(self.arcs[self.pred[v] as usize], self.pred_dir[v] == DIR_UP);
+                let d = residual(self.tree_arc[v], self.pred_dir[v] == DIR_UP);
                 if d <= d2 {
                     d2 = d;
                     out2 = v;
@@ -342,23 +360,21 @@ impl NetworkSimplex {
             self.arcs[self.in_arc].flow += val;
             let mut u = self.source[self.in_arc] as usize;
             while u != self.join {
-                self.arcs[self.pred[u] as usize].flow -= self.pred_dir[u] as i64 * val;
+                self.tree_arc[u].flow -= self.pred_dir[u] as i64 * val;
                 u = self.parent[u] as usize;
             }
             let mut u = self.target[self.in_arc] as usize;
             while u != self.join {
-                self.arcs[self.pred[u] as usize].flow += self.pred_dir[u] as i64 * val;
+                self.tree_arc[u].flow += self.pred_dir[u] as i64 * val;
                 u = self.parent[u] as usize;
             }
         }
         if change {
             self.state[self.in_arc] = STATE_TREE;
             let out = self.pred[self.u_out] as usize;
-            self.state[out] = if self.arcs[out].flow == 0 {
-                STATE_LOWER
-            } else {
-                STATE_UPPER
-            };
+            let f = self.tree_arc[self.u_out].flow;
+            self.arcs[out].flow = f;
+            self.state[out] = if f == 0 { STATE_LOWER } else { STATE_UPPER };
         } else {
             self.state[self.in_arc] = -self.state[self.in_arc];
         }
@@ -374,6 +390,7 @@ impl NetworkSimplex {
         if u_in == u_out {
             self.parent[u_in] = v_in as u32;
             self.pred[u_in] = (self.in_arc) as u32;
+            self.tree_arc[u_in] = self.arcs[self.in_arc];
             self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
                 DIR_UP
             } else {
@@ -437,7 +454,8 @@ impl NetworkSimplex {
             let mut u = u_out;
             while u != u_in {
                 let p = self.parent[u] as usize;
-                self.pred[u] = (self.pred[p] as usize) as u32;
+                self.pred[u] = self.pred[p];
+                self.tree_arc[u] = self.tree_arc[p];
                 self.pred_dir[u] = -self.pred_dir[p];
                 tmp_sc = tmp_sc + (self.succ_num[u] as usize) - (self.succ_num[p] as usize);
                 self.succ_num[u] = tmp_sc as u32;
@@ -445,6 +463,7 @@ impl NetworkSimplex {
                 u = p;
             }
             self.pred[u_in] = (self.in_arc) as u32;
+            self.tree_arc[u_in] = self.arcs[self.in_arc];
             self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
                 DIR_UP
             } else {
@@ -638,9 +657,11 @@ impl NetworkSimplex {
     pub fn run(&mut self) -> RawStatus {
         while self.find_entering_arc() {
             if !self.pivot() {
+                self.store_tree_arcs();
                 return RawStatus::Unbounded;
             }
         }
+        self.store_tree_arcs();
         if (self.arc_num..self.arc_num + self.node_num).any(|e| self.arcs[e].flow != 0) {
             return RawStatus::Infeasible;
         }
@@ -736,6 +757,7 @@ impl NetworkSimplex {
         }
         self.rebuild_threads();
         self.recompute_potentials();
+        self.load_tree_arcs();
     }
 
     fn preorder(&self) -> Vec<usize> {
