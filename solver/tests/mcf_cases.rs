@@ -188,6 +188,32 @@ fn warm_start_after_closing_an_arc_and_reducing_stock() {
 }
 
 #[test]
+fn warm_start_on_a_renumbered_transport_basis() {
+    // The crash basis renumbers the nodes of a transport problem; the set_* calls
+    // and the results must still speak of the caller's node numbers.
+    let net = solver::gen::transport(6, 400, 9);
+    let mut s = McfSolver::new(&net, SupplyMode::MeetMaxDemand).unwrap();
+    let first = s.solve().optimal().unwrap().clone();
+    verify(&net, SupplyMode::MeetMaxDemand, &first).unwrap();
+    let art = McfSolver::new(&net, SupplyMode::MeetMaxDemand)
+        .unwrap()
+        .with_start(StartBasis::Artificial)
+        .solve();
+    assert_eq!(art.optimal().unwrap().total_cost, first.total_cost);
+    // Warehouse 0 loses most of its stock; shelter 10 needs 50 more.
+    s.set_supply(0, net.supply[0] / 4).unwrap();
+    s.set_supply(6 + 10, net.supply[6 + 10] - 50).unwrap();
+    let warm = s.solve().optimal().unwrap().clone();
+    let cold = optimal(s.network(), SupplyMode::MeetMaxDemand);
+    assert_eq!(
+        (warm.total_cost, warm.total_unmet()),
+        (cold.total_cost, cold.total_unmet())
+    );
+    assert!(warm.total_unmet() > 0);
+    verify(s.network(), SupplyMode::MeetMaxDemand, &warm).unwrap();
+}
+
+#[test]
 fn solve_many_matches_one_by_one() {
     let nets: Vec<FlowNetwork> = (0..6).map(|k| solver::gen::transport(5, 50, k)).collect();
     let batch = solver::mcf::solve_many(&nets, SupplyMode::Exact);
