@@ -4,6 +4,8 @@
 # in one run, with ratios. Installs its own peers (Debian liblemon-dev + g++,
 # PyPI ortools). Usage: benches/peers/compare_mcf.sh [small]
 #   (no argument: the 10⁶-arc instances the targets are stated for)
+# Each solver runs REPEATS times (default 3), interleaved, and the median solve
+# time is reported: these machines are noisy (±20 % between runs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=benches/peers/work
@@ -24,6 +26,12 @@ else
 fi
 
 field() { awk -v k="$1" '$1==k {print $2}'; }
+runs=${REPEATS:-3}
+# Median of the arguments; empty if any run timed out.
+median() {
+  for x in "$@"; do [ -n "$x" ] || return 0; done
+  printf "%s\n" "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
 # A peer that exceeds the time limit is reported as "timeout" and its ratio as
 # ">limit/ours".
 limit=${PEER_TIMEOUT_S:-120}
@@ -36,25 +44,31 @@ for s in "${sizes[@]}"; do
   f="$work/$1-$2x$3.min"
   [ -f "$f" ] || $rf gen-mcf --shape "$1" "$2" "$3" -o "$f" >/dev/null
   arcs=$(awk '/^p/ {print $4}' "$f")
-  ours=$($rf solve-mcf "$f"); art=$($rf solve-mcf --start artificial "$f")
   # LEMON's CostScaling stalls on 2^62 'unbounded' capacities; give it an
   # equivalent copy with those capped at the total supply.
   total=$(awk '/^n/ && $3 > 0 {s += $3} END {print s}' "$f")
   sed "s/ 4611686018427387904 / $total /" "$f" > "$work/capped.min"
-  lns=$("$work/lemon_ns" "$f" ns); lcs=$(timed "$work/lemon_ns" "$work/capped.min" cs)
-  ortl=$(python3 benches/peers/ortools_mcf.py "$f")
-  c=$(echo "$ours" | head -1)
   agree=yes
-  for other in "$art" "$lns" "$ortl" "$lcs"; do
-    o=$(echo "$other" | head -1)
-    [ "$o" = timeout ] || [ "$o" = "$c" ] || agree="NO ($c / $o)"
+  T=(); TA=(); TN=(); TC=(); TO=()
+  for _ in $(seq "$runs"); do
+    ours=$($rf solve-mcf "$f"); art=$($rf solve-mcf --start artificial "$f")
+    lns=$("$work/lemon_ns" "$f" ns); lcs=$(timed "$work/lemon_ns" "$work/capped.min" cs)
+    ortl=$(python3 benches/peers/ortools_mcf.py "$f")
+    c=$(echo "$ours" | head -1)
+    for other in "$art" "$lns" "$ortl" "$lcs"; do
+      o=$(echo "$other" | head -1)
+      [ "$o" = timeout ] || [ "$o" = "$c" ] || agree="NO ($c / $o)"
+    done
+    T+=("$(echo "$ours" | field solve_s)"); TA+=("$(echo "$art" | field solve_s)")
+    TN+=("$(echo "$lns" | field solve_s)"); TC+=("$(echo "$lcs" | field solve_s)")
+    TO+=("$(echo "$ortl" | field solve_s)")
   done
-  t=$(echo "$ours" | field solve_s); ta=$(echo "$art" | field solve_s)
-  tn=$(echo "$lns" | field solve_s); tc=$(echo "$lcs" | field solve_s); to=$(echo "$ortl" | field solve_s)
+  t=$(median "${T[@]}"); ta=$(median "${TA[@]}"); tn=$(median "${TN[@]}")
+  tc=$(median "${TC[@]}"); to=$(median "${TO[@]}")
   tcs=$([ -n "$tc" ] && printf "%.3f" "$tc" || echo timeout)
   printf "%-20s %8s %11s | %8.3f %8.3f | %8.3f %8s %8.3f | %7s %7s %7s %7s | %s\n" "$1 $2x$3" "$arcs" "$c" \
     "$t" "$ta" "$tn" "$tcs" "$to" "$(ratio "$tn" "$t")" "$(ratio "$tc" "$t")" "$(ratio "$to" "$t")" \
     "$(ratio "$ta" "$t")" "$agree"
 done
-echo "(solve time only, excluding file reading; ratio peer/us > 1 means reliefflow is faster;"
+echo "(median solve time of $runs runs, excluding file reading; ratio peer/us > 1 means reliefflow is faster;"
 echo " ours_s: shortest-path crash start (default), ours_art: LEMON's artificial start)"
