@@ -121,18 +121,13 @@ impl McfSolver {
         self.max_cost_used = max_cost;
         let n = self.net.node_count();
         let mut supply = self.net.supply.clone();
-        let mut arcs = Vec::with_capacity(self.net.arcs.len() + n);
         for a in &self.net.arcs {
             // Shift lower bounds out: x = lower + x'.
             supply[a.tail as usize] -= a.lower;
             supply[a.head as usize] += a.lower;
-            let cap = if a.upper == UNBOUNDED {
-                INF
-            } else {
-                a.upper - a.lower
-            };
-            arcs.push((a.tail, a.head, cap, a.cost));
         }
+        let m = self.net.arcs.len();
+        let mut extra = Vec::new();
         self.slack = None;
         if self.mode == SupplyMode::MeetMaxDemand {
             let node = n;
@@ -144,17 +139,29 @@ impl McfSolver {
             };
             for (u, &b) in self.net.supply.iter().enumerate() {
                 if b > 0 {
-                    slack.supply_arcs.push((u, arcs.len()));
-                    arcs.push((u as u32, node as u32, b, 0));
+                    slack.supply_arcs.push((u, m + extra.len()));
+                    extra.push((u as u32, node as u32, b, 0));
                 } else if b < 0 {
-                    slack.demand_arcs.push((u, arcs.len()));
-                    arcs.push((node as u32, u as u32, -b, penalty));
+                    slack.demand_arcs.push((u, m + extra.len()));
+                    extra.push((node as u32, u as u32, -b, penalty));
                 }
             }
             supply.push(-(self.net.supply_balance() as i64));
             self.slack = Some(slack);
         }
-        self.ns = Some(NetworkSimplex::new(&supply, &arcs, art));
+        let arcs = &self.net.arcs;
+        let arc = |k: usize| match arcs.get(k) {
+            Some(a) => {
+                let cap = if a.upper == UNBOUNDED {
+                    INF
+                } else {
+                    a.upper - a.lower
+                };
+                (a.tail, a.head, cap, a.cost)
+            }
+            None => extra[k - m],
+        };
+        self.ns = Some(NetworkSimplex::new(&supply, m + extra.len(), arc, art));
         self.solved_once = false;
         self.needs_rebuild = false;
     }
@@ -332,6 +339,14 @@ fn max_abs_cost(net: &FlowNetwork) -> i64 {
 
 fn validate(net: &FlowNetwork) -> Result<(), McfError> {
     let n = net.node_count();
+    // Internal arcs: the network's, up to one slack arc per node, one artificial
+    // arc per node; internal nodes: n, the slack node and the root.
+    if (net.arcs.len() as u64) + 2 * (n as u64) + 2 >= u64::from(u32::MAX) {
+        return Err(McfError::TooLarge {
+            nodes: n,
+            arcs: net.arcs.len(),
+        });
+    }
     for (k, a) in net.arcs.iter().enumerate() {
         for node in [a.tail, a.head] {
             if node as usize >= n {

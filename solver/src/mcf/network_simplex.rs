@@ -93,7 +93,7 @@ pub struct NetworkSimplex {
     tree_arc: Vec<ArcFlow>,
     dirty_revs: Vec<usize>,
     /// Position of original arc `k` in the internal arrays.
-    arc_pos: Vec<usize>,
+    arc_pos: Vec<u32>,
     /// Internal number of original node `u` (see [`Self::renumber_by_preorder`]).
     node_pos: Vec<u32>,
     art_cost: i64,
@@ -113,13 +113,19 @@ pub struct NetworkSimplex {
 }
 
 impl NetworkSimplex {
-    /// Builds the solver for `supply.len()` nodes and arcs `(tail, head, capacity,
-    /// cost)`. Supplies must sum to zero; `art_cost` must exceed the cost of any
-    /// simple path (e.g. `(max |cost| + 1) · (n + 1)`) and leave head-room: the
-    /// caller checks `5 · art_cost < i64::MAX`.
-    pub fn new(supply: &[i64], arcs: &[(u32, u32, i64, i64)], art_cost: i64) -> Self {
+    /// Builds the solver for `supply.len()` nodes and `m` arcs, arc `k` being
+    /// `arc(k) = (tail, head, capacity, cost)` (read once per arc, so the caller
+    /// need not materialise a copy). Supplies must sum to zero; `art_cost` must
+    /// exceed the cost of any simple path (e.g. `(max |cost| + 1) · (n + 1)`) and
+    /// leave head-room: the caller checks `5 · art_cost < i64::MAX`. Node and
+    /// arc indices are 32-bit: `m + n + 1 < u32::MAX` (checked by the caller).
+    pub fn new(
+        supply: &[i64],
+        m: usize,
+        arc: impl Fn(usize) -> (u32, u32, i64, i64),
+        art_cost: i64,
+    ) -> Self {
         let n = supply.len();
-        let m = arcs.len();
         let all = m + n;
         let mut s = Self {
             node_num: n,
@@ -159,17 +165,30 @@ impl NetworkSimplex {
         // Arc mixing: spread arcs of the same node over the array so that a block
         // samples the whole network.
         let skip = if n > 1 { (m / n).max(3) } else { 1 };
-        let (mut i, mut j) = (0usize, 0usize);
-        for (k, &(t, h, c, w)) in arcs.iter().enumerate() {
-            s.arc_pos[k] = i;
-            s.source[i] = t;
-            s.target[i] = h;
-            s.arcs[i].cap = c;
-            s.cost[i] = w;
-            i += skip;
-            if i >= m {
-                j += 1;
-                i = j;
+        // Original arcs 0, 1, 2, … go to positions 0, skip, 2·skip, …, then 1,
+        // 1 + skip, …: residue class j holds a run of consecutive arcs starting
+        // at first[j]. Filling the positions in order keeps the writes
+        // sequential.
+        let mut first = Vec::with_capacity(skip.min(m));
+        let mut next = 0;
+        for j in 0..skip.min(m) {
+            first.push(next);
+            next += (m - j).div_ceil(skip);
+        }
+        let mut p = 0;
+        'fill: for t in 0.. {
+            for &f in &first {
+                if p == m {
+                    break 'fill;
+                }
+                let k = f + t;
+                let (tail, head, cap, cost) = arc(k);
+                s.arc_pos[k] = p as u32;
+                s.source[p] = tail;
+                s.target[p] = head;
+                s.arcs[p].cap = cap;
+                s.cost[p] = cost;
+                p += 1;
             }
         }
         s.init_tree();
@@ -180,13 +199,10 @@ impl NetworkSimplex {
         self.node_num
     }
 
-    /// The all-artificial starting tree.
+    /// The all-artificial starting tree; runs once, in [`Self::new`], where every
+    /// original arc already has zero flow and state `STATE_LOWER`.
     fn init_tree(&mut self) {
         let (n, m, root) = (self.node_num, self.arc_num, self.node_num);
-        for e in 0..m {
-            self.arcs[e].flow = 0;
-            self.state[e] = STATE_LOWER;
-        }
         self.parent[root] = (NONE) as u32;
         self.pred[root] = (NONE) as u32;
         self.thread[root] = 0;
@@ -253,7 +269,7 @@ impl NetworkSimplex {
 
     /// Flow on original arc `k`.
     pub fn flow(&self, k: usize) -> i64 {
-        self.arcs[self.arc_pos[k]].flow
+        self.arcs[self.arc_pos[k] as usize].flow
     }
 
     /// Potential of node `u` (reduced cost of arc `uv` is `cost + π[u] − π[v]`).
@@ -769,12 +785,12 @@ impl NetworkSimplex {
 
     /// Sets the cost of original arc `k` (takes effect at the next [`Self::resume`]).
     pub fn set_cost(&mut self, k: usize, cost: i64) {
-        self.cost[self.arc_pos[k]] = cost;
+        self.cost[self.arc_pos[k] as usize] = cost;
     }
 
     /// Sets the capacity of original arc `k`.
     pub fn set_capacity(&mut self, k: usize, cap: i64) {
-        self.arcs[self.arc_pos[k]].cap = cap;
+        self.arcs[self.arc_pos[k] as usize].cap = cap;
     }
 
     /// Sets the supply of node `u` (supplies must still sum to zero).
@@ -943,7 +959,7 @@ mod tests {
             .collect();
         let max_cost = net.arcs.iter().map(|a| a.cost.abs()).max().unwrap_or(0);
         let art = (max_cost + 1) * (net.node_count() as i64 + 1);
-        NetworkSimplex::new(&net.supply, &arcs, art)
+        NetworkSimplex::new(&net.supply, arcs.len(), |k| arcs[k], art)
     }
 
     fn cost(ns: &NetworkSimplex, net: &crate::mcf::FlowNetwork) -> i64 {

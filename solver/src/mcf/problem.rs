@@ -125,6 +125,14 @@ pub enum McfError {
     /// Supplies or bounds overflow 64-bit arithmetic.
     #[error("supplies and bounds overflow 64-bit arithmetic: {0}")]
     Overflow(String),
+    /// Too many nodes and arcs for the solver's 32-bit indices.
+    #[error("{nodes} nodes and {arcs} arcs: the solver indexes nodes and arcs (with one slack and one artificial arc per node) in 32 bits")]
+    TooLarge {
+        /// Node count.
+        nodes: usize,
+        /// Arc count.
+        arcs: usize,
+    },
     /// An index passed to a warm-start setter is out of range.
     #[error("{what} {index} is out of range")]
     Index {
