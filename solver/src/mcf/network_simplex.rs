@@ -175,8 +175,8 @@ impl NetworkSimplex {
             first.push(next);
             next += (m - j).div_ceil(skip);
         }
-        let mut p = 0;
-        'fill: for t in 0.. {
+        let (mut p, mut t) = (0, 0);
+        'fill: while p < m {
             for &f in &first {
                 if p == m {
                     break 'fill;
@@ -190,6 +190,7 @@ impl NetworkSimplex {
                 s.cost[p] = cost;
                 p += 1;
             }
+            t += 1;
         }
         s.init_tree();
         s
