@@ -956,7 +956,9 @@ mod tests {
         let arcs: Vec<_> = net
             .arcs
             .iter()
-            .map(|a| (a.tail, a.head, a.upper.min(INF), a.cost))
+            // No lower bounds here, and UNBOUNDED is INF: the upper bound is the
+            // capacity.
+            .map(|a| (a.tail, a.head, a.upper, a.cost))
             .collect();
         let max_cost = net.arcs.iter().map(|a| a.cost.abs()).max().unwrap_or(0);
         let art = (max_cost + 1) * (net.node_count() as i64 + 1);
