@@ -5,6 +5,7 @@
 //! → matrix ([`network::matrix`]) → model and solve (the `solver` crate) → report.
 
 pub mod audit;
+pub mod digest;
 pub mod facility;
 pub mod io;
 pub mod network;

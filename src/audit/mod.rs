@@ -10,7 +10,6 @@
 //! run in parallel.
 
 pub mod coverage;
-pub mod events;
 pub mod level;
 pub mod space;
 pub mod spof;
@@ -26,11 +25,13 @@ use serde::Serialize;
 
 use crate::network::RoadGraph;
 use crate::plan::{plan_prepared, prepare, PlanError};
+use crate::scenario::events;
+use crate::scenario::whatif::WhatIf;
 use crate::scenario::{Scenario, Targets};
 use coverage::{group_coverage, CoverageInput, CurvePoint, GroupCoverage};
 use space::DistrictSpace;
 use stockpile::{ItemStock, StockNorms, TierHolding};
-use whatif::{evaluate, WhatIf, WhatIfResult};
+use whatif::{evaluate, WhatIfResult};
 
 /// Relief deadlines audited, hours (seeds 000/004: 10 h; seed 001: 12 h).
 pub const RELIEF_DEADLINES_H: [f64; 2] = [10.0, 12.0];

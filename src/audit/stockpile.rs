@@ -9,10 +9,7 @@ use serde::Serialize;
 
 use crate::scenario::Scenario;
 
-/// Life-support stock norm: share of residents (seeds 000, 004).
-pub const LIFE_SUPPORT_SHARE: f64 = 0.012;
-/// Relocation norm: share of residents (seed 001).
-pub const RELOCATION_SHARE: f64 = 0.01;
+use crate::supplies::norms::{LIFE_SUPPORT_SHARE, RELOCATION_SHARE};
 
 /// One item's stock.
 #[derive(Debug, Clone, PartialEq, Serialize)]

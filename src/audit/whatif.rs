@@ -1,5 +1,5 @@
-//! What-ifs: the scenario with other headcounts, warehouses lost, roads closed or
-//! other deadlines, planned for real and summarised. Synthetic events, the
+//! What-ifs planned for real and summarised for the audit: the shares of people
+//! reached and the shortfalls of a [`WhatIf`]'s plan. Synthetic events, the
 //! coverage curve and the single-point-of-failure checks are all what-ifs.
 
 use std::collections::BTreeMap;
@@ -10,22 +10,8 @@ use super::coverage::{persons_shares, shelter_shares, ShelterShares};
 use crate::network::RoadGraph;
 use crate::plan::shortfall::Reason;
 use crate::plan::{plan_prepared, prepare, PlanError, Prepared};
-use crate::scenario::{Scenario, Targets};
-
-/// A change to the scenario.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct WhatIf {
-    /// Label in reports.
-    pub name: String,
-    /// New headcount per shelter (priority people scaled in proportion).
-    pub headcounts: Option<Vec<u32>>,
-    /// Warehouses lost (no stock, no trucks).
-    pub lost_warehouses: Vec<usize>,
-    /// Extra ways closed (the matrices are recomputed).
-    pub closed_ways: Vec<i64>,
-    /// Other deadlines.
-    pub targets: Option<Targets>,
-}
+use crate::scenario::whatif::{apply, WhatIf};
+use crate::scenario::Scenario;
 
 /// What a what-if's plan achieves.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,35 +30,6 @@ pub struct WhatIfResult {
     pub first_item_out: Option<String>,
     /// True when no demand was short for lack of stock.
     pub stock_sufficient: bool,
-}
-
-/// Applies `w` to a copy of `base`.
-pub fn apply(base: &Scenario, w: &WhatIf) -> Scenario {
-    let mut sc = base.clone();
-    if let Some(h) = &w.headcounts {
-        for (s, &n) in sc.shelters.iter_mut().zip(h) {
-            let old = s.headcount.max(1);
-            let scale = |x: u32| ((u64::from(x) * u64::from(n)) / u64::from(old)) as u32;
-            let p = &mut s.priority;
-            (p.elderly, p.children, p.pregnant, p.disabled, p.injured) = (
-                scale(p.elderly),
-                scale(p.children),
-                scale(p.pregnant),
-                scale(p.disabled),
-                scale(p.injured),
-            );
-            s.headcount = n;
-        }
-    }
-    for &k in &w.lost_warehouses {
-        sc.warehouses[k].fleet.trucks = 0;
-        sc.stock.clear_warehouse(k);
-    }
-    sc.disruption.closed_ways.extend(&w.closed_ways);
-    if let Some(t) = w.targets {
-        sc.targets = t;
-    }
-    sc
 }
 
 /// Plans `w` and summarises it, with the per-shelter shares. Reuses `prep` unless

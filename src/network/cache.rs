@@ -2,11 +2,10 @@
 //! SHA-256 of the source file and of the profile, so later runs skip parsing.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read};
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::graph::RoadGraph;
 
@@ -28,21 +27,6 @@ pub fn cache_path(source: &Path) -> PathBuf {
     let mut s = source.as_os_str().to_owned();
     s.push(".rfgraph");
     PathBuf::from(s)
-}
-
-/// SHA-256 of a file's bytes.
-pub fn file_sha256(path: &Path) -> std::io::Result<[u8; 32]> {
-    let mut f = BufReader::new(File::open(path)?);
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().into())
 }
 
 /// Loads the cached graph when its keys match; `None` on any mismatch or damage

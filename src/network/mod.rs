@@ -84,7 +84,7 @@ pub fn load_graph(
     if cache_mode == CacheMode::Bypass {
         return Ok(done(build(pbf, profile)?, false));
     }
-    let sha = cache::file_sha256(pbf).map_err(|source| NetworkError::Io {
+    let sha = crate::digest::file_sha256(pbf).map_err(|source| NetworkError::Io {
         path: pbf.display().to_string(),
         source,
     })?;

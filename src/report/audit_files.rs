@@ -6,30 +6,16 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::plan_files::{werr, WriteError};
+use super::provenance::{binary_sha256, input_hashes};
+use super::write_error::{werr, WriteError};
 use crate::audit::Audit;
-use crate::network::cache::file_sha256;
 use crate::scenario::Scenario;
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Writes `audit.json`.
 pub fn write_json(path: &Path, scenario: &Scenario, audit: &Audit) -> Result<(), WriteError> {
     let e = werr(path);
-    let inputs = scenario
-        .inputs
-        .iter()
-        .map(|p| {
-            let sha = file_sha256(p).map_err(|x| e(format!("hashing {}: {x}", p.display())))?;
-            Ok(json!({"file": p.display().to_string(), "sha256": hex(&sha)}))
-        })
-        .collect::<Result<Vec<_>, WriteError>>()?;
-    let binary = std::env::current_exe()
-        .ok()
-        .and_then(|p| file_sha256(&p).ok())
-        .map(|h| hex(&h));
+    let inputs = input_hashes(scenario.inputs.iter().map(|p| p.as_path()), &e)?;
+    let binary = binary_sha256();
     let doc = json!({
         "reliefflow_version": env!("CARGO_PKG_VERSION"),
         "binary_sha256": binary,

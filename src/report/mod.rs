@@ -3,8 +3,11 @@
 
 pub mod audit_files;
 pub mod audit_html;
+pub mod html;
 pub mod plan_files;
+pub mod provenance;
 pub mod siting_files;
 pub mod siting_html;
 pub mod summary;
 pub mod svg;
+pub mod write_error;

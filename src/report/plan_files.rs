@@ -10,22 +10,8 @@ use crate::network::{NodeId, RoadGraph};
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
 
-/// Errors writing outputs.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {message}")]
-pub struct WriteError {
-    /// The file.
-    pub path: String,
-    /// What failed.
-    pub message: String,
-}
-
-pub(crate) fn werr(path: &Path) -> impl Fn(String) -> WriteError + '_ {
-    move |message| WriteError {
-        path: path.display().to_string(),
-        message,
-    }
-}
+use super::write_error::werr;
+pub use super::write_error::WriteError;
 
 /// Writes `trips.csv`: one row per item on a trip.
 pub fn write_trips(path: &Path, scenario: &Scenario, plan: &Plan) -> Result<(), WriteError> {

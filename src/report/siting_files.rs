@@ -10,14 +10,10 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::plan_files::{werr, WriteError};
-use crate::network::cache::file_sha256;
+use super::provenance::input_hashes;
+use super::write_error::{werr, WriteError};
 use crate::scenario::Scenario;
 use crate::site::Siting;
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Writes `siting.json`.
 pub fn write_json(
@@ -27,16 +23,14 @@ pub fn write_json(
     candidates_file: &Path,
 ) -> Result<(), WriteError> {
     let e = werr(path);
-    let inputs = scenario
-        .inputs
-        .iter()
-        .map(|p| p.as_path())
-        .chain([candidates_file])
-        .map(|p| {
-            let sha = file_sha256(p).map_err(|x| e(format!("hashing {}: {x}", p.display())))?;
-            Ok(json!({"file": p.display().to_string(), "sha256": hex(&sha)}))
-        })
-        .collect::<Result<Vec<_>, WriteError>>()?;
+    let inputs = input_hashes(
+        scenario
+            .inputs
+            .iter()
+            .map(|p| p.as_path())
+            .chain([candidates_file]),
+        &e,
+    )?;
     let doc = json!({
         "reliefflow_version": env!("CARGO_PKG_VERSION"),
         "inputs": inputs,

@@ -5,9 +5,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use super::audit_html::{arrival_colour, pct, table, STYLE};
-use super::plan_files::{werr, WriteError};
+use super::html::{arrival_colour, pct, table, STYLE};
 use super::svg::{bar_chart, esc, road_map, MapPoint};
+use super::write_error::{werr, WriteError};
 use crate::network::RoadGraph;
 use crate::scenario::Scenario;
 use crate::site::Siting;

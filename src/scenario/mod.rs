@@ -23,8 +23,11 @@
 //! [disruption]                 # see io::disruption_file
 //! ```
 
+pub mod apportion;
 pub mod candidates;
+pub mod events;
 pub mod generate;
+pub mod whatif;
 
 use std::path::{Path, PathBuf};
 

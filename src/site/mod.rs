@@ -21,11 +21,11 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use solver::siting::{to_units, SitingInstance};
 
-use crate::audit::events::candidate_epicentres;
 use crate::facility::Candidate;
 use crate::network::snap::DEFAULT_MAX_SNAP_M;
 use crate::network::{NodeId, RoadGraph, Snapper};
 use crate::plan::{PlanError, Prepared};
+use crate::scenario::events::candidate_epicentres;
 use crate::scenario::Scenario;
 use damage::{draw, DamageModel};
 use models::ModelResult;

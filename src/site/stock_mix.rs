@@ -26,11 +26,11 @@ use solver::mcf::{solve_many, FlowNetwork, Outcome, SupplyMode};
 use solver::siting::to_units;
 
 use super::SiteInputs;
-use crate::audit::events::two_level_one;
-use crate::audit::stockpile::LIFE_SUPPORT_SHARE;
-use crate::audit::whatif::apply;
 use crate::plan::demand;
+use crate::scenario::events::two_level_one;
+use crate::scenario::whatif::apply;
 use crate::scenario::Scenario;
+use crate::supplies::norms::LIFE_SUPPORT_SHARE;
 
 /// Cost of buying one unit, in haulage cost units (unit × 0.1 min); large, so units
 /// are bought only when today's stock cannot do.

@@ -1,6 +1,8 @@
-//! Supplies: the item catalogue with per-person norms, and warehouse stock.
+//! Supplies: the item catalogue with per-person norms, warehouse stock and the
+//! stockpile norms.
 
 mod catalogue;
+pub mod norms;
 mod stock;
 
 pub use catalogue::{Catalogue, Item};

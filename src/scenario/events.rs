@@ -9,11 +9,11 @@
 
 use std::collections::BTreeMap;
 
+use super::apportion::apportion;
 use super::whatif::WhatIf;
+use super::Scenario;
 use crate::facility::Tier;
 use crate::network::geo::haversine_m;
-use crate::scenario::generate::apportion;
-use crate::scenario::Scenario;
 
 /// People of a Level-I event (the threshold).
 pub const LEVEL_I_PEOPLE: u64 = 500_000;

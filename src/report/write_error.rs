@@ -1,0 +1,20 @@
+//! The one error every report writer returns: which file, and what failed.
+
+use std::path::Path;
+
+/// Errors writing outputs.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {message}")]
+pub struct WriteError {
+    /// The file.
+    pub path: String,
+    /// What failed.
+    pub message: String,
+}
+
+pub(crate) fn werr(path: &Path) -> impl Fn(String) -> WriteError + '_ {
+    move |message| WriteError {
+        path: path.display().to_string(),
+        message,
+    }
+}
