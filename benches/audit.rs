@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use criterion::{criterion_group, criterion_main, Criterion};
 use reliefflow::audit::{run_audit, AuditOptions};
 use reliefflow::network::{load_graph, CacheMode, Profile};
+use reliefflow::progress::Silent;
 use reliefflow::scenario::Scenario;
 
 fn audits(c: &mut Criterion) {
@@ -20,17 +21,17 @@ fn audits(c: &mut Criterion) {
             .join("scenarios")
             .join(name);
         let sc = Scenario::load_lenient(&dir).unwrap();
-        let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
+        let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use, &Silent)
             .unwrap()
             .graph;
         let opts = AuditOptions::default();
-        let a = run_audit(&sc, &g, &opts, false).unwrap();
+        let a = run_audit(&sc, &g, &opts, &Silent).unwrap();
         eprintln!("{name}: {} plans per audit", a.plans);
         group.bench_function(name, |b| {
-            b.iter(|| run_audit(&sc, &g, &opts, false).unwrap())
+            b.iter(|| run_audit(&sc, &g, &opts, &Silent).unwrap())
         });
         group.bench_function(format!("{name} (1 thread)"), |b| {
-            b.iter(|| one.install(|| run_audit(&sc, &g, &opts, false).unwrap()))
+            b.iter(|| one.install(|| run_audit(&sc, &g, &opts, &Silent).unwrap()))
         });
     }
     group.finish();

@@ -5,11 +5,11 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use indicatif::ProgressBar;
 use reliefflow::network::raw::{RawNetwork, RawNode, RawSegment};
 use reliefflow::network::{
     load_graph, CacheMode, DijkstraEngine, EdgeWeights, MatrixEngine, Profile, RoadGraph,
 };
+use reliefflow::progress::Silent;
 use solver::gen::SplitMix;
 
 fn pbf(name: &str) -> PathBuf {
@@ -26,7 +26,9 @@ fn build(c: &mut Criterion) {
         "malta-latest",
     ] {
         g.bench_function(name, |b| {
-            b.iter(|| load_graph(&pbf(name), &Profile::default(), CacheMode::Bypass).unwrap())
+            b.iter(|| {
+                load_graph(&pbf(name), &Profile::default(), CacheMode::Bypass, &Silent).unwrap()
+            })
         });
     }
     g.finish();
@@ -48,9 +50,14 @@ fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
 }
 
 fn matrix(c: &mut Criterion) {
-    let graph = load_graph(&pbf("malta-latest"), &Profile::default(), CacheMode::Bypass)
-        .unwrap()
-        .graph;
+    let graph = load_graph(
+        &pbf("malta-latest"),
+        &Profile::default(),
+        CacheMode::Bypass,
+        &Silent,
+    )
+    .unwrap()
+    .graph;
     let w = EdgeWeights::base(&graph);
     let engine = DijkstraEngine::new(&graph, &w);
     let mut g = c.benchmark_group("matrix_malta");
@@ -61,13 +68,7 @@ fn matrix(c: &mut Criterion) {
         for threads in [1, 2] {
             g.bench_function(
                 BenchmarkId::new(format!("{from_n}x{to_n}"), format!("{threads}_threads")),
-                |b| {
-                    b.iter(|| {
-                        with_threads(threads, || {
-                            engine.matrix(&from, &to, &ProgressBar::hidden())
-                        })
-                    })
-                },
+                |b| b.iter(|| with_threads(threads, || engine.matrix(&from, &to, &Silent))),
             );
         }
     }
@@ -99,7 +100,7 @@ fn matrix(c: &mut Criterion) {
         })
     });
     g.bench_function(BenchmarkId::new("10x1000", "dijkstra_1_thread"), |b| {
-        b.iter(|| with_threads(1, || engine.matrix(&from, &to, &ProgressBar::hidden())))
+        b.iter(|| with_threads(1, || engine.matrix(&from, &to, &Silent)))
     });
     g.finish();
 }
@@ -146,6 +147,7 @@ fn city_graph() -> RoadGraph {
     RoadGraph::build(&RawNetwork {
         nodes,
         segments,
+        bridge_ways: Vec::new(),
         report: Default::default(),
     })
     .unwrap()
@@ -162,13 +164,7 @@ fn big_city(c: &mut Criterion) {
     for threads in [1, 2] {
         g.bench_function(
             BenchmarkId::new("20x1000", format!("{threads}_threads")),
-            |b| {
-                b.iter(|| {
-                    with_threads(threads, || {
-                        engine.matrix(&from, &to, &ProgressBar::hidden())
-                    })
-                })
-            },
+            |b| b.iter(|| with_threads(threads, || engine.matrix(&from, &to, &Silent))),
         );
     }
     g.finish();

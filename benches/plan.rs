@@ -10,18 +10,15 @@ use std::time::Instant;
 use criterion::{criterion_group, criterion_main, Criterion};
 use reliefflow::network::{load_graph, CacheMode, Profile, RoadGraph};
 use reliefflow::plan::{kpi, plan, Plan};
-use reliefflow::report::{plan_files, summary};
+use reliefflow::progress::Silent;
+use reliefflow::report::plan_files;
 use reliefflow::scenario::Scenario;
 
 const SCENARIOS: [&str; 3] = ["xicheng-earthquake", "valley-flash-flood", "beijing-level1"];
 
 fn write_all(sc: &Scenario, g: &RoadGraph, p: &Plan, out: &std::path::Path) {
     let k = kpi::compute(sc, p);
-    let hints = summary::bottleneck_hints(sc, p);
-    plan_files::write_trips(&out.join("trips.csv"), sc, p).unwrap();
-    plan_files::write_shortfalls(&out.join("shortfalls.csv"), sc, p).unwrap();
-    plan_files::write_json(&out.join("plan.json"), sc, p, &k, &hints).unwrap();
-    plan_files::write_geojson(&out.join("plan.geojson"), sc, g, p).unwrap();
+    plan_files::write_folder(out, sc, g, p, &k).unwrap();
 }
 
 fn scenarios(c: &mut Criterion) {
@@ -33,7 +30,7 @@ fn scenarios(c: &mut Criterion) {
             .join("scenarios")
             .join(name);
         let sc = Scenario::load(&dir).unwrap();
-        let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
+        let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use, &Silent)
             .unwrap()
             .graph;
         let p = plan(&sc, &g).unwrap();

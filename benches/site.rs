@@ -12,10 +12,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use criterion::Criterion;
-use indicatif::ProgressBar;
 use reliefflow::io::candidates::read_candidates;
-use reliefflow::network::osm::bridge_ways;
 use reliefflow::network::{load_graph, CacheMode, Profile};
+use reliefflow::progress::Silent;
 use reliefflow::scenario::Scenario;
 use reliefflow::site::{run_siting, SiteOptions};
 
@@ -23,10 +22,9 @@ fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/beijing-level1");
     let sc = Scenario::load(&dir).unwrap();
     let cands = read_candidates(&dir.join("candidates.csv")).unwrap();
-    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
+    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use, &Silent)
         .unwrap()
         .graph;
-    let bridges = bridge_ways(&sc.network).unwrap();
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
@@ -35,8 +33,7 @@ fn main() {
         scenarios,
         ..SiteOptions::default()
     };
-    let run =
-        |o: &SiteOptions| run_siting(&sc, &g, &cands, o, &bridges, &ProgressBar::hidden()).unwrap();
+    let run = |o: &SiteOptions| run_siting(&sc, &g, &cands, o, &Silent).unwrap();
 
     let only = std::env::var("SITE_BENCH").unwrap_or_default();
     if only != "full" {

@@ -10,6 +10,7 @@ pub mod facility;
 pub mod io;
 pub mod network;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod site;

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use reliefflow::audit::level::Level;
 use reliefflow::audit::{run_audit, AuditOptions};
+use reliefflow::progress::Silent;
 use reliefflow::scenario::Scenario;
 
 use common::{graph, repo};
@@ -69,7 +70,7 @@ fn hand_computed_two_shelter_audit() {
         .contains("caviar"));
     let sc = Scenario::load_lenient(dir.path()).unwrap();
     let g = graph("helsinki-region-small");
-    let a = run_audit(&sc, &g, &AuditOptions::default(), false).unwrap();
+    let a = run_audit(&sc, &g, &AuditOptions::default(), &Silent).unwrap();
 
     // Coverage: both first batches (2 × 300 L) arrive; of 3 000 L of relief in all,
     // the 2 000 L in stock do: 2/3 of people and places covered by 10 h and 12 h.

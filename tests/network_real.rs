@@ -14,6 +14,7 @@ use reliefflow::network::osm::{read_pbf, OsmError};
 use reliefflow::network::route::fastest_route;
 use reliefflow::network::snap::SnapError;
 use reliefflow::network::{travel_matrix, Disruption, EdgeWeights, Profile, RoadGraph, Snapper};
+use reliefflow::progress::Silent;
 
 use common::{graph, repo};
 
@@ -116,6 +117,7 @@ fn beijing_core_oneway_count_matches_the_data_readme() {
     let raw = read_pbf(
         &repo("network-data/beijing-core.osm.pbf"),
         &Profile::default(),
+        &Silent,
     )
     .unwrap();
     let oneway_ways: HashSet<i64> = raw
@@ -143,6 +145,7 @@ fn malta_tags_are_honoured() {
     let raw = read_pbf(
         &repo("network-data/malta-latest.osm.pbf"),
         &Profile::default(),
+        &Silent,
     )
     .unwrap();
     // Footways, paths and steps dominate Malta's highway ways; barriers exist.
@@ -261,19 +264,24 @@ fn corrupt_and_roadless_pbf_are_clear_errors() {
     let bytes = std::fs::read(repo("network-data/beijing-core.osm.pbf")).unwrap();
     let truncated = dir.path().join("truncated.osm.pbf");
     std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
-    let e = read_pbf(&truncated, &Profile::default()).unwrap_err();
+    let e = read_pbf(&truncated, &Profile::default(), &Silent).unwrap_err();
     assert!(matches!(e, OsmError::Corrupt { .. }), "{e}");
     assert!(e.to_string().contains("truncated.osm.pbf"));
 
     let garbage = dir.path().join("garbage.osm.pbf");
     std::fs::write(&garbage, b"this is not a pbf at all, just text").unwrap();
-    assert!(read_pbf(&garbage, &Profile::default()).is_err());
+    assert!(read_pbf(&garbage, &Profile::default(), &Silent).is_err());
 
     // A profile that routes on no class sees a PBF without roads.
     let mut p = Profile::default();
     p.speeds.clear();
     p.speeds.insert("no_such_class".into(), 10.0);
-    let e = read_pbf(&repo("network-data/helsinki-region-small.osm.pbf"), &p).unwrap_err();
+    let e = read_pbf(
+        &repo("network-data/helsinki-region-small.osm.pbf"),
+        &p,
+        &Silent,
+    )
+    .unwrap_err();
     assert!(
         matches!(
             e,
@@ -305,22 +313,22 @@ fn cache_round_trips_and_is_invalidated_by_profile_or_source_change() {
     let pbf = dir.path().join("h.osm.pbf");
     std::fs::copy(repo("network-data/helsinki-region-small.osm.pbf"), &pbf).unwrap();
     let p = Profile::default();
-    let first = load_graph(&pbf, &p, CacheMode::Use).unwrap();
+    let first = load_graph(&pbf, &p, CacheMode::Use, &Silent).unwrap();
     assert!(!first.from_cache);
     assert!(cache::cache_path(&pbf).exists());
-    let second = load_graph(&pbf, &p, CacheMode::Use).unwrap();
+    let second = load_graph(&pbf, &p, CacheMode::Use, &Silent).unwrap();
     assert!(second.from_cache);
     assert_eq!(first.graph, second.graph);
 
     let mut slower = p.clone();
     *slower.speeds.get_mut("residential").unwrap() = 10.0;
-    let third = load_graph(&pbf, &slower, CacheMode::Use).unwrap();
+    let third = load_graph(&pbf, &slower, CacheMode::Use, &Silent).unwrap();
     assert!(!third.from_cache);
     assert_ne!(third.graph.time_ms, first.graph.time_ms);
 
     // A different source file under the same name invalidates the cache.
     std::fs::copy(repo("network-data/liechtenstein-latest.osm.pbf"), &pbf).unwrap();
-    let fourth = load_graph(&pbf, &slower, CacheMode::Use).unwrap();
+    let fourth = load_graph(&pbf, &slower, CacheMode::Use, &Silent).unwrap();
     assert!(!fourth.from_cache);
     assert_ne!(fourth.graph.node_count(), third.graph.node_count());
 }

@@ -5,6 +5,7 @@ mod common;
 use reliefflow::network::route::fastest_route;
 use reliefflow::network::{load_graph, CacheMode, Profile};
 use reliefflow::plan::{plan, PlanError};
+use reliefflow::progress::Silent;
 use reliefflow::scenario::{Scenario, ScenarioError};
 
 use common::{copy_scenario, graph, repo};
@@ -117,7 +118,7 @@ fn bad_scenario_inputs_name_file_row_and_field() {
     )
     .unwrap();
     let sc = Scenario::load(d).unwrap();
-    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Bypass)
+    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Bypass, &Silent)
         .unwrap()
         .graph;
     let e = plan(&sc, &g).unwrap_err();

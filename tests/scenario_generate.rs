@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use reliefflow::progress::Silent;
 use reliefflow::scenario::generate::generate;
 
 use common::{copy_scenario, repo};
@@ -23,7 +24,7 @@ fn bundled_generated_scenarios_are_what_their_recipes_produce() {
         let (_tmp, dir) = copy_scenario(name);
         std::fs::remove_file(dir.join("shelters.csv")).unwrap();
         std::fs::remove_file(dir.join("stock.csv")).unwrap();
-        let r = generate(&dir).unwrap();
+        let r = generate(&dir, &Silent).unwrap();
         assert_eq!((r.shelters, r.persons), (shelters, persons), "{name}");
         for f in ["shelters.csv", "stock.csv"] {
             same_file(&dir.join(f), &repo(&format!("scenarios/{name}/{f}")));
@@ -85,7 +86,7 @@ fn bad_recipes_name_the_file_and_the_problem() {
     ];
     for (text, want) in cases {
         std::fs::write(dir.join("generate.toml"), &text).unwrap();
-        let e = generate(&dir).unwrap_err().to_string();
+        let e = generate(&dir, &Silent).unwrap_err().to_string();
         assert!(
             e.contains("generate.toml") && e.contains(want),
             "{want}: {e}"

@@ -177,7 +177,7 @@ fn todays_coverage_matches_an_independent_matrix() {
     let m = DijkstraEngine::new(&g, &prep.weights).matrix(
         &prep.warehouse_nodes,
         &prep.shelter_nodes,
-        &indicatif::ProgressBar::hidden(),
+        &reliefflow::progress::Silent,
     );
     let (mut covered, mut total) = (0.0, 0.0);
     for (s, sh) in sc.shelters.iter().enumerate() {

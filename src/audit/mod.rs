@@ -19,12 +19,12 @@ pub mod whatif;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::network::RoadGraph;
 use crate::plan::{plan_prepared, prepare, PlanError};
+use crate::progress::Progress;
 use crate::scenario::events;
 use crate::scenario::whatif::WhatIf;
 use crate::scenario::{Scenario, Targets};
@@ -125,15 +125,6 @@ pub struct Audit {
     pub seconds: f64,
 }
 
-fn bar(len: usize) -> ProgressBar {
-    let pb = ProgressBar::new(len as u64);
-    pb.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} plans ({elapsed}, eta {eta})")
-            .expect("valid template"),
-    );
-    pb
-}
-
 fn worst(test: String, results: Vec<WhatIfResult>) -> Option<SweepResult> {
     let passes = results.iter().all(|r| r.stock_sufficient);
     let placements = results.len();
@@ -157,7 +148,7 @@ pub fn run_audit(
     scenario: &Scenario,
     graph: &RoadGraph,
     opts: &AuditOptions,
-    progress: bool,
+    progress: &dyn Progress,
 ) -> Result<Audit, PlanError> {
     let t0 = Instant::now();
     let prep = prepare(scenario, graph)?;
@@ -231,20 +222,16 @@ pub fn run_audit(
             },
         ));
     }
-    let pb = if progress {
-        bar(jobs.len())
-    } else {
-        ProgressBar::hidden()
-    };
+    progress.begin("plans", jobs.len() as u64);
     let results = jobs
         .par_iter()
         .map(|(_, w)| {
             let r = evaluate(scenario, graph, &prep, w);
-            pb.inc(1);
+            progress.step(1);
             r
         })
         .collect::<Result<Vec<_>, _>>()?;
-    pb.finish_and_clear();
+    progress.end();
 
     let mut relief: [Option<coverage::ShelterShares>; 2] = [None, None];
     let mut curve = Vec::new();

@@ -1,8 +1,10 @@
 //! Command-line definitions and dispatch.
 
 mod audit;
+mod load;
 mod network;
 mod plan;
+mod progress;
 mod scenario;
 mod site;
 mod solve;

@@ -1,22 +1,21 @@
 //! `reliefflow network …`: build, matrix, route, export.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
+use super::progress::TerminalProgress;
 use reliefflow::io::disruption_file::read_disruption;
 use reliefflow::io::points::{read_points, Datum, Point};
-use reliefflow::network::matrix::matrix_progress;
 use reliefflow::network::route::fastest_route;
 use reliefflow::network::snap::DEFAULT_MAX_SNAP_M;
 use reliefflow::network::{
-    export, load_graph, CacheMode, DijkstraEngine, Disruption, EdgeWeights, MatrixEngine, NodeId,
-    Profile, RoadGraph, Snapper,
+    load_graph, CacheMode, DijkstraEngine, Disruption, EdgeWeights, MatrixEngine, NodeId, Profile,
+    RoadGraph, Snapper,
 };
+use reliefflow::report::network_files;
 
 #[derive(Subcommand, Debug)]
 pub enum NetworkCommand {
@@ -108,12 +107,7 @@ pub fn run(cmd: NetworkCommand) -> Result<()> {
         NetworkCommand::Export(a) => {
             let (graph, ..) = load(&a.graph)?;
             let weights = weights_for(&graph, a.scenario.as_deref())?;
-            let mut out = BufWriter::new(
-                File::create(&a.geojson)
-                    .with_context(|| format!("cannot create {}", a.geojson.display()))?,
-            );
-            export::write_geojson(&graph, &weights, &mut out)?;
-            out.flush()?;
+            network_files::write_edges_geojson(&a.geojson, &graph, &weights)?;
             println!(
                 "wrote {} edges to {}",
                 graph.edge_count(),
@@ -134,7 +128,7 @@ fn load(a: &GraphArgs) -> Result<(RoadGraph, bool, f64)> {
     } else {
         CacheMode::Use
     };
-    let g = load_graph(&a.pbf, &profile, mode)?;
+    let g = load_graph(&a.pbf, &profile, mode, &TerminalProgress::default())?;
     Ok((g.graph, g.from_cache, g.seconds))
 }
 
@@ -214,27 +208,15 @@ fn matrix(a: &MatrixArgs) -> Result<()> {
     let from_nodes = snap_points(&snapper, &from, a.max_snap_m, &a.from)?;
     let to_nodes = snap_points(&snapper, &to, a.max_snap_m, &a.to)?;
     let start = Instant::now();
-    let pb = matrix_progress(from.len());
-    let m = DijkstraEngine::new(&graph, &weights).matrix(&from_nodes, &to_nodes, &pb);
-    pb.finish_and_clear();
+    let m = DijkstraEngine::new(&graph, &weights).matrix(
+        &from_nodes,
+        &to_nodes,
+        &TerminalProgress::default(),
+    );
     let secs = start.elapsed().as_secs_f64();
-    let mut out = csv::Writer::from_path(&a.output)
-        .with_context(|| format!("cannot create {}", a.output.display()))?;
-    out.write_record(["from_id", "to_id", "seconds", "metres"])?;
-    for (i, f) in from.iter().enumerate() {
-        for (j, t) in to.iter().enumerate() {
-            match m.get(i, j) {
-                Some(leg) => out.write_record([
-                    f.id.as_str(),
-                    t.id.as_str(),
-                    &format!("{:.1}", leg.seconds),
-                    &format!("{:.1}", leg.metres),
-                ])?,
-                None => out.write_record([f.id.as_str(), t.id.as_str(), "", ""])?,
-            }
-        }
-    }
-    out.flush()?;
+    let from_ids: Vec<&str> = from.iter().map(|p| p.id.as_str()).collect();
+    let to_ids: Vec<&str> = to.iter().map(|p| p.id.as_str()).collect();
+    network_files::write_matrix_csv(&a.output, &from_ids, &to_ids, &m)?;
     println!(
         "{}×{} matrix ({} unreachable pairs) in {:.3} s on {} threads → {}",
         from.len(),
@@ -283,17 +265,7 @@ fn route(a: &RouteArgs) -> Result<()> {
         to.distance_m
     );
     if let Some(path) = &a.geojson {
-        let coords: Vec<Vec<f64>> = r.coords(&graph).iter().map(|c| vec![c[0], c[1]]).collect();
-        let mut props = serde_json::Map::new();
-        props.insert("seconds".into(), r.seconds.into());
-        props.insert("metres".into(), r.metres.into());
-        let feature = geojson::Feature {
-            geometry: Some(geojson::Geometry::new(geojson::Value::LineString(coords))),
-            properties: Some(props),
-            ..Default::default()
-        };
-        std::fs::write(path, feature.to_string())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        network_files::write_route_geojson(path, &graph, &r)?;
         println!("route written to {}", path.display());
     }
     Ok(())

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 
-use reliefflow::network::{load_graph, CacheMode, Profile};
+use super::load::{scenario_and_graph, Strictness};
+use super::progress::TerminalProgress;
 use reliefflow::scenario::candidates::{pick_candidates, write_candidates};
 use reliefflow::scenario::generate::{generate, RECIPE};
-use reliefflow::scenario::Scenario;
 
 #[derive(Subcommand, Debug)]
 pub enum ScenarioCommand {
@@ -38,11 +38,8 @@ pub fn run(cmd: ScenarioCommand) -> Result<()> {
             count,
             spacing_m,
         } => {
-            let sc = Scenario::load(&dir)
-                .with_context(|| format!("loading scenario {}", dir.display()))?;
-            let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
-                .with_context(|| format!("road network of scenario {}", dir.display()))?
-                .graph;
+            let (sc, loaded) = scenario_and_graph(&dir, Strictness::Strict)?;
+            let g = loaded.graph;
             let (rows, found) = pick_candidates(&sc, &g, count, spacing_m)?;
             let path = dir.join("candidates.csv");
             write_candidates(&path, &rows)
@@ -56,7 +53,7 @@ pub fn run(cmd: ScenarioCommand) -> Result<()> {
             Ok(())
         }
         ScenarioCommand::Generate { dir } => {
-            let r = generate(&dir)
+            let r = generate(&dir, &TerminalProgress::default())
                 .with_context(|| format!("generating {} from its {RECIPE}", dir.display()))?;
             println!(
                 "{}: {} shelters from {} candidate sites ({} off the road network, {} in hazard areas, {} nested/small/over the limit)",

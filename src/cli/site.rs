@@ -3,14 +3,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
+use super::load::{scenario_and_graph, Strictness};
+use super::progress::TerminalProgress;
 use reliefflow::io::candidates::read_candidates;
-use reliefflow::network::osm::bridge_ways;
-use reliefflow::network::{load_graph, CacheMode, Profile};
-use reliefflow::report::{siting_files, siting_html};
-use reliefflow::scenario::Scenario;
+use reliefflow::report::siting_files::{self, SITING_FILES};
 use reliefflow::site::{default_candidates, run_siting, SiteOptions};
 
 #[derive(Args, Debug)]
@@ -50,23 +49,13 @@ pub struct SiteArgs {
 
 pub fn run(args: SiteArgs) -> Result<()> {
     let dir = &args.scenario;
-    let sc = Scenario::load(dir).with_context(|| format!("loading scenario {}", dir.display()))?;
+    let (sc, loaded) = scenario_and_graph(dir, Strictness::Strict)?;
+    let g = loaded.graph;
     let cand_path = args
         .candidates
         .clone()
         .unwrap_or_else(|| default_candidates(dir));
     let candidates = read_candidates(&cand_path)?;
-    let g = load_graph(&sc.network, &Profile::default(), CacheMode::Use)
-        .with_context(|| format!("road network of scenario {}", dir.display()))?
-        .graph;
-    let bridges = bridge_ways(&sc.network)?;
-    if let Some(d) = args.deadline_h {
-        anyhow::ensure!(
-            d.is_finite() && d > 0.0,
-            "--deadline-h must be a positive number of hours, got {d}"
-        );
-    }
-    anyhow::ensure!(args.scenarios >= 1, "--scenarios must be at least 1");
     let opts = SiteOptions {
         k: args.k,
         scenarios: args.scenarios,
@@ -76,30 +65,15 @@ pub fn run(args: SiteArgs) -> Result<()> {
         exact: args.exact,
         capacitated_scenarios: args.capacitated_scenarios,
     };
-    let pb = indicatif::ProgressBar::new(opts.scenarios as u64);
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} damage scenarios ({elapsed}, eta {eta})",
-        )
-        .expect("valid template"),
-    );
-    let s = run_siting(&sc, &g, &candidates, &opts, &bridges, &pb)?;
+    let s = run_siting(&sc, &g, &candidates, &opts, &TerminalProgress::default())?;
     if let Some(dir) = &args.export_instance {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         siting_files::write_instance(dir, &sc, &s)?;
     }
     let out = args
         .output
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("site"));
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    siting_files::write_json(&out.join("siting.json"), &sc, &s, &cand_path)?;
-    siting_files::write_csv(&out.join("siting.csv"), &s)?;
-    siting_files::write_geojson(&out.join("siting.geojson"), &sc, &s)?;
-    siting_html::write_html(&out.join("siting.html"), &sc, &g, &s)?;
+    siting_files::write_folder(&out, &sc, &g, &s, &cand_path)?;
     print!("{}", siting_files::summary(&s));
-    println!(
-        "  wrote siting.json, siting.csv, siting.geojson, siting.html to {}",
-        out.display()
-    );
+    println!("  wrote {} to {}", SITING_FILES.join(", "), out.display());
     Ok(())
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::graph::RoadGraph;
 
 /// Bumped whenever [`RoadGraph`]'s layout or the builder's semantics change.
-pub const CACHE_FORMAT: u32 = 1;
+pub const CACHE_FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Header {

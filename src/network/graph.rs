@@ -79,6 +79,8 @@ pub struct RoadGraph {
     pub lat: Vec<f64>,
     /// Source id (OSM node id) of each node.
     pub source_id: Vec<i64>,
+    /// Ids of the ways with an edge in the graph that are bridges, sorted.
+    pub bridge_ways: Vec<i64>,
     /// Build figures.
     pub stats: GraphStats,
 }
@@ -135,6 +137,7 @@ impl RoadGraph {
             lon: self.lon.clone(),
             lat: self.lat.clone(),
             source_id: self.source_id.clone(),
+            bridge_ways: self.bridge_ways.clone(),
             stats: self.stats.clone(),
         };
         (graph, orig)
@@ -281,6 +284,13 @@ impl RoadGraph {
             road_km,
             ingest: raw.report.clone(),
         };
+        let mut bridge_ways: Vec<i64> = edges
+            .iter()
+            .map(|e| e.4)
+            .filter(|w| raw.bridge_ways.binary_search(w).is_ok())
+            .collect();
+        bridge_ways.sort_unstable();
+        bridge_ways.dedup();
         Ok(Self {
             first_out,
             head: edges.iter().map(|e| e.1).collect(),
@@ -291,6 +301,7 @@ impl RoadGraph {
             lon,
             lat,
             source_id,
+            bridge_ways,
             stats,
         })
     }
@@ -341,6 +352,7 @@ pub(crate) mod tests {
         RawNetwork {
             nodes,
             segments: vec![seg(0, 1, 1), seg(1, 2, 2), seg(2, 0, 3), seg(2, 3, 4)],
+            bridge_ways: vec![2, 4],
             report: Default::default(),
         }
     }
@@ -352,6 +364,8 @@ pub(crate) mod tests {
         assert_eq!(g.edge_count(), 3);
         assert!((g.stats.dropped_node_share - 0.25).abs() < 1e-12);
         assert!(!g.source_id.contains(&103));
+        // Way 4 (the dangling edge) left with node 3; bridge 2 stays.
+        assert_eq!(g.bridge_ways, vec![2]);
         // CSR consistency.
         for u in 0..g.node_count() as u32 {
             for e in g.out_edges(u) {

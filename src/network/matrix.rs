@@ -4,12 +4,12 @@
 //! hierarchies, bucket many-to-many, PHAST) can replace the Dijkstra engine
 //! without changing callers. Unreachable pairs are explicit (`None`).
 
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use super::dijkstra::Dijkstra;
 use super::disruption::EdgeWeights;
 use super::graph::{NodeId, RoadGraph};
+use crate::progress::{Progress, Silent};
 
 /// One matrix cell: a reachable pair.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,8 +74,9 @@ impl TravelMatrix {
 pub trait MatrixEngine: Sync {
     /// Short name for reports and benches.
     fn name(&self) -> &'static str;
-    /// Matrix from `from` nodes to `to` nodes.
-    fn matrix(&self, from: &[NodeId], to: &[NodeId], progress: &ProgressBar) -> TravelMatrix;
+    /// Matrix from `from` nodes to `to` nodes, reporting one step per source row
+    /// in a stage named "sources".
+    fn matrix(&self, from: &[NodeId], to: &[NodeId], progress: &dyn Progress) -> TravelMatrix;
 }
 
 /// Parallel one-to-many Dijkstra with early stopping: one query per source,
@@ -98,21 +99,23 @@ impl MatrixEngine for DijkstraEngine<'_> {
         "dijkstra-1:n"
     }
 
-    fn matrix(&self, from: &[NodeId], to: &[NodeId], progress: &ProgressBar) -> TravelMatrix {
+    fn matrix(&self, from: &[NodeId], to: &[NodeId], progress: &dyn Progress) -> TravelMatrix {
         let n = self.graph.node_count();
+        progress.begin("sources", from.len() as u64);
         let rows: Vec<(Vec<u32>, Vec<f32>)> = from
             .par_iter()
             .map_init(
                 || Dijkstra::new(n),
                 |dj, &s| {
                     dj.run(self.graph, self.weights, s, to, u32::MAX);
-                    progress.inc(1);
+                    progress.step(1);
                     to.iter()
                         .map(|&t| dj.distance(t).unwrap_or((UNREACHABLE, f32::NAN)))
                         .unzip()
                 },
             )
             .collect();
+        progress.end();
         let mut time_ms = Vec::with_capacity(from.len() * to.len());
         let mut metres = Vec::with_capacity(from.len() * to.len());
         for (t, m) in rows {
@@ -147,16 +150,6 @@ pub fn travel_matrix_to_few(
     travel_matrix(&rev, &rw, to, from).transposed()
 }
 
-/// A progress bar for a matrix of `rows` source rows (hidden when not a terminal).
-pub fn matrix_progress(rows: usize) -> ProgressBar {
-    let pb = ProgressBar::new(rows as u64);
-    pb.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} sources ({elapsed}, eta {eta})")
-            .expect("valid template"),
-    );
-    pb
-}
-
 /// Convenience: the matrix with the default engine and no visible progress.
 pub fn travel_matrix(
     graph: &RoadGraph,
@@ -164,5 +157,5 @@ pub fn travel_matrix(
     from: &[NodeId],
     to: &[NodeId],
 ) -> TravelMatrix {
-    DijkstraEngine::new(graph, weights).matrix(from, to, &ProgressBar::hidden())
+    DijkstraEngine::new(graph, weights).matrix(from, to, &Silent)
 }

@@ -20,6 +20,8 @@ pub mod tags;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::progress::Progress;
+
 pub use disruption::{Disruption, EdgeWeights};
 pub use graph::{NodeId, RoadGraph};
 pub use matrix::{travel_matrix, DijkstraEngine, Leg, MatrixEngine, TravelMatrix};
@@ -69,11 +71,13 @@ pub struct LoadedGraph {
     pub seconds: f64,
 }
 
-/// Loads the truck graph of a `.osm.pbf`, from the cache when it is valid.
+/// Loads the truck graph of a `.osm.pbf`, from the cache when it is valid;
+/// parsing the PBF reports its progress to `progress`.
 pub fn load_graph(
     pbf: &Path,
     profile: &Profile,
     cache_mode: CacheMode,
+    progress: &dyn Progress,
 ) -> Result<LoadedGraph, NetworkError> {
     let start = Instant::now();
     let done = |graph, from_cache| LoadedGraph {
@@ -82,7 +86,7 @@ pub fn load_graph(
         seconds: start.elapsed().as_secs_f64(),
     };
     if cache_mode == CacheMode::Bypass {
-        return Ok(done(build(pbf, profile)?, false));
+        return Ok(done(build(pbf, profile, progress)?, false));
     }
     let sha = crate::digest::file_sha256(pbf).map_err(|source| NetworkError::Io {
         path: pbf.display().to_string(),
@@ -93,15 +97,19 @@ pub fn load_graph(
         tracing::debug!("graph loaded from cache {}", cpath.display());
         return Ok(done(graph, true));
     }
-    let graph = build(pbf, profile)?;
+    let graph = build(pbf, profile, progress)?;
     if let Err(e) = cache::store(&cpath, &graph, sha, profile.fingerprint()) {
         tracing::warn!("could not write graph cache {}: {e}", cpath.display());
     }
     Ok(done(graph, false))
 }
 
-fn build(pbf: &Path, profile: &Profile) -> Result<RoadGraph, NetworkError> {
-    let raw = osm::read_pbf(pbf, profile)?;
+fn build(
+    pbf: &Path,
+    profile: &Profile,
+    progress: &dyn Progress,
+) -> Result<RoadGraph, NetworkError> {
+    let raw = osm::read_pbf(pbf, profile, progress)?;
     RoadGraph::build(&raw).map_err(|source| NetworkError::Graph {
         path: pbf.display().to_string(),
         source,

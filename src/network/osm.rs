@@ -6,12 +6,12 @@
 use std::fs::File;
 use std::path::Path;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use osmpbfreader::{OsmObj, OsmPbfReader};
 
 use super::profile::Profile;
 use super::raw::{IngestReport, RawNetwork, RawNode, RawSegment};
 use super::tags::{node_blocks, way_rule, Direction};
+use crate::progress::Progress;
 
 /// Errors reading a PBF.
 #[derive(Debug, thiserror::Error)]
@@ -51,18 +51,16 @@ struct KeptWay {
     speed_kmh: f64,
 }
 
-fn spinner(msg: &str) -> ProgressBar {
-    let pb = ProgressBar::new_spinner();
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {pos} objects ({elapsed})")
-            .expect("valid template"),
-    );
-    pb.set_message(msg.to_string());
-    pb
-}
+/// Objects read between two progress reports.
+const PROGRESS_BATCH: u64 = 4096;
 
-/// Reads the routable road network of `path` under `profile`.
-pub fn read_pbf(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> {
+/// Reads the routable road network of `path` under `profile`, reporting the OSM
+/// objects read in two stages ("ways", then "nodes"; counts not known ahead).
+pub fn read_pbf(
+    path: &Path,
+    profile: &Profile,
+    progress: &dyn Progress,
+) -> Result<RawNetwork, OsmError> {
     let p = path.display().to_string();
     File::open(path).map_err(|source| OsmError::Open {
         path: p.clone(),
@@ -74,7 +72,10 @@ pub fn read_pbf(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
     })?;
     // The decoder asserts on some malformed blobs; a panic there must not take the
     // process down with no file named.
-    std::panic::catch_unwind(|| read_checked(path, profile)).unwrap_or_else(|_| {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_checked(path, profile, progress)
+    }))
+    .unwrap_or_else(|_| {
         Err(OsmError::Corrupt {
             path: p.clone(),
             message: "the PBF decoder rejected a blob".into(),
@@ -82,7 +83,11 @@ pub fn read_pbf(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
     })
 }
 
-fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> {
+fn read_checked(
+    path: &Path,
+    profile: &Profile,
+    progress: &dyn Progress,
+) -> Result<RawNetwork, OsmError> {
     let p = path.display().to_string();
     let file = File::open(path).map_err(|source| OsmError::Open {
         path: p.clone(),
@@ -96,11 +101,14 @@ fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
     let mut report = IngestReport::default();
 
     // Pass 1: ways.
-    let pb = spinner("reading ways");
+    progress.begin("OSM objects read for ways", 0);
     let mut ways = Vec::new();
-    for obj in pbf.par_iter() {
+    let mut bridge_ways = Vec::new();
+    for (k, obj) in pbf.par_iter().enumerate() {
         let obj = obj.map_err(corrupt)?;
-        pb.inc(1);
+        if k as u64 % PROGRESS_BATCH == PROGRESS_BATCH - 1 {
+            progress.step(PROGRESS_BATCH);
+        }
         let OsmObj::Way(w) = obj else { continue };
         if !w.tags.contains_key("highway") {
             continue;
@@ -109,6 +117,9 @@ fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
         let tag = |k: &str| w.tags.get(k).map(|v| v.as_str());
         if let Some(rule) = way_rule(profile, tag) {
             if w.nodes.len() >= 2 {
+                if is_bridge(tag("bridge")) {
+                    bridge_ways.push(w.id.0);
+                }
                 ways.push(KeptWay {
                     id: w.id.0,
                     nodes: w.nodes.iter().map(|n| n.0).collect(),
@@ -118,7 +129,9 @@ fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
             }
         }
     }
-    pb.finish_and_clear();
+    progress.end();
+    bridge_ways.sort_unstable();
+    bridge_ways.dedup();
     report.routable_ways = ways.len() as u64;
     if ways.is_empty() {
         return Err(OsmError::NoRoads {
@@ -134,12 +147,14 @@ fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
 
     // Pass 2: coordinates and barriers of the nodes those ways use.
     pbf.rewind().map_err(corrupt)?;
-    let pb = spinner("reading nodes");
+    progress.begin("OSM objects read for nodes", 0);
     let mut coord: Vec<Option<(f64, f64)>> = vec![None; needed.len()];
     let mut blocked = vec![false; needed.len()];
-    for obj in pbf.par_iter() {
+    for (k, obj) in pbf.par_iter().enumerate() {
         let obj = obj.map_err(corrupt)?;
-        pb.inc(1);
+        if k as u64 % PROGRESS_BATCH == PROGRESS_BATCH - 1 {
+            progress.step(PROGRESS_BATCH);
+        }
         let OsmObj::Node(n) = obj else { continue };
         if let Ok(i) = needed.binary_search(&n.id.0) {
             coord[i] = Some((n.lon(), n.lat()));
@@ -149,7 +164,7 @@ fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
             }
         }
     }
-    pb.finish_and_clear();
+    progress.end();
 
     let nodes: Vec<RawNode> = needed
         .iter()
@@ -197,42 +212,12 @@ fn read_checked(path: &Path, profile: &Profile) -> Result<RawNetwork, OsmError> 
     Ok(RawNetwork {
         nodes,
         segments,
+        bridge_ways,
         report,
     })
 }
 
-/// Ids of the `highway=*` ways of `path` tagged as bridges (`bridge=*` other than
-/// `no`), sorted; used to sample bridge failures.
-pub fn bridge_ways(path: &Path) -> Result<Vec<i64>, OsmError> {
-    let p = path.display().to_string();
-    super::pbf_frame::check_framing(path).map_err(|message| OsmError::Corrupt {
-        path: p.clone(),
-        message,
-    })?;
-    let file = File::open(path).map_err(|source| OsmError::Open {
-        path: p.clone(),
-        source,
-    })?;
-    let corrupt = |message: String| OsmError::Corrupt {
-        path: p.clone(),
-        message,
-    };
-    let read = std::panic::catch_unwind(move || {
-        let mut pbf = OsmPbfReader::new(file);
-        let mut ids = Vec::new();
-        for obj in pbf.par_iter() {
-            let OsmObj::Way(w) = obj.map_err(|e| e.to_string())? else {
-                continue;
-            };
-            let bridge = w.tags.get("bridge").map(|v| v.as_str());
-            if w.tags.contains_key("highway") && !matches!(bridge, None | Some("no")) {
-                ids.push(w.id.0);
-            }
-        }
-        Ok::<_, String>(ids)
-    })
-    .map_err(|_| corrupt("the PBF decoder rejected a blob".into()))?;
-    let mut ids = read.map_err(corrupt)?;
-    ids.sort_unstable();
-    Ok(ids)
+/// True for a `bridge=*` value that makes the way a bridge (anything but `no`).
+fn is_bridge(value: Option<&str>) -> bool {
+    !matches!(value, None | Some("no"))
 }

@@ -50,6 +50,9 @@ pub struct RawNetwork {
     pub nodes: Vec<RawNode>,
     /// Directed segments.
     pub segments: Vec<RawSegment>,
+    /// Ids of the ways among the segments' that are bridges, sorted (damage
+    /// scenarios fail bridges).
+    pub bridge_ways: Vec<i64>,
     /// What the reader kept and dropped.
     pub report: IngestReport,
 }

@@ -6,7 +6,7 @@ use crate::facility::Shelter;
 use crate::supplies::Catalogue;
 
 /// Delivery phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     /// First batch, due by `first_delivery_h`.

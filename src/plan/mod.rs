@@ -6,6 +6,7 @@
 //! first; relief trips start when the trucks are back.
 
 pub mod allocate;
+pub mod bottleneck;
 pub mod demand;
 pub mod hops;
 pub mod kpi;
@@ -15,13 +16,12 @@ pub mod trips;
 
 use std::time::Instant;
 
-use indicatif::ProgressBar;
-
 use crate::network::matrix::travel_matrix_to_few;
 use crate::network::snap::{SnapError, DEFAULT_MAX_SNAP_M};
 use crate::network::{DijkstraEngine, EdgeWeights, MatrixEngine, NodeId, RoadGraph, Snapper};
 use crate::scenario::Scenario;
 use allocate::{allocate, PhaseInput};
+use bottleneck::{fleet_bottlenecks, Bottleneck};
 use demand::{Demand, Phase};
 use hops::{Hops, DEFAULT_NEIGHBOURS};
 pub use kpi::Kpis;
@@ -77,6 +77,8 @@ pub struct Plan {
     pub shortfalls: Vec<Shortfall>,
     /// Truckloads allocated but not issued for lack of trucks, per phase.
     pub unshipped: Vec<(Phase, trips::Unshipped)>,
+    /// Where trucks limited delivery, first phase first, largest gaps first.
+    pub bottlenecks: Vec<Bottleneck>,
     /// Stock left after the plan, `[w * items + i]` units.
     pub stock_left: Vec<u64>,
     /// Stage timings.
@@ -148,7 +150,7 @@ pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanE
         .map(|s| snap("shelters.csv", &s.id, [s.lon, s.lat]))
         .collect::<Result<Vec<_>, _>>()?;
     let engine = DijkstraEngine::new(graph, &weights);
-    let out_h = hours(&engine.matrix(&warehouse_nodes, &shelter_nodes, &ProgressBar::hidden()));
+    let out_h = hours(&engine.matrix(&warehouse_nodes, &shelter_nodes, &crate::progress::Silent));
     let back_h = hours(&travel_matrix_to_few(
         graph,
         &weights,
@@ -267,6 +269,8 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     }
     let trips_s = t.elapsed().as_secs_f64();
     shortfalls.sort_by_key(|s| (s.phase as u8, s.shelter, s.item, s.reason));
+    let bottlenecks =
+        fleet_bottlenecks(&scenario.warehouses, &scenario.targets, &trips, &unshipped);
     Ok(Plan {
         warehouse_nodes: prep.warehouse_nodes.clone(),
         shelter_nodes: prep.shelter_nodes.clone(),
@@ -276,6 +280,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         trips,
         shortfalls,
         unshipped,
+        bottlenecks,
         stock_left: stock,
         timings: Timings {
             matrix_s: prep.matrix_s,

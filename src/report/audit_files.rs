@@ -7,9 +7,26 @@ use std::path::Path;
 use serde_json::json;
 
 use super::provenance::{binary_sha256, input_hashes};
-use super::write_error::{werr, WriteError};
+use super::write_error::{create_folder, werr, WriteError};
 use crate::audit::Audit;
+use crate::network::RoadGraph;
 use crate::scenario::Scenario;
+
+/// The files [`write_folder`] writes.
+pub const AUDIT_FILES: [&str; 3] = ["audit.json", "audit.csv", "audit.html"];
+
+/// Creates `dir` if needed and writes `audit.json`, `audit.csv` and `audit.html`.
+pub fn write_folder(
+    dir: &Path,
+    scenario: &Scenario,
+    graph: &RoadGraph,
+    audit: &Audit,
+) -> Result<(), WriteError> {
+    create_folder(dir)?;
+    write_json(&dir.join(AUDIT_FILES[0]), scenario, audit)?;
+    write_csv(&dir.join(AUDIT_FILES[1]), audit)?;
+    super::audit_html::write_html(&dir.join(AUDIT_FILES[2]), scenario, graph, audit)
+}
 
 /// Writes `audit.json`.
 pub fn write_json(path: &Path, scenario: &Scenario, audit: &Audit) -> Result<(), WriteError> {

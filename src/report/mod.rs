@@ -3,7 +3,9 @@
 
 pub mod audit_files;
 pub mod audit_html;
+pub mod audit_summary;
 pub mod html;
+pub mod network_files;
 pub mod plan_files;
 pub mod provenance;
 pub mod siting_files;

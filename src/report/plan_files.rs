@@ -5,13 +5,32 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::summary::bottleneck_sentence;
 use crate::network::dijkstra::Dijkstra;
 use crate::network::{NodeId, RoadGraph};
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
 
-use super::write_error::werr;
 pub use super::write_error::WriteError;
+use super::write_error::{create_folder, werr};
+
+/// The files [`write_folder`] writes.
+pub const PLAN_FILES: [&str; 4] = ["trips.csv", "shortfalls.csv", "plan.json", "plan.geojson"];
+
+/// Creates `dir` if needed and writes the plan's four files into it.
+pub fn write_folder(
+    dir: &Path,
+    scenario: &Scenario,
+    graph: &RoadGraph,
+    plan: &Plan,
+    kpis: &Kpis,
+) -> Result<(), WriteError> {
+    create_folder(dir)?;
+    write_trips(&dir.join(PLAN_FILES[0]), scenario, plan)?;
+    write_shortfalls(&dir.join(PLAN_FILES[1]), scenario, plan)?;
+    write_json(&dir.join(PLAN_FILES[2]), scenario, plan, kpis)?;
+    write_geojson(&dir.join(PLAN_FILES[3]), scenario, graph, plan)
+}
 
 /// Writes `trips.csv`: one row per item on a trip.
 pub fn write_trips(path: &Path, scenario: &Scenario, plan: &Plan) -> Result<(), WriteError> {
@@ -86,7 +105,6 @@ pub fn write_json(
     scenario: &Scenario,
     plan: &Plan,
     kpis: &Kpis,
-    hints: &[String],
 ) -> Result<(), WriteError> {
     let trips: Vec<_> = plan
         .trips
@@ -130,7 +148,16 @@ pub fn write_json(
         },
         "default_item_norms": scenario.default_catalogue,
         "kpis": kpis,
-        "bottlenecks": hints,
+        "bottlenecks": plan.bottlenecks.iter().map(|b| json!({
+            "kind": b.kind,
+            "warehouse_id": scenario.warehouses[b.warehouse].id,
+            "phase": b.phase,
+            "deadline_h": b.deadline_h,
+            "trucks_needed": b.trucks_needed,
+            "loads_waiting": b.loads_waiting,
+            "shelters_waiting": b.shelters_waiting,
+            "text": bottleneck_sentence(scenario, b),
+        })).collect::<Vec<_>>(),
         "timings_s": plan.timings,
         "trips": trips,
         "shortfalls": shortfalls,

@@ -11,9 +11,36 @@ use std::path::Path;
 use serde_json::json;
 
 use super::provenance::input_hashes;
-use super::write_error::{werr, WriteError};
+use super::write_error::{create_folder, werr, WriteError};
+use crate::network::RoadGraph;
 use crate::scenario::Scenario;
 use crate::site::Siting;
+
+/// The files [`write_folder`] writes.
+pub const SITING_FILES: [&str; 6] = [
+    "siting.json",
+    "siting.csv",
+    "siting_layouts.csv",
+    "stock_mix.csv",
+    "siting.geojson",
+    "siting.html",
+];
+
+/// Creates `dir` if needed and writes the siting files into it;
+/// `candidates_file` is recorded with its digest in `siting.json`.
+pub fn write_folder(
+    dir: &Path,
+    scenario: &Scenario,
+    graph: &RoadGraph,
+    s: &Siting,
+    candidates_file: &Path,
+) -> Result<(), WriteError> {
+    create_folder(dir)?;
+    write_json(&dir.join(SITING_FILES[0]), scenario, s, candidates_file)?;
+    write_csv(&dir.join(SITING_FILES[1]), s)?;
+    write_geojson(&dir.join(SITING_FILES[4]), scenario, s)?;
+    super::siting_html::write_html(&dir.join(SITING_FILES[5]), scenario, graph, s)
+}
 
 /// Writes `siting.json`.
 pub fn write_json(
@@ -254,6 +281,7 @@ pub fn summary(s: &Siting) -> String {
 /// shelter, one column per site; unreachable = the p-median penalty, as our
 /// models treat it), `weights.csv` (persons per shelter) and `instance.json`.
 pub fn write_instance(dir: &Path, sc: &Scenario, s: &Siting) -> Result<(), WriteError> {
+    create_folder(dir)?;
     let p = dir.join("cost_minutes.csv");
     let e = werr(&p);
     let penalty_min = s.penalty_h * 60.0;

@@ -1,53 +1,31 @@
-//! The printed summary a duty officer reads in ten seconds, and the bottleneck
-//! hints ("3 trucks more at W2 would cover …").
+//! The printed summary a duty officer reads in ten seconds, with the plan's
+//! bottlenecks worded ("about 3 more trucks at W2 would carry …").
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use crate::plan::demand::Phase;
+use crate::plan::bottleneck::{Bottleneck, BottleneckKind};
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
 
-/// Fleet bottlenecks per warehouse and phase, as sentences. The number of extra
-/// trucks is an estimate: loads not issued ÷ trips one truck managed in that phase.
-pub fn bottleneck_hints(scenario: &Scenario, plan: &Plan) -> Vec<String> {
-    let mut by: BTreeMap<(u8, usize), (usize, BTreeSet<usize>)> = BTreeMap::new();
-    for (phase, u) in &plan.unshipped {
-        let e = by.entry((*phase as u8, u.warehouse)).or_default();
-        e.0 += 1;
-        e.1.insert(u.shelter);
+/// A bottleneck as the sentence a duty officer reads.
+pub fn bottleneck_sentence(scenario: &Scenario, b: &Bottleneck) -> String {
+    match b.kind {
+        BottleneckKind::Fleet => format!(
+            "about {} more truck(s) at {} would carry the {} load(s) still waiting for {} shelter(s) by {} h ({} phase)",
+            b.trucks_needed,
+            scenario.warehouses[b.warehouse].id,
+            b.loads_waiting,
+            b.shelters_waiting,
+            b.deadline_h,
+            b.phase.as_str()
+        ),
     }
-    let mut out: Vec<(u8, u64, String)> = Vec::new();
-    for ((p, w), (loads, shelters)) in by {
-        let phase = if p == 0 { Phase::First } else { Phase::Relief };
-        let wh = &scenario.warehouses[w];
-        let issued = plan
-            .trips
-            .iter()
-            .filter(|t| t.warehouse == w && t.phase == phase)
-            .count();
-        let per_truck = (issued as f64 / f64::from(wh.fleet.trucks.max(1))).max(1.0);
-        let extra = (loads as f64 / per_truck).ceil() as u64;
-        let deadline = match phase {
-            Phase::First => scenario.targets.first_delivery_h,
-            Phase::Relief => scenario.targets.relief_h,
-        };
-        out.push((p, extra, format!(
-            "about {extra} more truck(s) at {} would carry the {loads} load(s) still waiting for {} shelter(s) by {deadline} h ({} phase)",
-            wh.id,
-            shelters.len(),
-            phase.as_str()
-        )));
-    }
-    // First phase first, then the biggest gaps.
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    out.into_iter().map(|x| x.2).collect()
 }
 
 /// Bottleneck sentences printed (all are in `plan.json`).
 pub const MAX_HINTS: usize = 4;
 
 /// The summary text.
-pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis, hints: &[String]) -> String {
+pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> String {
+    let hints = &plan.bottlenecks;
     let pct = |x: f64| format!("{:.1} %", 100.0 * x);
     let mut s = String::new();
     let t = &scenario.targets;
@@ -94,7 +72,7 @@ pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis, hints: &[String]) -
         s += "\n";
     }
     for h in hints.iter().take(MAX_HINTS) {
-        s += &format!("  bottleneck: {h}\n");
+        s += &format!("  bottleneck: {}\n", bottleneck_sentence(scenario, h));
     }
     if hints.len() > MAX_HINTS {
         s += &format!(

@@ -47,6 +47,7 @@ use crate::io::points::{read_points, Datum};
 use crate::network::geo::Area;
 use crate::network::snap::DEFAULT_MAX_SNAP_M;
 use crate::network::{load_graph, CacheMode, Profile, Snapper};
+use crate::progress::Progress;
 use crate::supplies::Catalogue;
 
 /// The recipe file name inside a scenario folder.
@@ -193,7 +194,7 @@ struct Site {
 
 /// Reads `dir/generate.toml` and `dir/scenario.toml`, and (re)writes `dir/shelters.csv`
 /// and `dir/stock.csv`. Deterministic: the same recipe and inputs give the same files.
-pub fn generate(dir: &Path) -> Result<GenerateReport, GenerateError> {
+pub fn generate(dir: &Path, progress: &dyn Progress) -> Result<GenerateReport, GenerateError> {
     let path = dir.join(RECIPE);
     let p = path.display().to_string();
     let bad = |message: String| GenerateError::Recipe {
@@ -213,7 +214,7 @@ pub fn generate(dir: &Path) -> Result<GenerateReport, GenerateError> {
     } else {
         Catalogue::sphere_default()
     };
-    let graph = load_graph(&head.network, &Profile::default(), CacheMode::Use)
+    let graph = load_graph(&head.network, &Profile::default(), CacheMode::Use, progress)
         .map_err(|e| boxed(Box::new(e)))?
         .graph;
     let snapper = Snapper::new(&graph);

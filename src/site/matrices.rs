@@ -6,13 +6,13 @@
 
 use std::time::Instant;
 
-use indicatif::ProgressBar;
 use rayon::prelude::*;
 use solver::siting::{to_units, TimeMatrix};
 
 use super::damage::{DamageModel, DamageScenario};
 use crate::network::repair::{Change, InEdges, Repairer, ShortestPathTree};
 use crate::network::{EdgeWeights, NodeId, RoadGraph};
+use crate::progress::Progress;
 
 /// The matrices of all damage scenarios.
 #[derive(Debug, Clone)]
@@ -47,8 +47,8 @@ pub struct SweepInput<'a> {
     pub epicentres: &'a [[f64; 2]],
 }
 
-/// Runs the sweep with a progress bar (hidden when `progress` is hidden).
-pub fn sweep(inp: &SweepInput<'_>, progress: &ProgressBar) -> ScenarioMatrices {
+/// Runs the sweep, one progress step per damage scenario.
+pub fn sweep(inp: &SweepInput<'_>, progress: &dyn Progress) -> ScenarioMatrices {
     let t0 = Instant::now();
     let trees: Vec<ShortestPathTree> = inp
         .sources
@@ -58,6 +58,7 @@ pub fn sweep(inp: &SweepInput<'_>, progress: &ProgressBar) -> ScenarioMatrices {
     let in_edges = InEdges::new(inp.graph);
     let trees_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
+    progress.begin("damage scenarios", inp.epicentres.len() as u64);
     let n = inp.graph.node_count();
     let points = inp.targets.len();
     let results: Vec<(TimeMatrix, DamageScenario, u64)> =
@@ -84,12 +85,12 @@ pub fn sweep(inp: &SweepInput<'_>, progress: &ProgressBar) -> ScenarioMatrices {
                         }));
                     }
                     inp.model.restore(weights, changed);
-                    progress.inc(1);
+                    progress.step(1);
                     (TimeMatrix { points, times }, damage, repaired)
                 },
             )
             .collect();
-    progress.finish_and_clear();
+    progress.end();
     let cells = (results.len() * inp.sources.len() * n).max(1) as f64;
     let repaired: u64 = results.iter().map(|r| r.2).sum();
     let (matrices, damage) = results.into_iter().map(|(m, d, _)| (m, d)).unzip();

@@ -17,7 +17,7 @@ pub mod stock_mix;
 use std::path::Path;
 use std::time::Instant;
 
-use indicatif::ProgressBar;
+use crate::progress::Progress;
 use serde::Serialize;
 use solver::siting::{to_units, SitingInstance};
 
@@ -63,6 +63,29 @@ impl Default for SiteOptions {
             exact: false,
             capacitated_scenarios: 50,
         }
+    }
+}
+
+impl SiteOptions {
+    /// Checks the options: at least one damage scenario, and deadlines that are
+    /// positive finite hours. Errors name the option.
+    pub fn validate(&self) -> Result<(), SiteError> {
+        let bad = |option: &'static str, message: String| SiteError::Option { option, message };
+        if self.scenarios == 0 {
+            return Err(bad("scenarios", "must be at least 1".into()));
+        }
+        for (option, v) in [
+            ("deadline_h", self.deadline_h),
+            ("penalty_h", self.penalty_h),
+        ] {
+            if let Some(h) = v.filter(|h| !(h.is_finite() && *h > 0.0)) {
+                return Err(bad(
+                    option,
+                    format!("must be a positive number of hours, got {h}"),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -226,8 +249,7 @@ pub fn build_inputs(
     graph: &RoadGraph,
     candidates: &[Candidate],
     opts: &SiteOptions,
-    bridge_ways: &[i64],
-    progress: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Result<SiteInputs, PlanError> {
     let prepared = crate::plan::prepare(sc, graph)?;
     let snapper = Snapper::new(graph);
@@ -258,7 +280,7 @@ pub fn build_inputs(
         graph,
         &prepared.weights,
         &sc.disruption.slow_areas,
-        bridge_ways,
+        &graph.bridge_ways,
         opts.seed,
     );
     let epi = epicentres(sc, opts.scenarios.max(1), opts.seed);
@@ -299,10 +321,10 @@ pub fn run_siting(
     graph: &RoadGraph,
     candidates: &[Candidate],
     opts: &SiteOptions,
-    bridge_ways: &[i64],
-    progress: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Result<Siting, SiteError> {
-    let inp = build_inputs(sc, graph, candidates, opts, bridge_ways, progress)?;
+    opts.validate()?;
+    let inp = build_inputs(sc, graph, candidates, opts, progress)?;
     let k = opts.k.min(inp.candidates.len());
     let deadline_h = opts.deadline_h.unwrap_or(sc.targets.first_delivery_h);
     let penalty_h = opts.penalty_h.unwrap_or(sc.targets.relief_h);
@@ -411,6 +433,14 @@ pub fn run_siting(
 /// Errors of a siting run (bad input; infeasibility is a result).
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
+    /// An option is out of range.
+    #[error("siting option {option}: {message}")]
+    Option {
+        /// The option's name.
+        option: &'static str,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// Planning preparation failed (snapping, disruption).
     #[error(transparent)]
     Plan(#[from] PlanError),

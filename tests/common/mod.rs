@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use reliefflow::network::{load_graph, CacheMode, Profile, RoadGraph};
+use reliefflow::progress::Silent;
 
 /// Absolute path of a file under the repository root.
 pub fn repo(rel: &str) -> PathBuf {
@@ -16,6 +17,7 @@ pub fn graph(name: &str) -> RoadGraph {
         &repo(&format!("network-data/{name}.osm.pbf")),
         &Profile::default(),
         CacheMode::Bypass,
+        &Silent,
     )
     .expect("bundled extract builds")
     .graph
