@@ -2,8 +2,11 @@
 
 mod common;
 
+use reliefflow::facility::{ShelterIx, WarehouseIx};
+use reliefflow::network::disruption::CLOSED;
 use reliefflow::network::route::fastest_route;
 use reliefflow::network::{load_graph, CacheMode, Profile};
+use reliefflow::plan::demand::Phase;
 use reliefflow::plan::{plan, PlanError};
 use reliefflow::progress::Silent;
 use reliefflow::scenario::{Scenario, ScenarioError};
@@ -32,35 +35,59 @@ fn closing_a_road_a_plan_used_changes_the_plan_and_no_route_uses_it() {
     let way = r.ways[r.ways.len() / 2];
     sc.disruption.closed_ways.push(way);
     let after = plan(&sc, &g).unwrap();
+    // Closed independently of the plan: the plan must have planned with it.
     let (w2, _) = sc.disruption.apply(&g).unwrap();
-    assert_ne!(
-        before.out_h, after.out_h,
-        "closing way {way} changed no travel time"
+    let way_edges: Vec<usize> = (0..g.edge_count())
+        .filter(|&e| g.way_id[e] == way)
+        .collect();
+    assert!(!way_edges.is_empty());
+    for &e in &way_edges {
+        assert_eq!(w2.time_ms[e], CLOSED);
+        assert_eq!(
+            after.weights.time_ms[e], CLOSED,
+            "the plan drives over way {way}"
+        );
+    }
+    // The pair whose route used the way got slower (or unreachable).
+    let pair = |p: &reliefflow::plan::Plan| {
+        p.travel
+            .outbound(WarehouseIx(t.warehouse), ShelterIx(t.stops[0].shelter))
+    };
+    let (was, now) = (pair(&before).unwrap(), pair(&after));
+    assert!(
+        now.is_none_or(|h| h > was),
+        "closing way {way}: {was} h → {now:?}"
     );
     let mut legs = 0;
     for t in &after.trips {
+        // Every leg the plan drives, routed on the plan's own weights, avoids the
+        // way; every leg's time is the shortest time under the closure.
         let mut from = after.warehouse_nodes[t.warehouse];
-        for stop in &t.stops {
+        let mut at = t.depart_h;
+        for (k, stop) in t.stops.iter().enumerate() {
             let to = after.shelter_nodes[stop.shelter];
-            let r = fastest_route(&g, &w2, from, to).unwrap();
+            let r = fastest_route(&g, &after.weights, from, to).unwrap();
             assert!(
                 !r.ways.contains(&way),
                 "trip {} is routed over closed way {way}",
                 t.id
             );
+            let fresh = fastest_route(&g, &w2, from, to).unwrap();
+            assert!((r.seconds - fresh.seconds).abs() < 1e-6);
+            if k == 0 {
+                let leg = after
+                    .travel
+                    .outbound(WarehouseIx(t.warehouse), ShelterIx(stop.shelter))
+                    .unwrap();
+                assert!((leg - fresh.seconds / 3600.0).abs() < 1e-6);
+                at += leg;
+            } else {
+                at += sc.targets.unloading_h + fresh.seconds / 3600.0;
+            }
+            assert!((stop.arrive_h - at).abs() < 1e-6, "trip {} stop {k}", t.id);
             from = to;
             legs += 1;
         }
-        let s0 = t.stops[0].shelter;
-        let leg = after.out_h[t.warehouse][s0].unwrap();
-        let r = fastest_route(
-            &g,
-            &w2,
-            after.warehouse_nodes[t.warehouse],
-            after.shelter_nodes[s0],
-        )
-        .unwrap();
-        assert!((leg - r.seconds / 3600.0).abs() < 1e-6);
     }
     assert!(legs > after.trips.len(), "no multi-stop tour to check");
 }
@@ -73,6 +100,55 @@ fn priority_people_and_deadlines_are_respected() {
     let k = reliefflow::plan::kpi::compute(&sc, &p);
     assert!(k.first_met_share > 0.5 && k.first_met_share <= 1.0, "{k:?}");
     assert!(k.latest_arrival_h <= sc.targets.relief_h + 1e-9);
+    // Every stop is reached by its trip's phase deadline.
+    for t in &p.trips {
+        let deadline = match t.phase {
+            Phase::First => sc.targets.first_delivery_h,
+            Phase::Relief => sc.targets.relief_h,
+        };
+        assert!(
+            t.stops.iter().all(|s| s.arrive_h <= deadline + 1e-9),
+            "trip {}",
+            t.id
+        );
+    }
+    // With a fifth of the stock and priority people only in every other shelter
+    // (all elderly there, none elsewhere), the priority weighting decides who gets
+    // the first batch: priority people are met at a clearly higher share.
+    let (_tmp, dir) = xicheng_copy();
+    let rewrite = |file: &str, f: &dyn Fn(usize, Vec<String>) -> Vec<String>| {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let out: Vec<String> = text
+            .lines()
+            .enumerate()
+            .map(|(n, l)| {
+                let cols: Vec<String> = l.split(',').map(str::to_string).collect();
+                if n == 0 { cols } else { f(n, cols) }.join(",")
+            })
+            .collect();
+        std::fs::write(dir.join(file), out.join("\n") + "\n").unwrap();
+    };
+    rewrite("stock.csv", &|_, mut c| {
+        c[2] = (c[2].parse::<f64>().unwrap() / 5.0).floor().to_string();
+        c
+    });
+    rewrite("shelters.csv", &|n, mut c| {
+        let elderly = if n % 2 == 0 { c[6].clone() } else { "0".into() };
+        c[7] = elderly;
+        for x in &mut c[8..12] {
+            *x = "0".into();
+        }
+        c
+    });
+    let sc = Scenario::load(&dir).unwrap();
+    let k = reliefflow::plan::kpi::compute(&sc, &plan(&sc, &g).unwrap());
+    assert!(k.first_met_share < 0.8, "stock should bind: {k:?}");
+    assert!(
+        k.first_met_share_priority > k.first_met_share + 0.05,
+        "priority {:.3} vs all {:.3}",
+        k.first_met_share_priority,
+        k.first_met_share
+    );
     assert_eq!(k.persons, 11_100);
     // Stock is for 11 000 person-equivalents (5 000 district + 6 000 municipal): some
     // demand must be short for lack of stock.

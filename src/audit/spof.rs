@@ -14,7 +14,7 @@ use crate::scenario::Scenario;
 /// once per way it uses), as `(way id, kg)`, busiest first.
 pub fn busiest_ways(sc: &Scenario, graph: &RoadGraph, plan: &Plan, n: usize) -> Vec<(i64, f64)> {
     let kg =
-        |l: &crate::plan::trips::Line| l.quantity as f64 * sc.catalogue.items[l.item].kg_per_unit;
+        |l: &crate::plan::load::Line| l.quantity as f64 * sc.catalogue.items[l.item].kg_per_unit;
     // Legs with the load aboard, grouped by their start node.
     let mut legs: BTreeMap<NodeId, BTreeMap<NodeId, f64>> = BTreeMap::new();
     for t in &plan.trips {

@@ -2,9 +2,11 @@
 //! candidate sites for new warehouses.
 
 mod candidate;
+pub mod index;
 mod shelter;
 mod warehouse;
 
 pub use candidate::Candidate;
+pub use index::{ItemIx, ShelterIx, WarehouseIx};
 pub use shelter::{PriorityPeople, Shelter, M2_PER_PERSON};
 pub use warehouse::{Fleet, Tier, Warehouse};

@@ -13,6 +13,8 @@ use solver::mcf::{solve_many, FlowNetwork, Outcome, SupplyMode, UNBOUNDED};
 
 use super::demand::Phase;
 use super::shortfall::{Reason, Shortfall};
+use super::travel::TravelHours;
+use crate::facility::{ShelterIx, WarehouseIx};
 
 /// Units of one item sent from one warehouse to one shelter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +35,8 @@ pub struct PhaseInput<'a> {
     pub phase: Phase,
     /// Deadline, hours after the event.
     pub deadline_h: f64,
-    /// Travel hours warehouse → shelter, `None` when unreachable (`[w][s]`).
-    pub travel_h: &'a [Vec<Option<f64>>],
+    /// Travel hours between warehouses and shelters.
+    pub travel: &'a TravelHours,
     /// Loading time per warehouse, hours.
     pub loading_h: &'a [f64],
     /// Demand units `[s * items + i]`.
@@ -50,9 +52,10 @@ pub fn allocate(
     input: &PhaseInput,
     stock: &mut [u64],
 ) -> Result<(Vec<Allocation>, Vec<Shortfall>), String> {
-    let (nw, ns, ni) = (input.travel_h.len(), input.weight.len(), input.items);
+    let (nw, ns, ni) = (input.travel.warehouses(), input.weight.len(), input.items);
+    let travel_h = |w: usize, s: usize| input.travel.outbound(WarehouseIx(w), ShelterIx(s));
     let feasible = |w: usize, s: usize| {
-        input.travel_h[w][s].filter(|t| input.loading_h[w] + t <= input.deadline_h + 1e-9)
+        travel_h(w, s).filter(|t| input.loading_h[w] + t <= input.deadline_h + 1e-9)
     };
     let max_cost = (0..nw)
         .flat_map(|w| (0..ns).filter_map(move |s| feasible(w, s)))
@@ -130,7 +133,7 @@ pub fn allocate(
         for (s, &received) in got.iter().enumerate() {
             let short = input.demand[s * ni + i] - received;
             if short > 0 {
-                let reachable = (0..nw).any(|w| input.travel_h[w][s].is_some());
+                let reachable = (0..nw).any(|w| travel_h(w, s).is_some());
                 let in_time = (0..nw).any(|w| feasible(w, s).is_some());
                 let reason = if !reachable {
                     Reason::Unreachable

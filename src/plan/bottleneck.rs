@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::demand::Phase;
-use super::trips::{Trip, Unshipped};
+use super::load::Unshipped;
+use super::trip::Trip;
 use crate::facility::Warehouse;
 use crate::scenario::Targets;
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::demand::Phase;
 use super::shortfall::Reason;
-use super::trips::Trip;
+use super::trip::Trip;
 use super::Plan;
 use crate::scenario::Scenario;
 

@@ -10,9 +10,11 @@ pub mod bottleneck;
 pub mod demand;
 pub mod hops;
 pub mod kpi;
+pub mod load;
+pub mod schedule;
 pub mod shortfall;
-pub mod tours;
-pub mod trips;
+pub mod travel;
+pub mod trip;
 
 use std::time::Instant;
 
@@ -25,8 +27,10 @@ use bottleneck::{fleet_bottlenecks, Bottleneck};
 use demand::{Demand, Phase};
 use hops::{Hops, DEFAULT_NEIGHBOURS};
 pub use kpi::Kpis;
+use schedule::{schedule, ScheduleInput};
 use shortfall::Shortfall;
-use trips::{schedule, ScheduleInput, Trip};
+use travel::TravelHours;
+use trip::Trip;
 
 /// Errors that stop planning (bad input, not infeasibility: shortfalls are results).
 #[derive(Debug, thiserror::Error)]
@@ -67,8 +71,8 @@ pub struct Plan {
     pub shelter_nodes: Vec<NodeId>,
     /// Edge travel times under the scenario's disruption, as planned with.
     pub weights: EdgeWeights,
-    /// Travel hours warehouse → shelter under the disruption (`[w][s]`).
-    pub out_h: Vec<Vec<Option<f64>>>,
+    /// Travel hours between warehouses and shelters under the disruption.
+    pub travel: TravelHours,
     /// Demand per phase.
     pub demand: Demand,
     /// Truck trips, in issue order.
@@ -76,7 +80,7 @@ pub struct Plan {
     /// Unmet demand with reasons.
     pub shortfalls: Vec<Shortfall>,
     /// Truckloads allocated but not issued for lack of trucks, per phase.
-    pub unshipped: Vec<(Phase, trips::Unshipped)>,
+    pub unshipped: Vec<(Phase, load::Unshipped)>,
     /// Where trucks limited delivery, first phase first, largest gaps first.
     pub bottlenecks: Vec<Bottleneck>,
     /// Stock left after the plan, `[w * items + i]` units.
@@ -94,16 +98,6 @@ pub fn shelter_weight(headcount: u32, priority: u32) -> i64 {
     100 + (300.0 * f64::from(priority.min(headcount)) / f64::from(headcount)).round() as i64
 }
 
-fn hours(m: &crate::network::TravelMatrix) -> Vec<Vec<Option<f64>>> {
-    (0..m.sources())
-        .map(|i| {
-            (0..m.targets())
-                .map(|j| m.get(i, j).map(|l| l.seconds / 3600.0))
-                .collect()
-        })
-        .collect()
-}
-
 /// Everything about a scenario that depends on roads and facility sites only:
 /// snapped nodes, travel matrices and tour hops. Reused across what-ifs that change
 /// stock, fleets, headcounts or deadlines.
@@ -115,10 +109,8 @@ pub struct Prepared {
     pub shelter_nodes: Vec<NodeId>,
     /// Edge travel times under the scenario's disruption.
     pub weights: EdgeWeights,
-    /// Travel hours warehouse → shelter (`[w][s]`).
-    pub out_h: Vec<Vec<Option<f64>>>,
-    /// Travel hours shelter → warehouse (`[s][w]`).
-    pub back_h: Vec<Vec<Option<f64>>>,
+    /// Travel hours between warehouses and shelters, both ways.
+    pub travel: TravelHours,
     /// Hop hours between nearby shelters.
     pub hops: Hops,
     /// Wall time of the preparation, seconds.
@@ -150,21 +142,16 @@ pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanE
         .map(|s| snap("shelters.csv", &s.id, [s.lon, s.lat]))
         .collect::<Result<Vec<_>, _>>()?;
     let engine = DijkstraEngine::new(graph, &weights);
-    let out_h = hours(&engine.matrix(&warehouse_nodes, &shelter_nodes, &crate::progress::Silent));
-    let back_h = hours(&travel_matrix_to_few(
-        graph,
-        &weights,
-        &shelter_nodes,
-        &warehouse_nodes,
-    ));
+    let out = engine.matrix(&warehouse_nodes, &shelter_nodes, &crate::progress::Silent);
+    let back = travel_matrix_to_few(graph, &weights, &shelter_nodes, &warehouse_nodes);
+    let travel = TravelHours::from_matrices(&out, &back);
     let points: Vec<[f64; 2]> = scenario.shelters.iter().map(|s| [s.lon, s.lat]).collect();
     let hops = Hops::compute(graph, &weights, &points, &shelter_nodes, DEFAULT_NEIGHBOURS);
     Ok(Prepared {
         warehouse_nodes,
         shelter_nodes,
         weights,
-        out_h,
-        back_h,
+        travel,
         hops,
         matrix_s: t0.elapsed().as_secs_f64(),
     })
@@ -177,7 +164,7 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
 
 /// Plans dispatch with matrices already prepared for the scenario's sites and roads.
 pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanError> {
-    let (out_h, back_h, hops) = (&prep.out_h, &prep.back_h, &prep.hops);
+    let (travel, hops) = (&prep.travel, &prep.hops);
     let cat = &scenario.catalogue;
     let ni = cat.items.len();
     let demand = demand::compute(&scenario.shelters, cat);
@@ -208,7 +195,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     let first_in = PhaseInput {
         phase: Phase::First,
         deadline_h: scenario.targets.first_delivery_h,
-        travel_h: out_h,
+        travel,
         loading_h: &loading_h,
         demand: demand.phase(Phase::First),
         weight: &weight,
@@ -231,8 +218,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     let sched = |phase, deadline_h| ScheduleInput {
         phase,
         deadline_h,
-        out_h,
-        back_h,
+        travel,
         hops,
         max_stops: scenario.targets.max_stops,
         fleets: &fleets,
@@ -275,7 +261,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         warehouse_nodes: prep.warehouse_nodes.clone(),
         shelter_nodes: prep.shelter_nodes.clone(),
         weights: prep.weights.clone(),
-        out_h: out_h.clone(),
+        travel: travel.clone(),
         demand,
         trips,
         shortfalls,

@@ -1,4 +1,4 @@
-//! Multi-stop tours: part-loads of one warehouse for nearby shelters ride in one
+//! Chaining part-loads into multi-stop tours: part-loads of one warehouse for nearby shelters ride in one
 //! truck. With many small shelters (the Xicheng case: ~100 people, ~0.6 t of first
 //! batch each) one shelter per trip wastes most of a 5 t truck and makes the fleet,
 //! not stock, the first-batch bottleneck.
@@ -9,24 +9,13 @@
 //! (with the truck leaving at once) stays within the deadline and at most
 //! [`MAX_DETOUR_H`] later than a direct trip would bring it. Full loads stay direct.
 
-use super::hops::Hops;
-use super::trips::{load_size, urgency, Line, ScheduleInput};
+use super::input::ScheduleInput;
+use crate::facility::{ShelterIx, WarehouseIx};
+use crate::plan::hops::Hops;
+use crate::plan::load::{load_size, Line, Run};
 
 /// Most a stop may arrive later on a tour than on a direct trip, hours.
 pub const MAX_DETOUR_H: f64 = 1.0;
-
-/// A load share at or above which a truckload counts as full and goes direct.
-pub const FULL_SHARE: f64 = 0.9;
-
-/// A truck run before a truck and times are assigned: stops in order, each with its
-/// lines.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Run {
-    /// Warehouse index.
-    pub warehouse: usize,
-    /// `(shelter, lines)` in visiting order.
-    pub stops: Vec<(usize, Vec<Line>)>,
-}
 
 /// Chains the part-loads `partial` (`(shelter, lines)`, at most one per shelter) of
 /// warehouse `w` into tours of at most `max_stops` stops. Every part-load ends up in
@@ -39,12 +28,19 @@ pub fn chain(
     max_stops: usize,
 ) -> Vec<Run> {
     let fleet = &input.fleets[w];
-    let direct = |s: usize| fleet.loading_h + input.out_h[w][s].unwrap_or(f64::INFINITY);
+    let direct = |s: usize| {
+        fleet.loading_h
+            + input
+                .travel
+                .outbound(WarehouseIx(w), ShelterIx(s))
+                .unwrap_or(f64::INFINITY)
+    };
     let mut order: Vec<usize> = (0..partial.len()).collect();
     order.sort_by(|&a, &b| {
         let (sa, sb) = (partial[a].0, partial[b].0);
-        urgency(input, sb, &partial[b].1)
-            .total_cmp(&urgency(input, sa, &partial[a].1))
+        input
+            .urgency(sb, &partial[b].1)
+            .total_cmp(&input.urgency(sa, &partial[a].1))
             .then(direct(sa).total_cmp(&direct(sb)))
             .then(sa.cmp(&sb))
     });
@@ -105,6 +101,7 @@ mod tests {
     use super::*;
     use crate::facility::Fleet;
     use crate::plan::demand::Phase;
+    use crate::plan::travel::TravelHours;
     use crate::supplies::Catalogue;
 
     #[test]
@@ -120,6 +117,7 @@ mod tests {
         // Five shelters on a line 0.1 h apart, 0.5 h from the warehouse; the fifth
         // is 3 h away by road from the others (a detour too long to chain).
         let out = vec![vec![Some(0.5), Some(0.5), Some(0.6), Some(0.7), Some(0.5)]];
+        let travel = TravelHours::from_rows(&out, &out);
         let hop = |a: usize, b: usize| {
             if a == 4 || b == 4 {
                 3.0
@@ -140,8 +138,7 @@ mod tests {
         let input = ScheduleInput {
             phase: Phase::First,
             deadline_h: 6.0,
-            out_h: &out,
-            back_h: &[],
+            travel: &travel,
             hops: &hops,
             max_stops: 3,
             fleets: &[fleet],

@@ -1,0 +1,42 @@
+//! What scheduling one phase needs to know, and how urgent a load is.
+
+use crate::facility::Fleet;
+use crate::plan::demand::Phase;
+use crate::plan::hops::Hops;
+use crate::plan::load::Line;
+use crate::plan::travel::TravelHours;
+use crate::supplies::Catalogue;
+
+/// Scheduling input for one phase.
+pub struct ScheduleInput<'a> {
+    /// The phase.
+    pub phase: Phase,
+    /// Deadline, hours after the event.
+    pub deadline_h: f64,
+    /// Travel hours between warehouses and shelters, both ways.
+    pub travel: &'a TravelHours,
+    /// Hop hours between nearby shelters (multi-stop tours).
+    pub hops: &'a Hops,
+    /// Most stops per trip (1 = direct trips only).
+    pub max_stops: usize,
+    /// Fleet per warehouse.
+    pub fleets: &'a [Fleet],
+    /// Items (weights, volumes, priorities).
+    pub catalogue: &'a Catalogue,
+    /// Unloading time at a shelter, hours.
+    pub unloading_h: f64,
+    /// Objective weight per shelter.
+    pub weight: &'a [i64],
+}
+
+impl ScheduleInput<'_> {
+    /// How urgent a load for shelter `s` is: the shelter's weight × the highest
+    /// item priority on it.
+    pub fn urgency(&self, s: usize, lines: &[Line]) -> f64 {
+        let top = lines
+            .iter()
+            .map(|x| self.catalogue.items[x.item].priority)
+            .fold(0.0, f64::max);
+        self.weight[s] as f64 * top
+    }
+}
