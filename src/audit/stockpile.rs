@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::facility::{ItemIx, WarehouseIx};
 use crate::scenario::Scenario;
 
 use crate::supplies::norms::{LIFE_SUPPORT_SHARE, RELOCATION_SHARE};
@@ -82,9 +83,9 @@ pub fn stock_figures(
                 tiers.keys().map(|t| (t.clone(), 0.0)).collect();
             for w in 0..scenario.warehouses.len() {
                 *by_tier.entry(tier_of(w)).or_default() +=
-                    scenario.stock.get(w, i) / it.relief_per_person;
+                    scenario.stock.get(WarehouseIx(w), ItemIx(i)) / it.relief_per_person;
             }
-            let units = scenario.stock.total(i);
+            let units = scenario.stock.total(ItemIx(i));
             ItemStock {
                 item: it.item.clone(),
                 units,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::table::{check_lonlat, check_unique, read_table, TableError};
 use crate::facility::{Fleet, PriorityPeople, Shelter, Tier, Warehouse};
+use crate::facility::{ItemIx, WarehouseIx};
 use crate::supplies::{Catalogue, Item, Stock};
 
 fn positive(path: &Path, line: u64, field: &str, v: f64) -> Result<(), TableError> {
@@ -245,7 +246,7 @@ fn read_stock_with(
             _ => None,
         };
         match (problem, w, i, findings.as_deref_mut()) {
-            (None, Some(w), Some(i), _) => stock.add(w, i, s.quantity),
+            (None, Some(w), Some(i), _) => stock.add(WarehouseIx(w), ItemIx(i), s.quantity),
             (Some(e), _, _, Some(f)) => f.push(format!("{e} — row skipped")),
             (Some(e), ..) => return Err(e),
             (None, ..) => unreachable!("no problem means both indices resolved"),
@@ -305,8 +306,11 @@ mod tests {
             &c,
         )
         .unwrap();
-        assert_eq!(st.get(0, c.index_of("water").unwrap()), 1500.0);
-        assert_eq!(st.total(c.index_of("quilt").unwrap()), 30.0);
+        assert_eq!(
+            st.get(WarehouseIx(0), ItemIx(c.index_of("water").unwrap())),
+            1500.0
+        );
+        assert_eq!(st.total(ItemIx(c.index_of("quilt").unwrap())), 30.0);
     }
 
     #[test]

@@ -11,10 +11,11 @@
 
 use solver::mcf::{solve_many, FlowNetwork, Outcome, SupplyMode, UNBOUNDED};
 
-use super::demand::Phase;
+use super::demand::{Demand, Phase};
+use super::ledger::StockLedger;
 use super::shortfall::{Reason, Shortfall};
 use super::travel::TravelHours;
-use crate::facility::{ShelterIx, WarehouseIx};
+use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 
 /// Units of one item sent from one warehouse to one shelter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,20 +40,22 @@ pub struct PhaseInput<'a> {
     pub travel: &'a TravelHours,
     /// Loading time per warehouse, hours.
     pub loading_h: &'a [f64],
-    /// Demand units `[s * items + i]`.
-    pub demand: &'a [u64],
+    /// Demand of both phases (this phase's is used).
+    pub demand: &'a Demand,
     /// Objective weight per shelter (≥ 1; priority people raise it).
     pub weight: &'a [i64],
     /// Number of items.
     pub items: usize,
 }
 
-/// Allocates one phase; `stock[w * items + i]` is reduced by what is allocated.
+/// Allocates one phase; what is allocated is taken from `stock`.
 pub fn allocate(
     input: &PhaseInput,
-    stock: &mut [u64],
+    stock: &mut StockLedger,
 ) -> Result<(Vec<Allocation>, Vec<Shortfall>), String> {
     let (nw, ns, ni) = (input.travel.warehouses(), input.weight.len(), input.items);
+    let demand = |s: usize, i: usize| input.demand.get(input.phase, ShelterIx(s), ItemIx(i));
+    let held = |stock: &StockLedger, w: usize, i: usize| stock.get(WarehouseIx(w), ItemIx(i));
     let travel_h = |w: usize, s: usize| input.travel.outbound(WarehouseIx(w), ShelterIx(s));
     let feasible = |w: usize, s: usize| {
         travel_h(w, s).filter(|t| input.loading_h[w] + t <= input.deadline_h + 1e-9)
@@ -68,13 +71,13 @@ pub fn allocate(
         let (k, z) = (nw + ns, nw + ns + 1);
         let mut net = FlowNetwork::new(nw + ns + 2);
         let mut map = Vec::new();
-        let total_demand: i64 = (0..ns).map(|s| input.demand[s * ni + i] as i64).sum();
-        let total_stock: i64 = (0..nw).map(|w| stock[w * ni + i] as i64).sum();
+        let total_demand: i64 = (0..ns).map(|s| demand(s, i) as i64).sum();
+        let total_stock: i64 = (0..nw).map(|w| held(stock, w, i) as i64).sum();
         for w in 0..nw {
-            net.supply[w] = stock[w * ni + i] as i64;
+            net.supply[w] = held(stock, w, i) as i64;
             net.add_arc(w as u32, z as u32, UNBOUNDED, 0);
             for s in 0..ns {
-                if input.demand[s * ni + i] > 0 {
+                if demand(s, i) > 0 {
                     if let Some(t) = feasible(w, s) {
                         map.push((w, s, net.arcs.len()));
                         net.add_arc(
@@ -88,7 +91,7 @@ pub fn allocate(
             }
         }
         for s in 0..ns {
-            let d = input.demand[s * ni + i] as i64;
+            let d = demand(s, i) as i64;
             net.supply[nw + s] = -d;
             if d > 0 {
                 net.add_arc(k as u32, (nw + s) as u32, d, penalty * input.weight[s]);
@@ -126,12 +129,12 @@ pub fn allocate(
                     item: i,
                     quantity: q,
                 });
-                stock[w * ni + i] -= q;
+                stock.take(WarehouseIx(w), ItemIx(i), q);
                 got[s] += q;
             }
         }
         for (s, &received) in got.iter().enumerate() {
-            let short = input.demand[s * ni + i] - received;
+            let short = demand(s, i) - received;
             if short > 0 {
                 let reachable = (0..nw).any(|w| travel_h(w, s).is_some());
                 let in_time = (0..nw).any(|w| feasible(w, s).is_some());

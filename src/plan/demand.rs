@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::facility::Shelter;
+use crate::facility::{ItemIx, Shelter, ShelterIx};
 use crate::supplies::Catalogue;
 
 /// Delivery phase.
@@ -38,18 +38,10 @@ pub struct Demand {
 
 impl Demand {
     /// Units of `phase` for shelter `s`, item `i`.
-    pub fn get(&self, phase: Phase, s: usize, i: usize) -> u64 {
+    pub fn get(&self, phase: Phase, s: ShelterIx, i: ItemIx) -> u64 {
         match phase {
-            Phase::First => self.first[s * self.items + i],
-            Phase::Relief => self.relief[s * self.items + i],
-        }
-    }
-
-    /// The row of `phase` (all shelters × items).
-    pub fn phase(&self, phase: Phase) -> &[u64] {
-        match phase {
-            Phase::First => &self.first,
-            Phase::Relief => &self.relief,
+            Phase::First => self.first[s.0 * self.items + i.0],
+            Phase::Relief => self.relief[s.0 * self.items + i.0],
         }
     }
 }
@@ -97,17 +89,26 @@ mod tests {
         let d = compute(&[s], &c);
         let w = c.index_of("water").unwrap();
         assert_eq!(
-            (d.get(Phase::First, 0, w), d.get(Phase::Relief, 0, w)),
+            (
+                d.get(Phase::First, ShelterIx(0), ItemIx(w)),
+                d.get(Phase::Relief, ShelterIx(0), ItemIx(w)),
+            ),
             (303, 1515 - 303)
         );
         let tent = c.index_of("family_tent").unwrap();
         assert_eq!(
-            (d.get(Phase::First, 0, tent), d.get(Phase::Relief, 0, tent)),
+            (
+                d.get(Phase::First, ShelterIx(0), ItemIx(tent)),
+                d.get(Phase::Relief, ShelterIx(0), ItemIx(tent))
+            ),
             (0, 21)
         );
         let med = c.index_of("medical_kit").unwrap();
         assert_eq!(
-            (d.get(Phase::First, 0, med), d.get(Phase::Relief, 0, med)),
+            (
+                d.get(Phase::First, ShelterIx(0), ItemIx(med)),
+                d.get(Phase::Relief, ShelterIx(0), ItemIx(med))
+            ),
             (2, 0)
         );
     }

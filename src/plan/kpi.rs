@@ -7,6 +7,7 @@ use super::demand::Phase;
 use super::shortfall::Reason;
 use super::trip::Trip;
 use super::Plan;
+use crate::facility::{ItemIx, ShelterIx};
 use crate::scenario::Scenario;
 
 /// Headline figures of a plan.
@@ -60,7 +61,7 @@ pub fn delivered_kg(scenario: &Scenario, plan: &Plan) -> [Vec<f64>; 2] {
 pub fn needed_kg(scenario: &Scenario, plan: &Plan, phase: Phase, s: usize) -> f64 {
     let cat = &scenario.catalogue;
     (0..cat.items.len())
-        .map(|i| plan.demand.get(phase, s, i) as f64 * cat.items[i].kg_per_unit)
+        .map(|i| plan.demand.get(phase, ShelterIx(s), ItemIx(i)) as f64 * cat.items[i].kg_per_unit)
         .sum()
 }
 

@@ -10,6 +10,7 @@ pub mod bottleneck;
 pub mod demand;
 pub mod hops;
 pub mod kpi;
+pub mod ledger;
 pub mod load;
 pub mod schedule;
 pub mod shortfall;
@@ -18,6 +19,7 @@ pub mod trip;
 
 use std::time::Instant;
 
+use crate::facility::{ItemIx, WarehouseIx};
 use crate::network::matrix::travel_matrix_to_few;
 use crate::network::snap::{SnapError, DEFAULT_MAX_SNAP_M};
 use crate::network::{DijkstraEngine, EdgeWeights, MatrixEngine, NodeId, RoadGraph, Snapper};
@@ -27,6 +29,7 @@ use bottleneck::{fleet_bottlenecks, Bottleneck};
 use demand::{Demand, Phase};
 use hops::{Hops, DEFAULT_NEIGHBOURS};
 pub use kpi::Kpis;
+use ledger::StockLedger;
 use schedule::{schedule, ScheduleInput};
 use shortfall::Shortfall;
 use travel::TravelHours;
@@ -83,8 +86,8 @@ pub struct Plan {
     pub unshipped: Vec<(Phase, load::Unshipped)>,
     /// Where trucks limited delivery, first phase first, largest gaps first.
     pub bottlenecks: Vec<Bottleneck>,
-    /// Stock left after the plan, `[w * items + i]` units.
-    pub stock_left: Vec<u64>,
+    /// Stock left after the plan, whole units.
+    pub stock_left: StockLedger,
     /// Stage timings.
     pub timings: Timings,
 }
@@ -179,10 +182,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         .map(|w| w.fleet.loading_h)
         .collect();
     let fleets: Vec<_> = scenario.warehouses.iter().map(|w| w.fleet).collect();
-    let mut stock: Vec<u64> = (0..scenario.warehouses.len())
-        .flat_map(|w| (0..ni).map(move |i| (w, i)))
-        .map(|(w, i)| scenario.stock.get(w, i).floor() as u64)
-        .collect();
+    let mut stock = StockLedger::from_stock(&scenario.stock, scenario.warehouses.len(), ni);
     let mut free_at: Vec<Vec<f64>> = fleets
         .iter()
         .map(|f| vec![0.0; f.trucks as usize])
@@ -197,7 +197,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         deadline_h: scenario.targets.first_delivery_h,
         travel,
         loading_h: &loading_h,
-        demand: demand.phase(Phase::First),
+        demand: &demand,
         weight: &weight,
         items: ni,
     };
@@ -205,7 +205,6 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     let relief_in = PhaseInput {
         phase: Phase::Relief,
         deadline_h: scenario.targets.relief_h,
-        demand: demand.phase(Phase::Relief),
         ..first_in
     };
     let (relief_alloc, relief_short) =
@@ -246,7 +245,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     for sch in [first, relief] {
         for u in &sch.unshipped {
             for l in &u.load {
-                stock[u.warehouse * ni + l.item] += l.quantity;
+                stock.put(WarehouseIx(u.warehouse), ItemIx(l.item), l.quantity);
             }
         }
         trips.extend(sch.trips);

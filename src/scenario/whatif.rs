@@ -39,7 +39,7 @@ pub fn apply(base: &Scenario, w: &WhatIf) -> Scenario {
     }
     for &k in &w.lost_warehouses {
         sc.warehouses[k].fleet.trucks = 0;
-        sc.stock.clear_warehouse(k);
+        sc.stock.clear_warehouse(crate::facility::WarehouseIx(k));
     }
     sc.disruption.closed_ways.extend(&w.closed_ways);
     if let Some(t) = w.targets {

@@ -17,6 +17,7 @@ pub mod stock_mix;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::facility::{ItemIx, WarehouseIx};
 use crate::progress::Progress;
 use serde::Serialize;
 use solver::siting::{to_units, SitingInstance};
@@ -104,7 +105,7 @@ pub fn first_batch_persons(sc: &Scenario, w: usize) -> f64 {
         .iter()
         .enumerate()
         .filter(|(_, it)| it.first_per_person > 0.0)
-        .map(|(i, it)| sc.stock.get(w, i) / it.first_per_person)
+        .map(|(i, it)| sc.stock.get(WarehouseIx(w), ItemIx(i)) / it.first_per_person)
         .fold(f64::INFINITY, f64::min)
         .min(1e9)
         .floor()

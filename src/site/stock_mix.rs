@@ -26,6 +26,7 @@ use solver::mcf::{solve_many, FlowNetwork, Outcome, SupplyMode};
 use solver::siting::to_units;
 
 use super::SiteInputs;
+use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::plan::demand;
 use crate::scenario::events::two_level_one;
 use crate::scenario::whatif::apply;
@@ -172,7 +173,7 @@ pub fn compute(
                 .iter()
                 .map(|&j| {
                     if j < fixed {
-                        sc.stock.get(j, i).floor() as u64
+                        sc.stock.get(WarehouseIx(j), ItemIx(i)).floor() as u64
                     } else {
                         0
                     }
@@ -192,7 +193,10 @@ pub fn compute(
                 })
                 .collect();
             let dem: Vec<u64> = (0..nh)
-                .map(|s| d.get(demand::Phase::First, s, i) + d.get(demand::Phase::Relief, s, i))
+                .map(|s| {
+                    d.get(demand::Phase::First, ShelterIx(s), ItemIx(i))
+                        + d.get(demand::Phase::Relief, ShelterIx(s), ItemIx(i))
+                })
                 .collect();
             let norm = residents.map_or(0, |r| {
                 (r as f64 * LIFE_SUPPORT_SHARE * item.relief_per_person).ceil() as u64
