@@ -1,5 +1,6 @@
 //! The full coverage audit (every what-if sweep) of each bundled scenario, graph
 //! already prepared, on all cores and on one thread for the parallel speed-up.
+#![allow(missing_docs)] // `criterion_group!` generates undocumented functions
 
 use std::path::PathBuf;
 

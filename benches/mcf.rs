@@ -1,6 +1,7 @@
 //! Min-cost-flow benches on the two instance shapes reliefflow meets: road-like
 //! grids and warehouse → shelter transport. Peers (LEMON, OR-Tools) are compared in
 //! `benches/peers/compare_mcf.sh`, which runs them side by side on the same files.
+#![allow(missing_docs)] // `criterion_group!` generates undocumented functions
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use solver::gen::{road_grid, transport};

@@ -1,6 +1,7 @@
 //! Road-network benches: graph build per bundled extract, travel matrices on the
 //! largest real graph with 1 and 2 threads, a contraction-hierarchy peer
 //! (`fast_paths`) on the same graph, and a generated 10⁶-node road-like graph.
+#![allow(missing_docs)] // `criterion_group!` generates undocumented functions
 
 use std::path::PathBuf;
 

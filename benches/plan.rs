@@ -3,6 +3,7 @@
 //! hops, solve = min-cost flows, trips, output) is printed once per scenario from
 //! the plan's own timings; criterion times the whole plan, and the Level-I plan
 //! again on one thread for the parallel speed-up.
+#![allow(missing_docs)] // `criterion_group!` generates undocumented functions
 
 use std::path::PathBuf;
 use std::time::Instant;

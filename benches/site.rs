@@ -7,6 +7,7 @@
 //!   shelters < 60 s on 2 cores, with ≥ 1.8× from 1 to 2 threads.
 //!
 //! `SITE_BENCH=full` runs only the target; `SITE_BENCH=criterion` only criterion.
+#![allow(missing_docs)] // `criterion_group!` generates undocumented functions
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -2,22 +2,44 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::repo;
 
 fn reliefflow(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_reliefflow"))
-        .args(args)
-        .current_dir(repo(""))
-        .output()
-        .unwrap()
+    reliefflow_in(&repo(""), args, &[])
+}
+
+/// Runs the binary in `dir` with extra environment variables.
+fn reliefflow_in(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_reliefflow"));
+    c.args(args).current_dir(dir).env_remove("RELIEFFLOW_DATA");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
 }
 
 #[test]
 fn matrix_command_writes_one_row_per_pair_with_empty_cells_when_unreachable() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.csv");
+    // Shelter bj0 (116.3521, 39.8792) cut off: every road within ~300 m closed.
+    let (lon, lat, d) = (116.352_132_3, 39.879_178_5, 0.003);
+    std::fs::write(
+        dir.path().join("cut.geojson"),
+        format!(
+            r#"{{"type":"Polygon","coordinates":[[[{a},{b}],[{c},{b}],[{c},{e}],[{a},{e}],[{a},{b}]]]}}"#,
+            a = lon - d,
+            b = lat - d,
+            c = lon + d,
+            e = lat + d
+        ),
+    )
+    .unwrap();
+    let toml = dir.path().join("cut.toml");
+    std::fs::write(&toml, "[disruption]\nclosed_areas = [\"cut.geojson\"]\n").unwrap();
     let o = reliefflow(&[
         "network",
         "matrix",
@@ -28,11 +50,12 @@ fn matrix_command_writes_one_row_per_pair_with_empty_cells_when_unreachable() {
         "--to",
         "scenarios/xicheng-earthquake/shelters.csv",
         "--scenario",
-        "scenarios/xicheng-earthquake/scenario.toml",
+        toml.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
     let mut rdr = csv::Reader::from_path(&out).unwrap();
     assert_eq!(
         rdr.headers().unwrap(),
@@ -40,11 +63,25 @@ fn matrix_command_writes_one_row_per_pair_with_empty_cells_when_unreachable() {
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 4 * 104);
+    let mut empty = 0;
     for r in &rows {
+        if &r[1] == "bj0" {
+            assert!(r[2].is_empty() && r[3].is_empty(), "bj0 is cut off: {r:?}");
+        }
+        if r[2].is_empty() {
+            assert!(r[3].is_empty(), "{r:?}");
+            empty += 1;
+            continue;
+        }
         let secs: f64 = r[2].parse().unwrap();
         let metres: f64 = r[3].parse().unwrap();
         assert!((0.0..3.0 * 3600.0).contains(&secs) && (0.0..30_000.0).contains(&metres));
     }
+    assert!(empty >= 4 && empty < rows.len() / 2, "{empty} empty rows");
+    assert!(
+        stdout.contains(&format!("({empty} unreachable pairs)")),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -97,8 +134,11 @@ fn bad_inputs_fail_with_a_message_naming_the_file() {
 }
 
 #[test]
-fn default_job_runs_with_no_arguments() {
-    let o = reliefflow(&[]);
+fn default_job_runs_with_no_arguments_from_any_folder() {
+    // From an empty folder: the bundled data is found (the build's source tree),
+    // the outputs go under that folder's out/.
+    let cwd = tempfile::tempdir().unwrap();
+    let o = reliefflow_in(cwd.path(), &[], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -107,8 +147,20 @@ fn default_job_runs_with_no_arguments() {
     );
     for f in ["trips.csv", "shortfalls.csv", "plan.json", "plan.geojson"] {
         assert!(
-            common::repo("out/xicheng-earthquake").join(f).exists(),
+            cwd.path().join("out/xicheng-earthquake").join(f).exists(),
             "{f} missing"
         );
     }
+    // A data folder without the scenario is named with a hint, not a stack of
+    // file errors.
+    let empty = tempfile::tempdir().unwrap();
+    let o = reliefflow_in(cwd.path(), &[], &[("RELIEFFLOW_DATA", empty.path())]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no bundled scenario") && err.contains(&empty.path().display().to_string()),
+        "{err}"
+    );
+    let o = reliefflow_in(cwd.path(), &["--data-dir", repo("").to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

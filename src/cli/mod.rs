@@ -13,8 +13,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// The scenario the default job runs on.
+/// The scenario the default job runs on, relative to the data folder.
 pub const DEFAULT_SCENARIO: &str = "scenarios/xicheng-earthquake";
+
+/// Environment variable naming the data folder (the one holding `scenarios/` and
+/// `network-data/`, i.e. the repository root).
+pub const DATA_ENV: &str = "RELIEFFLOW_DATA";
 
 /// reliefflow: plan emergency relief dispatch on real road networks.
 ///
@@ -24,6 +28,11 @@ pub const DEFAULT_SCENARIO: &str = "scenarios/xicheng-earthquake";
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Folder holding the bundled `scenarios/` and `network-data/` (default:
+    /// $RELIEFFLOW_DATA, else the current folder, else the source tree the binary
+    /// was built from). Used by the default job.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -56,6 +65,34 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Scenario(cmd)) => scenario::run(cmd),
         Some(Command::SolveMcf(args)) => solve::run(args),
         Some(Command::GenMcf(args)) => solve::generate(args),
-        None => plan::run_plan(&PathBuf::from(DEFAULT_SCENARIO), None),
+        None => plan::run_plan(&default_scenario(cli.data_dir)?, None),
     }
+}
+
+/// The bundled default scenario: under `--data-dir`, else `$RELIEFFLOW_DATA`,
+/// else the current folder, else the source tree the binary was built from.
+fn default_scenario(data_dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let explicit = data_dir.or_else(|| std::env::var_os(DATA_ENV).map(PathBuf::from));
+    if let Some(d) = explicit {
+        let s = d.join(DEFAULT_SCENARIO);
+        anyhow::ensure!(
+            s.join("scenario.toml").is_file(),
+            "no bundled scenario at {} (the data folder must hold {DEFAULT_SCENARIO}/scenario.toml)",
+            s.display()
+        );
+        return Ok(s);
+    }
+    let candidates = [
+        PathBuf::from(DEFAULT_SCENARIO),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_SCENARIO),
+    ];
+    candidates
+        .into_iter()
+        .find(|s| s.join("scenario.toml").is_file())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the bundled scenario {DEFAULT_SCENARIO} is not here: run from the repository \
+                 root, pass --data-dir <repository>, or set {DATA_ENV}=<repository>"
+            )
+        })
 }

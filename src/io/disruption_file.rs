@@ -30,46 +30,35 @@ pub enum DisruptionFileError {
     Area(#[from] AreaError),
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// The `[disruption]` table as written, before its area files are read.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
-struct DisruptionToml {
+pub struct DisruptionTable {
+    /// OSM way ids closed.
     #[serde(default)]
-    closed_ways: Vec<i64>,
+    pub closed_ways: Vec<i64>,
+    /// GeoJSON files of closed areas, relative to the TOML file.
     #[serde(default)]
-    closed_areas: Vec<PathBuf>,
+    pub closed_areas: Vec<PathBuf>,
+    /// GeoJSON files of slowed areas with their speed factor.
     #[serde(default)]
-    slow_areas: Vec<SlowAreaToml>,
+    pub slow_areas: Vec<SlowAreaTable>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One `slow_areas` entry.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-struct SlowAreaToml {
-    file: PathBuf,
-    factor: f64,
+pub struct SlowAreaTable {
+    /// GeoJSON file, relative to the TOML file.
+    pub file: PathBuf,
+    /// Speed factor in (0, 1].
+    pub factor: f64,
 }
 
 #[derive(Debug, Deserialize)]
 struct ScenarioToml {
     #[serde(default)]
-    disruption: Option<DisruptionToml>,
-}
-
-/// The GeoJSON files a scenario TOML's `[disruption]` names, resolved against its
-/// folder (empty when the TOML cannot be read; [`read_disruption`] reports that).
-pub fn read_disruption_files(path: &Path) -> Vec<PathBuf> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| toml::from_str::<ScenarioToml>(&t).ok())
-        .and_then(|p| p.disruption)
-        .map(|d| {
-            d.closed_areas
-                .iter()
-                .chain(d.slow_areas.iter().map(|s| &s.file))
-                .map(|f| dir.join(f))
-                .collect()
-        })
-        .unwrap_or_default()
+    disruption: Option<DisruptionTable>,
 }
 
 /// Reads the `[disruption]` table of `path` (other tables are ignored here); a file
@@ -84,10 +73,30 @@ pub fn read_disruption(path: &Path) -> Result<Disruption, DisruptionFileError> {
         path: p.clone(),
         message: e.to_string(),
     })?;
-    let d = parsed.disruption.unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new("."));
-    Ok(Disruption {
-        closed_ways: d.closed_ways,
+    Ok(resolve(&parsed.disruption.unwrap_or_default(), dir)?.0)
+}
+
+impl DisruptionTable {
+    /// The area files the table names, resolved against `dir`.
+    pub fn files(&self, dir: &Path) -> Vec<PathBuf> {
+        self.closed_areas
+            .iter()
+            .chain(self.slow_areas.iter().map(|s| &s.file))
+            .map(|f| dir.join(f))
+            .collect()
+    }
+}
+
+/// Reads the area files of `table` (relative to `dir`): the disruption, and the
+/// files read.
+pub fn resolve(
+    table: &DisruptionTable,
+    dir: &Path,
+) -> Result<(Disruption, Vec<PathBuf>), AreaError> {
+    let d = table;
+    let disruption = Disruption {
+        closed_ways: d.closed_ways.clone(),
         closed_areas: d
             .closed_areas
             .iter()
@@ -104,5 +113,6 @@ pub fn read_disruption(path: &Path) -> Result<Disruption, DisruptionFileError> {
                 })
             })
             .collect::<Result<_, AreaError>>()?,
-    })
+    };
+    Ok((disruption, d.files(dir)))
 }

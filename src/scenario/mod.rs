@@ -35,7 +35,7 @@ use serde::Deserialize;
 
 use crate::facility::{Shelter, Warehouse};
 use crate::io::areas::read_named_areas;
-use crate::io::disruption_file::{read_disruption, read_disruption_files, DisruptionFileError};
+use crate::io::disruption_file::{resolve, DisruptionFileError, DisruptionTable};
 use crate::io::facilities::{
     read_items, read_population, read_shelters, read_stock, read_stock_lenient, read_warehouses,
 };
@@ -153,8 +153,7 @@ struct ScenarioToml {
     #[serde(default)]
     incident: Incident,
     #[serde(default)]
-    #[allow(dead_code)]
-    disruption: Option<toml::Value>,
+    disruption: Option<DisruptionTable>,
 }
 
 /// What is known of the incident beyond the shelters (for its response level);
@@ -314,7 +313,8 @@ impl Scenario {
         } else {
             read_stock(&stock_path, &warehouses, &catalogue)?
         };
-        let disruption = read_disruption(&toml_path)?;
+        let (disruption, disruption_files) =
+            resolve(&t.disruption.clone().unwrap_or_default(), dir)?;
         let population_path = dir.join(&t.files.population);
         let residents = if population_path.exists() {
             Some(read_population(&population_path)?)
@@ -340,7 +340,7 @@ impl Scenario {
             }
             None => None,
         };
-        inputs.extend(read_disruption_files(&toml_path));
+        inputs.extend(disruption_files);
         inputs.push(dir.join(&t.network));
         Ok(Self {
             dir: dir.to_path_buf(),

@@ -37,6 +37,9 @@ pub struct ModelResult {
     pub seconds: f64,
 }
 
+/// Relative gap between a heuristic `value` and a `bound`. Only rounding noise
+/// (below 10⁻⁹) is clamped to 0: a value beyond its bound means the bound is
+/// wrong, and the negative gap shows it instead of hiding it.
 fn gap(value: f64, bound: f64, maximise: bool) -> f64 {
     let (hi, lo) = if maximise {
         (bound, value)
@@ -46,7 +49,12 @@ fn gap(value: f64, bound: f64, maximise: bool) -> f64 {
     if hi.abs() < 1e-12 {
         0.0
     } else {
-        ((hi - lo) / hi.abs()).max(0.0)
+        let g = (hi - lo) / hi.abs();
+        if g > -1e-9 {
+            g.max(0.0)
+        } else {
+            g
+        }
     }
 }
 
@@ -194,4 +202,21 @@ pub fn run_models(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gap;
+
+    #[test]
+    fn gap_clamps_only_rounding_noise() {
+        assert!((gap(90.0, 100.0, true) - 0.1).abs() < 1e-12);
+        assert!((gap(110.0, 100.0, false) - 100.0 / 110.0 * 0.1).abs() < 1e-12);
+        assert_eq!(gap(100.0 + 1e-12, 100.0, true), 0.0);
+        assert!(
+            gap(110.0, 100.0, true) < 0.0,
+            "a value beyond its bound shows"
+        );
+        assert_eq!(gap(0.0, 0.0, true), 0.0);
+    }
 }
