@@ -99,21 +99,13 @@ pub fn chain(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facility::Fleet;
     use crate::plan::demand::Phase;
+    use crate::plan::schedule::input::testkit::water_and_one_truck;
     use crate::plan::travel::TravelHours;
-    use crate::supplies::Catalogue;
 
     #[test]
     fn tours_respect_capacity_stops_and_detour_and_keep_every_load() {
-        let c = Catalogue::sphere_default();
-        let water = c.index_of("water").unwrap();
-        let fleet = Fleet {
-            trucks: 1,
-            payload_kg: 1000.0,
-            volume_m3: 10.0,
-            loading_h: 0.5,
-        };
+        let (c, water, fleet) = water_and_one_truck(10.0);
         // Five shelters on a line 0.1 h apart, 0.5 h from the warehouse; the fifth
         // is 3 h away by road from the others (a detour too long to chain).
         let out = vec![vec![Some(0.5), Some(0.5), Some(0.6), Some(0.7), Some(0.5)]];

@@ -40,3 +40,24 @@ impl ScheduleInput<'_> {
         self.weight[s] as f64 * top
     }
 }
+
+/// Fixtures shared by the scheduling steps' tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use crate::facility::Fleet;
+    use crate::supplies::Catalogue;
+
+    /// The default catalogue, the index of water in it, and one 1 t truck of
+    /// `volume_m3` loading in 0.5 h.
+    pub fn water_and_one_truck(volume_m3: f64) -> (Catalogue, usize, Fleet) {
+        let c = Catalogue::sphere_default();
+        let water = c.index_of("water").unwrap();
+        let fleet = Fleet {
+            trucks: 1,
+            payload_kg: 1000.0,
+            volume_m3,
+            loading_h: 0.5,
+        };
+        (c, water, fleet)
+    }
+}

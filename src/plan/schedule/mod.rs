@@ -103,22 +103,14 @@ fn pack_runs(input: &ScheduleInput, groups: &Groups, result: &mut Schedule) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facility::Fleet;
     use crate::plan::hops::Hops;
+    use crate::plan::schedule::input::testkit::water_and_one_truck;
     use crate::plan::shortfall::Reason;
     use crate::plan::travel::TravelHours;
-    use crate::supplies::Catalogue;
 
     #[test]
     fn late_loads_become_fleet_shortfalls_and_trucks_do_not_overlap() {
-        let c = Catalogue::sphere_default();
-        let water = c.index_of("water").unwrap();
-        let fleet = Fleet {
-            trucks: 1,
-            payload_kg: 1000.0,
-            volume_m3: 10.0,
-            loading_h: 0.5,
-        };
+        let (c, water, fleet) = water_and_one_truck(10.0);
         let travel = TravelHours::from_rows(&[vec![Some(1.0)]], &[vec![Some(1.0)]]);
         let input = ScheduleInput {
             phase: Phase::First,

@@ -14,13 +14,7 @@ impl NetworkSimplex {
 
         if u_in == u_out {
             self.parent[u_in] = v_in as u32;
-            self.pred[u_in] = (self.in_arc) as u32;
-            self.tree_arc[u_in] = self.arcs[self.in_arc];
-            self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
-                DIR_UP
-            } else {
-                DIR_DOWN
-            };
+            self.hang_on_entering_arc(u_in);
             if (self.thread[v_in] as usize) != u_out {
                 let mut after = self.thread[old_last_succ] as usize;
                 self.thread[old_rev_thread] = after as u32;
@@ -87,13 +81,7 @@ impl NetworkSimplex {
                 self.last_succ[p] = tmp_ls as u32;
                 u = p;
             }
-            self.pred[u_in] = (self.in_arc) as u32;
-            self.tree_arc[u_in] = self.arcs[self.in_arc];
-            self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
-                DIR_UP
-            } else {
-                DIR_DOWN
-            };
+            self.hang_on_entering_arc(u_in);
             self.succ_num[u_in] = old_succ_num as u32;
         }
 
@@ -158,5 +146,18 @@ impl NetworkSimplex {
         if drift.abs() > self.art_cost {
             self.pi.iter_mut().for_each(|p| *p -= drift);
         }
+    }
+
+    /// Makes the entering arc the tree arc of `u_in` (its end inside the moved
+    /// subtree), oriented up when `u_in` is its tail.
+    #[inline]
+    fn hang_on_entering_arc(&mut self, u_in: usize) {
+        self.pred[u_in] = self.in_arc as u32;
+        self.tree_arc[u_in] = self.arcs[self.in_arc];
+        self.pred_dir[u_in] = if u_in == self.source[self.in_arc] as usize {
+            DIR_UP
+        } else {
+            DIR_DOWN
+        };
     }
 }
