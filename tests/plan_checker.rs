@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{copy_scenario, repo};
+use common::{copy_scenario, repo, scale_fleet};
 
 /// (item, kg/unit, m³/unit, first/person, relief total/person): SPEC's Sphere defaults.
 const NORMS: [(&str, f64, f64, f64, f64); 7] = [
@@ -392,4 +392,24 @@ fn valley_flash_flood_plan_passes_the_independent_checker() {
 #[test]
 fn beijing_level1_plan_passes_the_independent_checker() {
     check_scenario("beijing-level1");
+}
+
+/// The scenario with its fleet scaled (trucks are scarce in the first hours),
+/// through the same checker.
+fn check_scaled(name: &str, scale: f64) {
+    let (_tmp, dir) = copy_scenario(name);
+    scale_fleet(&dir, scale);
+    check_dir(&dir);
+}
+
+#[test]
+fn scarce_fleet_plans_pass_the_independent_checker() {
+    for (name, scale) in [
+        ("xicheng-earthquake", 0.5),
+        ("xicheng-earthquake", 0.25),
+        ("valley-flash-flood", 0.25),
+        ("beijing-level1", 0.25),
+    ] {
+        check_scaled(name, scale);
+    }
 }

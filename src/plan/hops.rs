@@ -12,7 +12,7 @@ use crate::network::geo::haversine_m;
 use crate::network::{EdgeWeights, NodeId, RoadGraph};
 
 /// Neighbours considered per shelter.
-pub const DEFAULT_NEIGHBOURS: usize = 12;
+pub const DEFAULT_NEIGHBOURS: usize = 24;
 
 /// For each shelter, reachable nearby shelters with the drive time, hours, sorted by
 /// time (nearest first).

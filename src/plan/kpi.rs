@@ -17,6 +17,15 @@ pub struct Kpis {
     pub persons: u64,
     /// Priority persons (elderly, children, pregnant, disabled, injured).
     pub priority_persons: u64,
+    /// First-batch kg delivered by the first deadline.
+    pub first_kg: f64,
+    /// Most first-batch kg any plan could deliver by the first deadline (trucks,
+    /// stock, roads; see `plan::bound`).
+    pub first_kg_bound: f64,
+    /// Basic-relief kg (both phases) delivered by the relief deadline.
+    pub relief_kg: f64,
+    /// Most basic-relief kg any plan could deliver by the relief deadline.
+    pub relief_kg_bound: f64,
     /// Share (0–1, by kg) of first-batch demand delivered by the first deadline.
     pub first_met_share: f64,
     /// The same, each shelter weighted by its priority persons.
@@ -26,6 +35,15 @@ pub struct Kpis {
     pub relief_met_share: f64,
     /// Share of shelters whose whole first batch arrives by the first deadline.
     pub shelters_first_complete: f64,
+    /// Smallest share (by kg) of its first batch any shelter receives by the first
+    /// deadline: the worst-served shelter.
+    pub first_min_shelter_share: f64,
+    /// Share of shelters that receive less than half of their first batch by the
+    /// first deadline.
+    pub shelters_first_below_half: f64,
+    /// Gini coefficient of the shelters' first-batch shares (0: every shelter
+    /// served alike, 1: all to one), each shelter weighted by its persons.
+    pub first_share_gini: f64,
     /// Share of shelters whose whole basic relief arrives by the relief deadline.
     pub shelters_relief_complete: f64,
     /// Latest arrival of any trip, hours after the event.
@@ -86,6 +104,15 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
         first_ok += usize::from(g1 >= nf - 1e-6);
         relief_ok += usize::from(g1 >= nf - 1e-6 && g2 >= nr - 1e-6);
     }
+    let shares: Vec<(f64, f64)> = (0..ns)
+        .filter(|&s| need(Phase::First, s) > 0.0)
+        .map(|s| {
+            (
+                share(got[0][s], need(Phase::First, s)),
+                f64::from(scenario.shelters[s].headcount),
+            )
+        })
+        .collect();
     let mut trucks: Vec<(usize, usize)> =
         plan.trips.iter().map(|t| (t.warehouse, t.truck)).collect();
     trucks.sort_unstable();
@@ -118,6 +145,10 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
             .iter()
             .map(|s| u64::from(s.priority.total()))
             .sum(),
+        first_kg: f_got,
+        first_kg_bound: plan.bounds.first_kg,
+        relief_kg: r_got,
+        relief_kg_bound: plan.bounds.relief_kg,
         first_met_share: share(f_got, f_need),
         first_met_share_priority: if pr_den > 0.0 { pr_num / pr_den } else { 1.0 },
         relief_met_share: share(r_got, r_need),
@@ -126,6 +157,13 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
         } else {
             1.0
         },
+        first_min_shelter_share: shares.iter().map(|x| x.0).fold(1.0, f64::min),
+        shelters_first_below_half: if shares.is_empty() {
+            0.0
+        } else {
+            shares.iter().filter(|x| x.0 < 0.5).count() as f64 / shares.len() as f64
+        },
+        first_share_gini: gini(&shares),
         shelters_relief_complete: if ns > 0 {
             relief_ok as f64 / ns as f64
         } else {
@@ -148,5 +186,48 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Kpis {
             .iter()
             .map(|s| u64::from(s.over_capacity()))
             .sum(),
+    }
+}
+
+/// Weighted Gini coefficient of `(value, weight)` pairs: Σᵢ Σⱼ wᵢ wⱼ |xᵢ − xⱼ| /
+/// (2 (Σ w)² x̄); 0 when all values are equal or there are none.
+pub fn gini(values: &[(f64, f64)]) -> f64 {
+    let mut v: Vec<(f64, f64)> = values.iter().copied().filter(|x| x.1 > 0.0).collect();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let w: f64 = v.iter().map(|x| x.1).sum();
+    let mean = v.iter().map(|x| x.0 * x.1).sum::<f64>() / w.max(f64::MIN_POSITIVE);
+    if v.is_empty() || mean <= 0.0 {
+        return 0.0;
+    }
+    // Sorted: Σ_i w_i x_i (2 W_below_i + w_i − W), with W_below_i the weight before i.
+    let (mut below, mut acc) = (0.0, 0.0);
+    for &(x, wi) in &v {
+        acc += wi * x * (2.0 * below + wi - w);
+        below += wi;
+    }
+    acc / (w * w * mean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gini;
+
+    #[test]
+    fn gini_of_equal_and_of_concentrated_shares() {
+        assert_eq!(gini(&[(0.7, 1.0), (0.7, 3.0)]), 0.0);
+        assert_eq!(gini(&[]), 0.0);
+        // Two equal-weight shelters, one with all: the two-point Gini is 1/2.
+        assert!((gini(&[(1.0, 1.0), (0.0, 1.0)]) - 0.5).abs() < 1e-12);
+        // Brute force on uneven weights.
+        let v = [(0.2, 2.0), (0.9, 1.0), (0.5, 3.0)];
+        let w: f64 = v.iter().map(|x| x.1).sum();
+        let mean = v.iter().map(|x| x.0 * x.1).sum::<f64>() / w;
+        let mut num = 0.0;
+        for a in &v {
+            for b in &v {
+                num += a.1 * b.1 * (a.0 - b.0).abs();
+            }
+        }
+        assert!((gini(&v) - num / (2.0 * w * w * mean)).abs() < 1e-12);
     }
 }

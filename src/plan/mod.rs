@@ -6,8 +6,12 @@
 //! first; relief trips start when the trucks are back.
 
 pub mod allocate;
+pub mod attempt;
 pub mod bottleneck;
+pub mod bound;
 pub mod demand;
+pub mod fleet;
+pub mod fleet_alloc;
 pub mod hops;
 pub mod kpi;
 pub mod ledger;
@@ -19,18 +23,16 @@ pub mod trip;
 
 use std::time::Instant;
 
-use crate::facility::{ItemIx, WarehouseIx};
 use crate::network::matrix::travel_matrix_to_few;
 use crate::network::snap::{SnapError, DEFAULT_MAX_SNAP_M};
 use crate::network::{DijkstraEngine, EdgeWeights, MatrixEngine, NodeId, RoadGraph, Snapper};
 use crate::scenario::Scenario;
-use allocate::{allocate, PhaseInput};
-use bottleneck::{fleet_bottlenecks, Bottleneck};
+use bottleneck::Bottleneck;
 use demand::{Demand, Phase};
+use fleet::{FleetCaps, Score};
 use hops::{Hops, DEFAULT_NEIGHBOURS};
 pub use kpi::Kpis;
 use ledger::StockLedger;
-use schedule::{schedule, ScheduleInput};
 use shortfall::Shortfall;
 use travel::TravelHours;
 use trip::Trip;
@@ -63,6 +65,9 @@ pub struct Timings {
     pub solve_s: f64,
     /// Packing and truck scheduling.
     pub trips_s: f64,
+    /// All planning attempts (allocation and scheduling until the fleet and the
+    /// allocation agree; `solve_s` and `trips_s` are the kept attempt's).
+    pub attempts_s: f64,
 }
 
 /// A dispatch plan.
@@ -86,6 +91,8 @@ pub struct Plan {
     pub unshipped: Vec<(Phase, load::Unshipped)>,
     /// Where trucks limited delivery, first phase first, largest gaps first.
     pub bottlenecks: Vec<Bottleneck>,
+    /// Most any plan could deliver by each deadline.
+    pub bounds: bound::Bounds,
     /// Stock left after the plan, whole units.
     pub stock_left: StockLedger,
     /// Stage timings.
@@ -166,111 +173,59 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
 }
 
 /// Plans dispatch with matrices already prepared for the scenario's sites and roads.
+///
+/// The first attempt allocates fleet-blind; while its schedule leaves loads
+/// without a truck, further attempts cap what each warehouse's fleet is given
+/// ([`fleet::FleetCaps`]) and chain tours with no detour limit but the deadline.
+/// The best attempt ([`fleet::Score`]) is the plan.
 pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanError> {
-    let (travel, hops) = (&prep.travel, &prep.hops);
-    let cat = &scenario.catalogue;
-    let ni = cat.items.len();
-    let demand = demand::compute(&scenario.shelters, cat);
-    let weight: Vec<i64> = scenario
-        .shelters
-        .iter()
-        .map(|s| shelter_weight(s.headcount, s.priority.total()))
-        .collect();
-    let loading_h: Vec<f64> = scenario
-        .warehouses
-        .iter()
-        .map(|w| w.fleet.loading_h)
-        .collect();
-    let fleets: Vec<_> = scenario.warehouses.iter().map(|w| w.fleet).collect();
-    let mut stock = StockLedger::from_stock(&scenario.stock, scenario.warehouses.len(), ni);
-    let mut free_at: Vec<Vec<f64>> = fleets
-        .iter()
-        .map(|f| vec![0.0; f.trucks as usize])
-        .collect();
-    let (mut trips, mut shortfalls, mut unshipped) = (Vec::new(), Vec::new(), Vec::new());
-    let mut next_id = 1;
-    // Allocate both phases first (the first batch takes stock first), so relief
-    // units can ride along on first-batch trips to the same shelter.
-    let t = Instant::now();
-    let first_in = PhaseInput {
-        phase: Phase::First,
-        deadline_h: scenario.targets.first_delivery_h,
-        travel,
-        loading_h: &loading_h,
-        demand: &demand,
-        weight: &weight,
-        items: ni,
+    let ctx = attempt::Context::new(scenario);
+    let fctx = fleet::FleetContext {
+        catalogue: &scenario.catalogue,
+        trucks: ctx.fleets.iter().map(|f| f.trucks as usize).collect(),
+        payload_kg: ctx.fleets.iter().map(|f| f.payload_kg).collect(),
+        loading_h: ctx.loading_h.clone(),
+        min_out_h: (0..scenario.warehouses.len())
+            .map(|w| {
+                (0..scenario.shelters.len())
+                    .filter_map(|s| {
+                        prep.travel.outbound(
+                            crate::facility::WarehouseIx(w),
+                            crate::facility::ShelterIx(s),
+                        )
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect(),
+        deadline_h: [scenario.targets.first_delivery_h, scenario.targets.relief_h],
     };
-    let (first_alloc, first_short) = allocate(&first_in, &mut stock).map_err(PlanError::Solver)?;
-    let relief_in = PhaseInput {
-        phase: Phase::Relief,
-        deadline_h: scenario.targets.relief_h,
-        ..first_in
-    };
-    let (relief_alloc, relief_short) =
-        allocate(&relief_in, &mut stock).map_err(PlanError::Solver)?;
-    let solve_s = t.elapsed().as_secs_f64();
-    shortfalls.extend(first_short);
-    shortfalls.extend(relief_short);
-
-    let t = Instant::now();
-    let sched = |phase, deadline_h| ScheduleInput {
-        phase,
-        deadline_h,
-        travel,
-        hops,
-        max_stops: scenario.targets.max_stops,
-        fleets: &fleets,
-        catalogue: cat,
-        unloading_h: scenario.targets.unloading_h,
-        weight: &weight,
-    };
-    let ride: Vec<_> = relief_alloc.iter().map(|a| (*a, Phase::Relief)).collect();
-    let first = schedule(
-        &sched(Phase::First, scenario.targets.first_delivery_h),
-        &first_alloc,
-        &ride,
-        &mut free_at,
-        &mut next_id,
-    );
-    // Relief: what did not ride along. First-batch units that found no truck in time
-    // are first-batch shortfalls; their stock is returned to `stock_left`.
-    let relief = schedule(
-        &sched(Phase::Relief, scenario.targets.relief_h),
-        &first.deferred,
-        &[],
-        &mut free_at,
-        &mut next_id,
-    );
-    for sch in [first, relief] {
-        for u in &sch.unshipped {
-            for l in &u.load {
-                stock.put(WarehouseIx(u.warehouse), ItemIx(l.item), l.quantity);
-            }
+    let t0 = Instant::now();
+    let mut caps = FleetCaps::unbounded(scenario.warehouses.len());
+    let mut best: Option<(Score, Plan)> = None;
+    let mut detour_h = schedule::chain::MAX_DETOUR_H;
+    for k in 0..fleet::MAX_ATTEMPTS {
+        let p = attempt::attempt(scenario, prep, &ctx, &caps, detour_h)?;
+        let score = Score::of(&p, &scenario.catalogue, &ctx.weight, &ctx.loading_h);
+        tracing::debug!(
+            "plan attempt {k}: weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours, {} loads without a truck",
+            score.first,
+            score.relief,
+            score.truck_hours,
+            p.unshipped.len()
+        );
+        let next = caps.learn(&p, &fctx);
+        let fleet_binds = !p.unshipped.is_empty() || !caps.is_unbounded();
+        if best.as_ref().is_none_or(|(b, _)| score.beats(b)) {
+            best = Some((score, p));
         }
-        trips.extend(sch.trips);
-        shortfalls.extend(sch.shortfalls);
-        unshipped.extend(sch.unshipped.into_iter().map(|u| (u.load[0].phase, u)));
+        if !fleet_binds || (next == caps && detour_h.is_infinite()) {
+            break;
+        }
+        caps = next;
+        detour_h = f64::INFINITY;
     }
-    let trips_s = t.elapsed().as_secs_f64();
-    shortfalls.sort_by_key(|s| (s.phase as u8, s.shelter, s.item, s.reason));
-    let bottlenecks =
-        fleet_bottlenecks(&scenario.warehouses, &scenario.targets, &trips, &unshipped);
-    Ok(Plan {
-        warehouse_nodes: prep.warehouse_nodes.clone(),
-        shelter_nodes: prep.shelter_nodes.clone(),
-        weights: prep.weights.clone(),
-        travel: travel.clone(),
-        demand,
-        trips,
-        shortfalls,
-        unshipped,
-        bottlenecks,
-        stock_left: stock,
-        timings: Timings {
-            matrix_s: prep.matrix_s,
-            solve_s,
-            trips_s,
-        },
-    })
+    let (_, mut plan) = best.expect("at least one attempt");
+    plan.bounds = bound::bounds(scenario, &prep.travel, &ctx.demand).map_err(PlanError::Solver)?;
+    plan.timings.attempts_s = t0.elapsed().as_secs_f64();
+    Ok(plan)
 }

@@ -55,6 +55,30 @@ pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> String {
         pct(kpis.relief_met_share),
         pct(kpis.shelters_relief_complete)
     );
+    let gap = |got: f64, bound: f64| {
+        if bound > 0.0 {
+            pct((1.0 - got / bound).max(0.0))
+        } else {
+            pct(0.0)
+        }
+    };
+    s += &format!(
+        "  best possible: {:.1} t first batch by {} h ({:.1} t planned, {} below), {:.1} t relief by {} h ({:.1} t planned, {} below)\n",
+        kpis.first_kg_bound / 1000.0,
+        t.first_delivery_h,
+        kpis.first_kg / 1000.0,
+        gap(kpis.first_kg, kpis.first_kg_bound),
+        kpis.relief_kg_bound / 1000.0,
+        t.relief_h,
+        kpis.relief_kg / 1000.0,
+        gap(kpis.relief_kg, kpis.relief_kg_bound)
+    );
+    s += &format!(
+        "  fairness: worst shelter gets {} of its first batch, {} of shelters below half, Gini {:.3}\n",
+        pct(kpis.first_min_shelter_share),
+        pct(kpis.shelters_first_below_half),
+        kpis.first_share_gini
+    );
     s += &format!(
         "  {} trips by {} trucks, {:.1} truck-hours, last arrival at {:.2} h\n",
         kpis.trips, kpis.trucks_used, kpis.truck_hours, kpis.latest_arrival_h

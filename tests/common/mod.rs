@@ -48,3 +48,24 @@ pub fn copy_scenario(name: &str) -> (tempfile::TempDir, PathBuf) {
     }
     (tmp, dir)
 }
+
+/// Scales every warehouse's truck count in `dir/warehouses.csv` to
+/// ⌈trucks × `scale`⌉ (the fleets of the dispatch-quality comparisons).
+pub fn scale_fleet(dir: &std::path::Path, scale: f64) {
+    let path = dir.join("warehouses.csv");
+    let text = std::fs::read_to_string(&path).expect("warehouses.csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    let col = header
+        .split(',')
+        .position(|h| h == "trucks")
+        .expect("trucks column");
+    let mut out = vec![header.to_string()];
+    for l in lines {
+        let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+        let n: f64 = f[col].parse().expect("trucks");
+        f[col] = ((n * scale).ceil() as u64).to_string();
+        out.push(f.join(","));
+    }
+    std::fs::write(&path, out.join("\n") + "\n").expect("write warehouses.csv");
+}

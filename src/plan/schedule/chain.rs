@@ -14,7 +14,8 @@ use crate::facility::{ShelterIx, WarehouseIx};
 use crate::plan::hops::Hops;
 use crate::plan::load::{load_size, Line, Run};
 
-/// Most a stop may arrive later on a tour than on a direct trip, hours.
+/// Most a stop may arrive later on a tour than on a direct trip, hours, while
+/// trucks are not scarce.
 pub const MAX_DETOUR_H: f64 = 1.0;
 
 /// Chains the part-loads `partial` (`(shelter, lines)`, at most one per shelter) of
@@ -71,7 +72,9 @@ pub fn chain(
                 let fits = !taken[k]
                     && kg + size[k].0 <= fleet.payload_kg + 1e-9
                     && m3 + size[k].1 <= fleet.volume_m3 + 1e-9;
-                (fits && arrive <= input.deadline_h + 1e-9 && arrive <= direct(s) + MAX_DETOUR_H)
+                (fits
+                    && arrive <= input.deadline_h + 1e-9
+                    && arrive <= direct(s) + input.max_detour_h)
                     .then_some((k, arrive))
             });
             let Some((k, arrive)) = next else { break };
@@ -133,6 +136,7 @@ mod tests {
             travel: &travel,
             hops: &hops,
             max_stops: 3,
+            max_detour_h: MAX_DETOUR_H,
             fleets: &[fleet],
             catalogue: &c,
             unloading_h: 0.25,

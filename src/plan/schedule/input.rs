@@ -19,6 +19,9 @@ pub struct ScheduleInput<'a> {
     pub hops: &'a Hops,
     /// Most stops per trip (1 = direct trips only).
     pub max_stops: usize,
+    /// Most a stop may arrive later on a tour than on a direct trip, hours
+    /// (infinite: only the deadline limits tours).
+    pub max_detour_h: f64,
     /// Fleet per warehouse.
     pub fleets: &'a [Fleet],
     /// Items (weights, volumes, priorities).

@@ -118,6 +118,7 @@ mod tests {
             travel: &travel,
             hops: &Hops::default(),
             max_stops: 1,
+            max_detour_h: chain::MAX_DETOUR_H,
             fleets: &[fleet],
             catalogue: &c,
             unloading_h: 0.25,
