@@ -10,7 +10,10 @@ use super::demand::{self, Demand, Phase};
 use super::fleet::FleetCaps;
 use super::fleet_alloc::allocate_capped;
 use super::ledger::StockLedger;
-use super::schedule::{schedule, ScheduleInput};
+use super::load::Unshipped;
+use super::schedule::{schedule, Schedule, ScheduleInput};
+use super::shortfall::Shortfall;
+use super::trip::Trip;
 use super::{shelter_weight, Plan, PlanError, Prepared, Timings};
 use crate::facility::{Fleet, ItemIx, WarehouseIx};
 use crate::scenario::Scenario;
@@ -64,9 +67,8 @@ pub fn attempt(
     caps: &FleetCaps,
     detour_h: f64,
 ) -> Result<Plan, PlanError> {
-    let (travel, hops) = (&prep.travel, &prep.hops);
-    let cat = &scenario.catalogue;
-    let ni = cat.items.len();
+    let travel = &prep.travel;
+    let ni = scenario.catalogue.items.len();
     let (demand, weight, loading_h, fleets) =
         (ctx.demand.clone(), &ctx.weight, &ctx.loading_h, &ctx.fleets);
     let mut stock = StockLedger::from_stock(&scenario.stock, scenario.warehouses.len(), ni);
@@ -74,7 +76,7 @@ pub fn attempt(
         .iter()
         .map(|f| vec![0.0; f.trucks as usize])
         .collect();
-    let (mut trips, mut shortfalls, mut unshipped) = (Vec::new(), Vec::new(), Vec::new());
+    let (trips, mut shortfalls, unshipped) = (Vec::new(), Vec::new(), Vec::new());
     let mut next_id = 1;
     // Allocate both phases first (the first batch takes stock first), so relief
     // units can ride along on first-batch trips to the same shelter.
@@ -108,18 +110,8 @@ pub fn attempt(
     shortfalls.extend(relief_short);
 
     let t = Instant::now();
-    let sched = |phase, deadline_h| ScheduleInput {
-        phase,
-        deadline_h,
-        travel,
-        hops,
-        max_stops: scenario.targets.max_stops,
-        max_detour_h: detour_h,
-        fleets,
-        catalogue: cat,
-        unloading_h: scenario.targets.unloading_h,
-        weight,
-    };
+    let sched =
+        |phase, deadline_h| schedule_input(scenario, prep, ctx, phase, deadline_h, detour_h);
     let ride: Vec<_> = relief_alloc.iter().map(|a| (*a, Phase::Relief)).collect();
     let first = schedule(
         &sched(Phase::First, scenario.targets.first_delivery_h),
@@ -137,37 +129,107 @@ pub fn attempt(
         &mut free_at,
         &mut next_id,
     );
-    for sch in [first, relief] {
-        for u in &sch.unshipped {
-            for l in &u.load {
-                stock.put(WarehouseIx(u.warehouse), ItemIx(l.item), l.quantity);
-            }
-        }
-        trips.extend(sch.trips);
-        shortfalls.extend(sch.shortfalls);
-        unshipped.extend(sch.unshipped.into_iter().map(|u| (u.load[0].phase, u)));
-    }
-    let trips_s = t.elapsed().as_secs_f64();
-    shortfalls.sort_by_key(|s| (s.phase as u8, s.shelter, s.item, s.reason));
-    let bottlenecks =
-        fleet_bottlenecks(&scenario.warehouses, &scenario.targets, &trips, &unshipped);
-    Ok(Plan {
-        warehouse_nodes: prep.warehouse_nodes.clone(),
-        shelter_nodes: prep.shelter_nodes.clone(),
-        weights: prep.weights.clone(),
-        travel: travel.clone(),
+    let mut parts = Parts {
         demand,
         trips,
         shortfalls,
         unshipped,
-        bottlenecks,
-        bounds: Default::default(),
-        stock_left: stock,
-        timings: Timings {
-            matrix_s: prep.matrix_s,
-            solve_s,
-            trips_s,
-            attempts_s: solve_s + trips_s,
-        },
-    })
+        stock,
+        solve_s,
+        trips_s: 0.0,
+    };
+    for sch in [first, relief] {
+        parts.absorb(sch);
+    }
+    parts.trips_s = t.elapsed().as_secs_f64();
+    Ok(parts.into_plan(scenario, prep))
+}
+
+/// The scheduling input of one phase.
+pub fn schedule_input<'a>(
+    scenario: &'a Scenario,
+    prep: &'a Prepared,
+    ctx: &'a Context,
+    phase: Phase,
+    deadline_h: f64,
+    detour_h: f64,
+) -> ScheduleInput<'a> {
+    ScheduleInput {
+        phase,
+        deadline_h,
+        travel: &prep.travel,
+        hops: &prep.hops,
+        max_stops: scenario.targets.max_stops,
+        max_detour_h: detour_h,
+        fleets: &ctx.fleets,
+        catalogue: &scenario.catalogue,
+        unloading_h: scenario.targets.unloading_h,
+        weight: &ctx.weight,
+    }
+}
+
+/// What an attempt has made so far.
+pub struct Parts {
+    /// Demand per phase.
+    pub demand: Demand,
+    /// Trips issued.
+    pub trips: Vec<Trip>,
+    /// Shortfalls found.
+    pub shortfalls: Vec<Shortfall>,
+    /// Loads left without a truck.
+    pub unshipped: Vec<(Phase, Unshipped)>,
+    /// Stock not shipped.
+    pub stock: StockLedger,
+    /// Allocation wall time, seconds.
+    pub solve_s: f64,
+    /// Scheduling wall time, seconds.
+    pub trips_s: f64,
+}
+
+impl Parts {
+    /// Adds a phase's schedule: its trips and shortfalls; the stock of loads left
+    /// without a truck goes back to the ledger.
+    pub fn absorb(&mut self, sch: Schedule) {
+        for u in &sch.unshipped {
+            for l in &u.load {
+                self.stock
+                    .put(WarehouseIx(u.warehouse), ItemIx(l.item), l.quantity);
+            }
+        }
+        self.trips.extend(sch.trips);
+        self.shortfalls.extend(sch.shortfalls);
+        self.unshipped
+            .extend(sch.unshipped.into_iter().map(|u| (u.load[0].phase, u)));
+    }
+
+    /// The plan.
+    pub fn into_plan(mut self, scenario: &Scenario, prep: &Prepared) -> Plan {
+        self.shortfalls
+            .sort_by_key(|s| (s.phase as u8, s.shelter, s.item, s.reason));
+        let bottlenecks = fleet_bottlenecks(
+            &scenario.warehouses,
+            &scenario.targets,
+            &self.trips,
+            &self.unshipped,
+        );
+        Plan {
+            warehouse_nodes: prep.warehouse_nodes.clone(),
+            shelter_nodes: prep.shelter_nodes.clone(),
+            weights: prep.weights.clone(),
+            travel: prep.travel.clone(),
+            demand: self.demand,
+            trips: self.trips,
+            shortfalls: self.shortfalls,
+            unshipped: self.unshipped,
+            bottlenecks,
+            bounds: Default::default(),
+            stock_left: self.stock,
+            timings: Timings {
+                matrix_s: prep.matrix_s,
+                solve_s: self.solve_s,
+                trips_s: self.trips_s,
+                attempts_s: self.solve_s + self.trips_s,
+            },
+        }
+    }
 }

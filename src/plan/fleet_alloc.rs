@@ -20,7 +20,7 @@ use solver::mcf::{FlowNetwork, McfSolver, Outcome, SupplyMode, UNBOUNDED};
 
 use super::allocate::{Allocation, PhaseInput};
 use super::ledger::StockLedger;
-use super::shortfall::{Reason, Shortfall};
+use super::shortfall::{reason, Shortfall};
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 
 /// Allocation units per kg (10 g each).
@@ -217,18 +217,7 @@ pub fn allocate_capped(
             if short == 0 {
                 continue;
             }
-            let reachable = (0..nw).any(|w| travel_h(w, s).is_some());
-            let in_time = (0..nw).any(|w| feasible(w, s).is_some());
-            let stock_in_time = (0..nw).any(|w| feasible(w, s).is_some() && held(stock, w, i) > 0);
-            let reason = if !reachable {
-                Reason::Unreachable
-            } else if !in_time {
-                Reason::TooFar
-            } else if stock_in_time {
-                Reason::Fleet
-            } else {
-                Reason::NoStock
-            };
+            let reason = reason(input.travel, input.loading_h, input.deadline_h, stock, s, i);
             shortfalls.push(Shortfall {
                 shelter: s,
                 item: i,

@@ -7,6 +7,7 @@
 
 pub mod allocate;
 pub mod attempt;
+pub mod attempt_routed;
 pub mod bottleneck;
 pub mod bound;
 pub mod demand;
@@ -223,6 +224,25 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         }
         caps = next;
         detour_h = f64::INFINITY;
+    }
+    // Trucks bound: also route the first batch truck by truck.
+    if best.as_ref().is_some_and(|(_, p)| {
+        !p.unshipped.is_empty()
+            || p.shortfalls
+                .iter()
+                .any(|s| s.reason == shortfall::Reason::Fleet)
+    }) {
+        let p = attempt_routed::attempt_routed(scenario, prep, &ctx)?;
+        let score = Score::of(&p, &scenario.catalogue, &ctx.weight, &ctx.loading_h);
+        tracing::debug!(
+            "plan attempt routed: weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours",
+            score.first,
+            score.relief,
+            score.truck_hours
+        );
+        if best.as_ref().is_none_or(|(b, _)| score.beats(b)) {
+            best = Some((score, p));
+        }
     }
     let (_, mut plan) = best.expect("at least one attempt");
     plan.bounds = bound::bounds(scenario, &prep.travel, &ctx.demand).map_err(PlanError::Solver)?;

@@ -3,6 +3,9 @@
 use serde::Serialize;
 
 use super::demand::Phase;
+use super::ledger::StockLedger;
+use super::travel::TravelHours;
+use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 
 /// Why demand is not met by its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -43,4 +46,29 @@ pub struct Shortfall {
     pub quantity: u64,
     /// Why.
     pub reason: Reason,
+}
+
+/// Why item `i` is short at shelter `s` by `deadline_h`, given the stock left:
+/// no road from any warehouse, no warehouse in time even with a free truck, no
+/// warehouse in time with stock of it left, or (stock and time allow it) trucks.
+pub fn reason(
+    travel: &TravelHours,
+    loading_h: &[f64],
+    deadline_h: f64,
+    stock: &StockLedger,
+    s: usize,
+    i: usize,
+) -> Reason {
+    let nw = travel.warehouses();
+    let out = |w: usize| travel.outbound(WarehouseIx(w), ShelterIx(s));
+    let in_time = |w: usize| out(w).is_some_and(|h| loading_h[w] + h <= deadline_h + 1e-9);
+    if (0..nw).all(|w| out(w).is_none()) {
+        Reason::Unreachable
+    } else if !(0..nw).any(in_time) {
+        Reason::TooFar
+    } else if (0..nw).any(|w| in_time(w) && stock.get(WarehouseIx(w), ItemIx(i)) > 0) {
+        Reason::Fleet
+    } else {
+        Reason::NoStock
+    }
 }

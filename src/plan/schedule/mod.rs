@@ -17,6 +17,7 @@ pub mod list;
 pub mod outcome;
 pub mod pack;
 pub mod ride_along;
+pub mod route_first;
 
 pub use input::ScheduleInput;
 pub use outcome::Schedule;
@@ -54,7 +55,7 @@ pub fn schedule(
 }
 
 /// Lines per (warehouse, shelter), in allocation order.
-fn group(allocations: impl Iterator<Item = (Allocation, Phase)>) -> Groups {
+pub fn group(allocations: impl Iterator<Item = (Allocation, Phase)>) -> Groups {
     let mut groups = Groups::new();
     for (a, phase) in allocations {
         groups

@@ -1,0 +1,169 @@
+//! Routing the first batch truck by truck when trucks are scarce.
+//!
+//! Allocation-then-scheduling decides which warehouse serves which shelter before
+//! it knows when trucks are free. Here the trucks decide: the truck free earliest
+//! (any warehouse) loads and builds its tour from what is still unserved and what
+//! its warehouse still holds, one stop at a time, each time taking the stop with
+//! the most priority-weighted kg per hour it adds (drive + unloading), among the
+//! shelters it can reach by the deadline; a tour ends at `max_stops`, when the
+//! truck is full, or when no further stop arrives in time. The truck is free
+//! again when it is back. Stops after the first are a shelter's road neighbours
+//! ([`crate::plan::hops`]). O(trips · (shelters + stops · neighbours) · items).
+
+use super::input::ScheduleInput;
+use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
+use crate::plan::ledger::StockLedger;
+use crate::plan::load::Line;
+use crate::plan::trip::{Stop, Trip};
+
+/// Routes the first batch. `due[s * items + i]` are the units still due and are
+/// reduced by what is delivered; `stock` gives what each warehouse holds;
+/// `free_at[w][k]` is when truck `k` of warehouse `w` is free and is advanced.
+pub fn route_first(
+    input: &ScheduleInput,
+    due: &mut [u64],
+    stock: &mut StockLedger,
+    free_at: &mut [Vec<f64>],
+    next_id: &mut usize,
+) -> Vec<Trip> {
+    let ni = input.catalogue.items.len();
+    let ns = input.weight.len();
+    // Items in loading order: higher priority first.
+    let mut order: Vec<usize> = (0..ni).collect();
+    order.sort_by(|&a, &b| {
+        input.catalogue.items[b]
+            .priority
+            .total_cmp(&input.catalogue.items[a].priority)
+            .then(a.cmp(&b))
+    });
+    let mut done: Vec<Vec<bool>> = free_at.iter().map(|t| vec![false; t.len()]).collect();
+    let mut trips = Vec::new();
+    loop {
+        let mut next: Option<(usize, usize)> = None;
+        for (w, trucks) in free_at.iter().enumerate() {
+            for (k, &t) in trucks.iter().enumerate() {
+                if !done[w][k] && next.is_none_or(|(a, b)| t < free_at[a][b]) {
+                    next = Some((w, k));
+                }
+            }
+        }
+        let Some((w, k)) = next else { break };
+        let depart = free_at[w][k] + input.fleets[w].loading_h;
+        let stops = tour(input, &order, w, depart, due, stock, ns);
+        let Some(last) = stops.last() else {
+            done[w][k] = true;
+            continue;
+        };
+        let back = input
+            .travel
+            .inbound(ShelterIx(last.shelter), WarehouseIx(w))
+            .unwrap_or(f64::INFINITY);
+        let ret = last.arrive_h + input.unloading_h + back;
+        free_at[w][k] = ret;
+        if !ret.is_finite() {
+            done[w][k] = true;
+        }
+        trips.push(Trip {
+            id: *next_id,
+            warehouse: w,
+            truck: k,
+            phase: input.phase,
+            depart_h: depart,
+            stops,
+            return_h: ret,
+        });
+        *next_id += 1;
+    }
+    trips
+}
+
+/// One tour from warehouse `w` leaving at `depart`; takes what it delivers from
+/// `due` and `stock`.
+fn tour(
+    input: &ScheduleInput,
+    order: &[usize],
+    w: usize,
+    depart: f64,
+    due: &mut [u64],
+    stock: &mut StockLedger,
+    ns: usize,
+) -> Vec<Stop> {
+    let ni = order.len();
+    let fleet = &input.fleets[w];
+    let (mut kg, mut m3) = (0.0, 0.0);
+    let mut at = depart;
+    let mut stops: Vec<Stop> = Vec::new();
+    // What the truck could unload at `s` with the room it has left.
+    let lines_for = |s: usize, kg: f64, m3: f64, stock: &StockLedger, due: &[u64]| {
+        let (mut kg, mut m3) = (kg, m3);
+        let mut lines = Vec::new();
+        for &i in order {
+            let it = &input.catalogue.items[i];
+            let by_room = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9)
+                .floor()
+                .min(((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor())
+                .max(0.0) as u64;
+            let q = due[s * ni + i]
+                .min(stock.get(WarehouseIx(w), ItemIx(i)))
+                .min(by_room);
+            if q > 0 {
+                kg += q as f64 * it.kg_per_unit;
+                m3 += q as f64 * it.m3_per_unit;
+                lines.push(Line {
+                    item: i,
+                    quantity: q,
+                    phase: input.phase,
+                });
+            }
+        }
+        (lines, kg, m3)
+    };
+    while stops.len() < input.max_stops {
+        let candidates: Box<dyn Iterator<Item = (usize, f64)>> = match stops.last() {
+            None => Box::new((0..ns).filter_map(|s| {
+                input
+                    .travel
+                    .outbound(WarehouseIx(w), ShelterIx(s))
+                    .map(|h| (s, h))
+            })),
+            Some(prev) => Box::new(input.hops.next[prev.shelter].iter().copied()),
+        };
+        let first = stops.is_empty();
+        let mut best: Option<(f64, usize, f64)> = None;
+        for (s, h) in candidates {
+            if stops.iter().any(|x| x.shelter == s) {
+                continue;
+            }
+            let arrive = if first {
+                at + h
+            } else {
+                at + input.unloading_h + h
+            };
+            if arrive > input.deadline_h + 1e-9 {
+                continue;
+            }
+            let (_, new_kg, _) = lines_for(s, kg, m3, stock, due);
+            let gained = new_kg - kg;
+            if gained <= 1e-9 {
+                continue;
+            }
+            let rate = input.weight[s] as f64 * gained / (arrive - at + input.unloading_h);
+            if best.is_none_or(|b| rate > b.0 || (rate == b.0 && s < b.1)) {
+                best = Some((rate, s, arrive));
+            }
+        }
+        let Some((_, s, arrive)) = best else { break };
+        let (lines, new_kg, new_m3) = lines_for(s, kg, m3, stock, due);
+        for l in &lines {
+            due[s * ni + l.item] -= l.quantity;
+            stock.take(WarehouseIx(w), ItemIx(l.item), l.quantity);
+        }
+        (kg, m3, at) = (new_kg, new_m3, arrive);
+        stops.push(Stop {
+            shelter: s,
+            arrive_h: arrive,
+            load: lines,
+        });
+    }
+    stops
+}
