@@ -25,7 +25,7 @@ fn check(sc: &Scenario, g: &reliefflow::network::RoadGraph) -> (f64, f64) {
         MAX_DETOUR_H,
     )
     .unwrap();
-    let score = |p| Score::of(p, &sc.catalogue, &ctx.weight, &ctx.loading_h);
+    let score = |p| Score::of(p, &sc.catalogue, &ctx);
     let (kept, first) = (score(&p), score(&blind));
     assert!(
         !first.beats(&kept),
@@ -99,4 +99,29 @@ proptest! {
         sc.targets.max_stops = max_stops;
         check(&sc, &g);
     }
+}
+
+#[test]
+fn fair_mode_raises_the_worst_shelter_share_when_trucks_are_scarce() {
+    let g = graph("beijing-core");
+    let mut sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
+    for w in &mut sc.warehouses {
+        w.fleet.trucks = (f64::from(w.fleet.trucks) * 0.5).ceil() as u32;
+    }
+    let prep = prepare(&sc, &g).unwrap();
+    let efficient = kpi::compute(&sc, &plan_prepared(&sc, &prep).unwrap());
+    sc.objective.mode = reliefflow::scenario::objective::Mode::Fair;
+    let p = plan_prepared(&sc, &prep).unwrap();
+    let fair = kpi::compute(&sc, &p);
+    assert!(
+        fair.first_min_shelter_share > efficient.first_min_shelter_share + 0.1
+            && fair.shelters_first_below_half <= efficient.shelters_first_below_half,
+        "fair {fair:?}\nefficient {efficient:?}"
+    );
+    // Fairness costs little of the total.
+    assert!(
+        fair.first_kg >= 0.98 * efficient.first_kg,
+        "fair {fair:?}\nefficient {efficient:?}"
+    );
+    check(&sc, &g);
 }

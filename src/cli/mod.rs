@@ -65,7 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Scenario(cmd)) => scenario::run(cmd),
         Some(Command::SolveMcf(args)) => solve::run(args),
         Some(Command::GenMcf(args)) => solve::generate(args),
-        None => plan::run_plan(&default_scenario(cli.data_dir)?, None),
+        None => plan::run_plan(&default_scenario(cli.data_dir)?, None, None),
     }
 }
 

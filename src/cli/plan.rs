@@ -10,6 +10,7 @@ use super::load::{scenario_and_graph, Strictness};
 use reliefflow::plan::{kpi, plan};
 use reliefflow::report::plan_files::{self, PLAN_FILES};
 use reliefflow::report::summary;
+use reliefflow::scenario::objective::Mode;
 
 #[derive(Args, Debug)]
 pub struct PlanArgs {
@@ -18,16 +19,27 @@ pub struct PlanArgs {
     /// Output folder (default: out/<scenario name>/).
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// Objective, overriding the scenario's `[objective] mode`.
+    #[arg(long, value_parser = ["efficient", "fair"])]
+    objective: Option<String>,
 }
 
 pub fn run(args: PlanArgs) -> Result<()> {
-    run_plan(&args.scenario, args.output.as_deref())
+    let mode = args.objective.as_deref().map(|m| match m {
+        "fair" => Mode::Fair,
+        _ => Mode::Efficient,
+    });
+    run_plan(&args.scenario, args.output.as_deref(), mode)
 }
 
-/// Loads, plans, writes the plan's files and prints the summary.
-pub fn run_plan(dir: &Path, output: Option<&Path>) -> Result<()> {
+/// Loads, plans, writes the plan's files and prints the summary; `mode`
+/// overrides the scenario's objective.
+pub fn run_plan(dir: &Path, output: Option<&Path>, mode: Option<Mode>) -> Result<()> {
     let start = Instant::now();
-    let (scenario, loaded) = scenario_and_graph(dir, Strictness::Strict)?;
+    let (mut scenario, loaded) = scenario_and_graph(dir, Strictness::Strict)?;
+    if let Some(m) = mode {
+        scenario.objective.mode = m;
+    }
     let p = plan(&scenario, &loaded.graph)?;
     let kpis = kpi::compute(&scenario, &p);
     let out = output.map_or_else(

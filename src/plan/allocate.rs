@@ -16,6 +16,7 @@ use super::ledger::StockLedger;
 use super::shortfall::{Reason, Shortfall};
 use super::travel::TravelHours;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
+use crate::scenario::objective::slice_sizes;
 
 /// Units of one item sent from one warehouse to one shelter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub struct PhaseInput<'a> {
     pub weight: &'a [i64],
     /// Number of items.
     pub items: usize,
+    /// Weights of equal slices of a shelter's demand (`[1]`: efficient; see
+    /// [`crate::scenario::objective`]).
+    pub slices: &'a [i64],
 }
 
 /// Allocates one phase; what is allocated is taken from `stock`.
@@ -94,7 +98,14 @@ pub fn allocate(
             let d = demand(s, i) as i64;
             net.supply[nw + s] = -d;
             if d > 0 {
-                net.add_arc(k as u32, (nw + s) as u32, d, penalty * input.weight[s]);
+                for (slice, &m) in slice_sizes(d, input.slices.len()).zip(input.slices) {
+                    net.add_arc(
+                        k as u32,
+                        (nw + s) as u32,
+                        slice,
+                        penalty * input.weight[s] * m,
+                    );
+                }
             }
         }
         net.supply[k] = total_demand;

@@ -15,7 +15,8 @@ use super::schedule::{schedule, Schedule, ScheduleInput};
 use super::shortfall::Shortfall;
 use super::trip::Trip;
 use super::{shelter_weight, Plan, PlanError, Prepared, Timings};
-use crate::facility::{Fleet, ItemIx, WarehouseIx};
+use crate::facility::{Fleet, ItemIx, ShelterIx, WarehouseIx};
+use crate::scenario::objective::Mode;
 use crate::scenario::Scenario;
 
 /// What every attempt on one scenario shares.
@@ -30,13 +31,31 @@ pub struct Context {
     pub fleets: Vec<Fleet>,
     /// Mass of one unit of each item, kg.
     pub unit_kg: Vec<f64>,
+    /// First-batch demand of each shelter, kg.
+    pub first_need_kg: Vec<f64>,
+    /// The objective mode.
+    pub mode: Mode,
 }
 
 impl Context {
     /// The context of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
+        let demand = demand::compute(&scenario.shelters, &scenario.catalogue);
+        let cat = &scenario.catalogue;
+        let first_need_kg = (0..scenario.shelters.len())
+            .map(|s| {
+                (0..cat.items.len())
+                    .map(|i| {
+                        demand.get(Phase::First, ShelterIx(s), ItemIx(i)) as f64
+                            * cat.items[i].kg_per_unit
+                    })
+                    .sum()
+            })
+            .collect();
         Self {
-            demand: demand::compute(&scenario.shelters, &scenario.catalogue),
+            first_need_kg,
+            mode: scenario.objective.mode,
+            demand,
             weight: scenario
                 .shelters
                 .iter()
@@ -89,6 +108,7 @@ pub fn attempt(
         demand: &demand,
         weight,
         items: ni,
+        slices: scenario.objective.mode.slices(),
     };
     let relief_in = PhaseInput {
         phase: Phase::Relief,

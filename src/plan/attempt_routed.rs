@@ -17,11 +17,13 @@ use super::{Plan, PlanError, Prepared};
 use crate::facility::{ItemIx, ShelterIx};
 use crate::scenario::Scenario;
 
-/// Plans `scenario` with the first batch routed truck by truck.
+/// Plans `scenario` with the first batch routed truck by truck (`round_trip`:
+/// see [`route_first`]).
 pub fn attempt_routed(
     scenario: &Scenario,
     prep: &Prepared,
     ctx: &Context,
+    round_trip: bool,
 ) -> Result<Plan, PlanError> {
     let t = Instant::now();
     let (nw, ns, ni) = (
@@ -51,7 +53,23 @@ pub fn attempt_routed(
                 .get(Phase::First, ShelterIx(k / ni), ItemIx(k % ni))
         })
         .collect();
-    let mut first_trips = route_first(&first_in, &mut due, &mut stock, &mut free_at, &mut next_id);
+    let need_kg: Vec<f64> = (0..ns)
+        .map(|s| {
+            (0..ni)
+                .map(|i| due[s * ni + i] as f64 * ctx.unit_kg[i])
+                .sum()
+        })
+        .collect();
+    let mut first_trips = route_first(
+        &first_in,
+        round_trip,
+        scenario.objective.mode,
+        &need_kg,
+        &mut due,
+        &mut stock,
+        &mut free_at,
+        &mut next_id,
+    );
     let mut shortfalls: Vec<Shortfall> = Vec::new();
     for (k, &q) in due.iter().enumerate().filter(|x| *x.1 > 0) {
         let (s, i) = (k / ni, k % ni);
@@ -78,6 +96,7 @@ pub fn attempt_routed(
         demand: &ctx.demand,
         weight: &ctx.weight,
         items: ni,
+        slices: scenario.objective.mode.slices(),
     };
     let t_alloc = Instant::now();
     let (relief_alloc, relief_short) =

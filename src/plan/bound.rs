@@ -94,6 +94,7 @@ fn bound(
         caps_dag: &caps,
         feasible_h: &feasible,
         weight: &weight,
+        slices: &[1],
     });
     let mut solver =
         McfSolver::from_network(net, SupplyMode::Exact).map_err(|e| format!("bound: {e}"))?;

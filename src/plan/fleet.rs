@@ -7,6 +7,7 @@
 //! warehouses whose trucks had room; where a capped warehouse's trucks carried
 //! everything, its cap is raised again. The best plan of all attempts is kept.
 
+use super::attempt::Context;
 use super::demand::Phase;
 use super::Plan;
 use crate::supplies::Catalogue;
@@ -122,7 +123,8 @@ fn phase_ix(p: Phase) -> usize {
 }
 
 /// How good a plan is, compared lexicographically: priority-weighted first-batch
-/// kg delivered, then priority-weighted relief kg, then fewer truck-hours.
+/// kg delivered (in fair mode, their value by shelter share), then
+/// priority-weighted relief kg, then fewer truck-hours.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Score {
     /// Σ shelter weight × first-batch kg delivered by the first deadline.
@@ -134,19 +136,21 @@ pub struct Score {
 }
 
 impl Score {
-    /// The score of `plan`; `weight[s]` is shelter `s`'s objective weight.
-    pub fn of(plan: &Plan, catalogue: &Catalogue, weight: &[i64], loading_h: &[f64]) -> Self {
+    /// The score of `plan` under the scenario's objective (`ctx`): in fair mode a
+    /// shelter's first-batch kg count by [`Mode::value`] of its share.
+    pub fn of(plan: &Plan, catalogue: &Catalogue, ctx: &Context) -> Self {
         let mut score = Score {
             first: 0.0,
             relief: 0.0,
             truck_hours: 0.0,
         };
+        let mut first_kg = vec![0.0; ctx.weight.len()];
         for t in &plan.trips {
             for (s, l) in t.lines() {
-                let v = weight[s] as f64 * l.quantity as f64 * catalogue.items[l.item].kg_per_unit;
+                let kg = l.quantity as f64 * catalogue.items[l.item].kg_per_unit;
                 match l.phase {
-                    Phase::First => score.first += v,
-                    Phase::Relief => score.relief += v,
+                    Phase::First => first_kg[s] += kg,
+                    Phase::Relief => score.relief += ctx.weight[s] as f64 * kg,
                 }
             }
             let end = if t.return_h.is_finite() {
@@ -154,8 +158,21 @@ impl Score {
             } else {
                 t.last_arrival_h()
             };
-            score.truck_hours += end - t.depart_h + loading_h[t.warehouse];
+            score.truck_hours += end - t.depart_h + ctx.loading_h[t.warehouse];
         }
+        score.first = first_kg
+            .iter()
+            .zip(&ctx.first_need_kg)
+            .zip(&ctx.weight)
+            .map(|((&got, &need), &w)| {
+                let v = if need > 0.0 {
+                    need * ctx.mode.value(got / need)
+                } else {
+                    0.0
+                };
+                w as f64 * v
+            })
+            .sum();
         score
     }
 

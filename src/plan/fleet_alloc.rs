@@ -22,6 +22,7 @@ use super::allocate::{Allocation, PhaseInput};
 use super::ledger::StockLedger;
 use super::shortfall::{reason, Shortfall};
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
+use crate::scenario::objective::slice_sizes;
 
 /// Allocation units per kg (10 g each).
 pub const DAG_PER_KG: f64 = 100.0;
@@ -64,6 +65,8 @@ pub struct KgNetwork<'a> {
     pub feasible_h: &'a dyn Fn(usize, usize) -> Option<f64>,
     /// Objective weight per shelter.
     pub weight: &'a [i64],
+    /// Weights of equal slices of a shelter's demand (`[1]`: efficient).
+    pub slices: &'a [i64],
 }
 
 /// The flow network of `spec` and its `(w, s, i, arc)` delivery arcs, grouped by
@@ -106,7 +109,9 @@ pub fn kg_network(spec: &KgNetwork) -> (FlowNetwork, Vec<(usize, usize, usize, u
             if d == 0 {
                 continue;
             }
-            net.add_arc(short, si(s, i), d, penalty * spec.weight[s]);
+            for (slice, &m) in slice_sizes(d, spec.slices.len()).zip(spec.slices) {
+                net.add_arc(short, si(s, i), slice, penalty * spec.weight[s] * m);
+            }
             for w in 0..nw {
                 if let Some(t) = (spec.feasible_h)(w, s) {
                     map.push((w, s, i, net.arcs.len()));
@@ -147,6 +152,7 @@ pub fn allocate_capped(
         caps_dag: &caps_dag,
         feasible_h: &feasible,
         weight: input.weight,
+        slices: input.slices,
     });
     let mut solver = McfSolver::from_network(net, SupplyMode::Exact)
         .map_err(|e| format!("fleet-aware allocation: {e}"))?;

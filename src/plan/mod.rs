@@ -206,7 +206,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     let mut detour_h = schedule::chain::MAX_DETOUR_H;
     for k in 0..fleet::MAX_ATTEMPTS {
         let p = attempt::attempt(scenario, prep, &ctx, &caps, detour_h)?;
-        let score = Score::of(&p, &scenario.catalogue, &ctx.weight, &ctx.loading_h);
+        let score = Score::of(&p, &scenario.catalogue, &ctx);
         tracing::debug!(
             "plan attempt {k}: weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours, {} loads without a truck",
             score.first,
@@ -232,16 +232,18 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
                 .iter()
                 .any(|s| s.reason == shortfall::Reason::Fleet)
     }) {
-        let p = attempt_routed::attempt_routed(scenario, prep, &ctx)?;
-        let score = Score::of(&p, &scenario.catalogue, &ctx.weight, &ctx.loading_h);
-        tracing::debug!(
-            "plan attempt routed: weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours",
-            score.first,
-            score.relief,
-            score.truck_hours
-        );
-        if best.as_ref().is_none_or(|(b, _)| score.beats(b)) {
-            best = Some((score, p));
+        for round_trip in [false, true] {
+            let p = attempt_routed::attempt_routed(scenario, prep, &ctx, round_trip)?;
+            let score = Score::of(&p, &scenario.catalogue, &ctx);
+            tracing::debug!(
+                "plan attempt routed (round trip {round_trip}): weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours",
+                score.first,
+                score.relief,
+                score.truck_hours
+            );
+            if best.as_ref().is_none_or(|(b, _)| score.beats(b)) {
+                best = Some((score, p));
+            }
         }
     }
     let (_, mut plan) = best.expect("at least one attempt");

@@ -147,6 +147,8 @@ pub fn write_json(
             "unloading_h": scenario.targets.unloading_h,
         },
         "default_item_norms": scenario.default_catalogue,
+        "objective": scenario.objective.mode.as_str(),
+        "bounds": plan.bounds,
         "kpis": kpis,
         "bottlenecks": plan.bottlenecks.iter().map(|b| json!({
             "kind": b.kind,

@@ -74,7 +74,8 @@ pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> String {
         gap(kpis.relief_kg, kpis.relief_kg_bound)
     );
     s += &format!(
-        "  fairness: worst shelter gets {} of its first batch, {} of shelters below half, Gini {:.3}\n",
+        "  fairness ({} mode): worst shelter gets {} of its first batch, {} of shelters below half, Gini {:.3}\n",
+        scenario.objective.mode.as_str(),
         pct(kpis.first_min_shelter_share),
         pct(kpis.shelters_first_below_half),
         kpis.first_share_gini

@@ -20,6 +20,9 @@
 //! population = "population.csv"  # district,residents (audits; optional)
 //! districts = "../data/beijing-districts.geojson"  # boundaries (audits; optional)
 //!
+//! [objective]                  # see scenario::objective
+//! mode = "efficient"           # or "fair"
+//!
 //! [disruption]                 # see io::disruption_file
 //! ```
 
@@ -27,6 +30,7 @@ pub mod apportion;
 pub mod candidates;
 pub mod events;
 pub mod generate;
+pub mod objective;
 pub mod whatif;
 
 use std::path::{Path, PathBuf};
@@ -153,6 +157,8 @@ struct ScenarioToml {
     #[serde(default)]
     incident: Incident,
     #[serde(default)]
+    objective: objective::Objective,
+    #[serde(default)]
     disruption: Option<DisruptionTable>,
 }
 
@@ -226,6 +232,8 @@ pub struct Scenario {
     pub default_catalogue: bool,
     /// Incident figures from `[incident]`.
     pub incident: Incident,
+    /// What plans optimise (`[objective]`).
+    pub objective: objective::Objective,
     /// Residents per district from `population.csv`, when present.
     pub residents: Option<std::collections::BTreeMap<String, u64>>,
     /// District boundaries from `[files] districts`, when given.
@@ -356,6 +364,7 @@ impl Scenario {
             stock,
             default_catalogue,
             incident: t.incident,
+            objective: t.objective,
             residents,
             districts,
             inputs,

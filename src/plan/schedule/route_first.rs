@@ -15,17 +15,27 @@ use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::plan::ledger::StockLedger;
 use crate::plan::load::Line;
 use crate::plan::trip::{Stop, Trip};
+use crate::scenario::objective::Mode;
 
 /// Routes the first batch. `due[s * items + i]` are the units still due and are
 /// reduced by what is delivered; `stock` gives what each warehouse holds;
 /// `free_at[w][k]` is when truck `k` of warehouse `w` is free and is advanced.
+/// In fair mode a kg is worth [`Mode::marginal`] of the shelter's share so far
+/// (`need_kg[s]`: the shelter's demand in the phase). With `round_trip`, a tour's
+/// first stop is rated per hour of the whole direct round trip (drive out,
+/// unloading, drive back) instead of per hour of the drive out.
+#[allow(clippy::too_many_arguments)]
 pub fn route_first(
     input: &ScheduleInput,
+    round_trip: bool,
+    mode: Mode,
+    need_kg: &[f64],
     due: &mut [u64],
     stock: &mut StockLedger,
     free_at: &mut [Vec<f64>],
     next_id: &mut usize,
 ) -> Vec<Trip> {
+    let mut got_kg = vec![0.0; need_kg.len()];
     let ni = input.catalogue.items.len();
     let ns = input.weight.len();
     // Items in loading order: higher priority first.
@@ -49,7 +59,16 @@ pub fn route_first(
         }
         let Some((w, k)) = next else { break };
         let depart = free_at[w][k] + input.fleets[w].loading_h;
-        let stops = tour(input, &order, w, depart, due, stock, ns);
+        let value = Value {
+            mode,
+            need_kg,
+            got_kg: &got_kg,
+            round_trip,
+        };
+        let stops = tour(input, &order, &value, w, depart, due, stock, ns);
+        for st in &stops {
+            got_kg[st.shelter] += load_kg(input, &st.load);
+        }
         let Some(last) = stops.last() else {
             done[w][k] = true;
             continue;
@@ -79,9 +98,11 @@ pub fn route_first(
 
 /// One tour from warehouse `w` leaving at `depart`; takes what it delivers from
 /// `due` and `stock`.
+#[allow(clippy::too_many_arguments)]
 fn tour(
     input: &ScheduleInput,
     order: &[usize],
+    value: &Value,
     w: usize,
     depart: f64,
     due: &mut [u64],
@@ -147,7 +168,14 @@ fn tour(
             if gained <= 1e-9 {
                 continue;
             }
-            let rate = input.weight[s] as f64 * gained / (arrive - at + input.unloading_h);
+            let mut hours = arrive - at + input.unloading_h;
+            if first && value.round_trip {
+                hours += input
+                    .travel
+                    .inbound(ShelterIx(s), WarehouseIx(w))
+                    .unwrap_or(f64::INFINITY);
+            }
+            let rate = input.weight[s] as f64 * value.of(s) * gained / hours;
             if best.is_none_or(|b| rate > b.0 || (rate == b.0 && s < b.1)) {
                 best = Some((rate, s, arrive));
             }
@@ -166,4 +194,32 @@ fn tour(
         });
     }
     stops
+}
+
+/// What a kg is worth at each shelter while routing.
+struct Value<'a> {
+    mode: Mode,
+    need_kg: &'a [f64],
+    got_kg: &'a [f64],
+    round_trip: bool,
+}
+
+impl Value<'_> {
+    /// Weight of the next kg for shelter `s`.
+    fn of(&self, s: usize) -> f64 {
+        match self.mode {
+            Mode::Efficient => 1.0,
+            Mode::Fair if self.need_kg[s] > 0.0 => {
+                self.mode.marginal(self.got_kg[s] / self.need_kg[s])
+            }
+            Mode::Fair => 1.0,
+        }
+    }
+}
+
+fn load_kg(input: &ScheduleInput, lines: &[Line]) -> f64 {
+    lines
+        .iter()
+        .map(|l| l.quantity as f64 * input.catalogue.items[l.item].kg_per_unit)
+        .sum()
 }
