@@ -10,20 +10,31 @@ use super::attempt::{schedule_input, Context, Parts};
 use super::demand::Phase;
 use super::ledger::StockLedger;
 use super::load::Run;
-use super::schedule::route_first::route_first;
+use super::schedule::route_first::{route_first, Rating};
 use super::schedule::{group, ride_along, schedule, Schedule};
 use super::shortfall::{reason, Shortfall};
+use super::trip::Trip;
 use super::{Plan, PlanError, Prepared};
 use crate::facility::{ItemIx, ShelterIx};
 use crate::scenario::Scenario;
 
-/// Plans `scenario` with the first batch routed truck by truck (`round_trip`:
-/// see [`route_first`]).
+/// A routing and the state after it: trips, units still due, stock, when each
+/// truck is free, the next trip id.
+type Routed = (Vec<Trip>, Vec<u64>, StockLedger, Vec<Vec<f64>>, usize);
+
+/// Perturbed restarts of the first-batch router for a scenario of `shelters`
+/// shelters (about 2 000 shelter-routings in all, at least 2, at most 16).
+pub fn restarts(shelters: usize) -> u64 {
+    (2000 / shelters.max(1)).clamp(2, 16) as u64
+}
+
+/// Plans `scenario` with the first batch routed truck by truck: the router runs
+/// with exact rates (both first-stop ratings) and with [`restarts`] perturbed
+/// ones, and the routing with the most first-batch value is kept.
 pub fn attempt_routed(
     scenario: &Scenario,
     prep: &Prepared,
     ctx: &Context,
-    round_trip: bool,
 ) -> Result<Plan, PlanError> {
     let t = Instant::now();
     let (nw, ns, ni) = (
@@ -60,16 +71,38 @@ pub fn attempt_routed(
                 .sum()
         })
         .collect();
-    let mut first_trips = route_first(
-        &first_in,
-        round_trip,
-        scenario.objective.mode,
-        &need_kg,
-        &mut due,
-        &mut stock,
-        &mut free_at,
-        &mut next_id,
-    );
+    let mut ratings = vec![
+        Rating::default(),
+        Rating {
+            round_trip: true,
+            noise_seed: 0,
+        },
+    ];
+    ratings.extend((1..=restarts(ns)).map(|seed| Rating {
+        round_trip: seed % 2 == 0,
+        noise_seed: seed,
+    }));
+    let mut best: Option<(f64, Routed)> = None;
+    for rating in ratings {
+        let (mut d, mut st, mut fr, mut id) =
+            (due.clone(), stock.clone(), free_at.clone(), next_id);
+        let trips = route_first(
+            &first_in,
+            rating,
+            scenario.objective.mode,
+            &need_kg,
+            &mut d,
+            &mut st,
+            &mut fr,
+            &mut id,
+        );
+        let v = first_value(&trips, ctx, &scenario.catalogue);
+        if best.as_ref().is_none_or(|b| v > b.0 * (1.0 + 1e-12)) {
+            best = Some((v, (trips, d, st, fr, id)));
+        }
+    }
+    let (_, (mut first_trips, d, st, fr, id)) = best.expect("at least one routing");
+    (due, stock, free_at, next_id) = (d, st, fr, id);
     let mut shortfalls: Vec<Shortfall> = Vec::new();
     for (k, &q) in due.iter().enumerate().filter(|x| *x.1 > 0) {
         let (s, i) = (k / ni, k % ni);
@@ -159,4 +192,26 @@ pub fn attempt_routed(
     parts.absorb(relief);
     parts.trips_s = t.elapsed().as_secs_f64() - solve_s;
     Ok(parts.into_plan(scenario, prep))
+}
+
+/// Σ over shelters of weight × demand × the objective's value of the share the
+/// first-batch `trips` deliver.
+fn first_value(trips: &[Trip], ctx: &Context, catalogue: &crate::supplies::Catalogue) -> f64 {
+    let mut got = vec![0.0; ctx.weight.len()];
+    for t in trips {
+        for (s, l) in t.lines() {
+            got[s] += l.quantity as f64 * catalogue.items[l.item].kg_per_unit;
+        }
+    }
+    got.iter()
+        .zip(&ctx.first_need_kg)
+        .zip(&ctx.weight)
+        .map(|((&g, &n), &w)| {
+            if n > 0.0 {
+                w as f64 * n * ctx.mode.value(g / n)
+            } else {
+                0.0
+            }
+        })
+        .sum()
 }

@@ -225,18 +225,19 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         caps = next;
         detour_h = f64::INFINITY;
     }
-    // Trucks bound: also route the first batch truck by truck.
-    if best.as_ref().is_some_and(|(_, p)| {
-        !p.unshipped.is_empty()
+    // Trucks bound the first batch: also route it truck by truck.
+    let first_fleet_bound = |p: &Plan| {
+        p.unshipped.iter().any(|(ph, _)| *ph == Phase::First)
             || p.shortfalls
                 .iter()
-                .any(|s| s.reason == shortfall::Reason::Fleet)
-    }) {
-        for round_trip in [false, true] {
-            let p = attempt_routed::attempt_routed(scenario, prep, &ctx, round_trip)?;
+                .any(|s| s.phase == Phase::First && s.reason == shortfall::Reason::Fleet)
+    };
+    if best.as_ref().is_some_and(|(_, p)| first_fleet_bound(p)) {
+        {
+            let p = attempt_routed::attempt_routed(scenario, prep, &ctx)?;
             let score = Score::of(&p, &scenario.catalogue, &ctx);
             tracing::debug!(
-                "plan attempt routed (round trip {round_trip}): weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours",
+                "plan attempt routed: weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours",
                 score.first,
                 score.relief,
                 score.truck_hours

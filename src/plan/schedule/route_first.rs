@@ -21,13 +21,12 @@ use crate::scenario::objective::Mode;
 /// reduced by what is delivered; `stock` gives what each warehouse holds;
 /// `free_at[w][k]` is when truck `k` of warehouse `w` is free and is advanced.
 /// In fair mode a kg is worth [`Mode::marginal`] of the shelter's share so far
-/// (`need_kg[s]`: the shelter's demand in the phase). With `round_trip`, a tour's
-/// first stop is rated per hour of the whole direct round trip (drive out,
-/// unloading, drive back) instead of per hour of the drive out.
+/// (`need_kg[s]`: the shelter's demand in the phase). `rating` varies how stops
+/// are rated (restarts of the construction keep the best).
 #[allow(clippy::too_many_arguments)]
 pub fn route_first(
     input: &ScheduleInput,
-    round_trip: bool,
+    rating: Rating,
     mode: Mode,
     need_kg: &[f64],
     due: &mut [u64],
@@ -63,7 +62,8 @@ pub fn route_first(
             mode,
             need_kg,
             got_kg: &got_kg,
-            round_trip,
+            rating,
+            trip: trips.len() as u64,
         };
         let stops = tour(input, &order, &value, w, depart, due, stock, ns);
         for st in &stops {
@@ -169,13 +169,16 @@ fn tour(
                 continue;
             }
             let mut hours = arrive - at + input.unloading_h;
-            if first && value.round_trip {
+            if first && value.rating.round_trip {
                 hours += input
                     .travel
                     .inbound(ShelterIx(s), WarehouseIx(w))
                     .unwrap_or(f64::INFINITY);
             }
-            let rate = input.weight[s] as f64 * value.of(s) * gained / hours;
+            let mut rate = input.weight[s] as f64 * value.of(s) * gained / hours;
+            if value.rating.noise_seed != 0 {
+                rate *= noise(value.rating.noise_seed, value.trip, s);
+            }
             if best.is_none_or(|b| rate > b.0 || (rate == b.0 && s < b.1)) {
                 best = Some((rate, s, arrive));
             }
@@ -201,7 +204,31 @@ struct Value<'a> {
     mode: Mode,
     need_kg: &'a [f64],
     got_kg: &'a [f64],
-    round_trip: bool,
+    rating: Rating,
+    trip: u64,
+}
+
+/// How the router rates a stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rating {
+    /// Rate a tour's first stop per hour of the whole direct round trip (drive
+    /// out, unloading, drive back) instead of per hour of the drive out.
+    pub round_trip: bool,
+    /// 0: exact rates; otherwise the seed of a ±30 % perturbation of every rate
+    /// (a randomised restart; the same seed gives the same tours).
+    pub noise_seed: u64,
+}
+
+/// ±30 % noise in [0.7, 1.3] from `(seed, trip, shelter)` (SplitMix64).
+fn noise(seed: u64, trip: u64, s: usize) -> f64 {
+    let mut z = seed
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(trip.wrapping_mul(0xBF58_476D_1CE4_E5B9))
+        .wrapping_add(s as u64);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    0.7 + 0.6 * (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 impl Value<'_> {
