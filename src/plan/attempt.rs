@@ -243,6 +243,7 @@ impl Parts {
             unshipped: self.unshipped,
             bottlenecks,
             bounds: Default::default(),
+            findings: Vec::new(),
             stock_left: self.stock,
             timings: Timings {
                 matrix_s: prep.matrix_s,

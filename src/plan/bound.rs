@@ -15,13 +15,13 @@ use serde::Serialize;
 use solver::mcf::{McfSolver, Outcome, SupplyMode};
 
 use super::demand::{Demand, Phase};
-use super::fleet_alloc::{cap_dag, kg_network, unit_dag, KgNetwork, DAG_PER_KG};
+use super::fleet_alloc::{cap_dag, fleet_arc, kg_network, unit_dag, KgNetwork, DAG_PER_KG};
 use super::travel::TravelHours;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::scenario::Scenario;
 
 /// The bounds of a scenario, kg.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Bounds {
     /// Most first-batch kg any plan delivers by the first deadline.
     pub first_kg: f64,
@@ -31,6 +31,20 @@ pub struct Bounds {
     pub first_kg_no_fleet: f64,
     /// See `first_kg_no_fleet`.
     pub relief_kg_no_fleet: f64,
+    /// What one more unit of each resource is worth by the first deadline in the
+    /// bound's relaxation (its dual prices).
+    pub first_marginal: Marginals,
+}
+
+/// Dual prices of the fleet-capped bound: kg more by the deadline per one more
+/// truck at each warehouse, and per one more unit of each item at each warehouse
+/// (0 where the resource does not bind in the relaxation).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Marginals {
+    /// `[w]`: kg per extra truck.
+    pub truck_kg: Vec<f64>,
+    /// `[w][i]`: kg per extra unit of stock.
+    pub unit_kg: Vec<Vec<f64>>,
 }
 
 /// Computes the bounds; `Err` carries the solver's message.
@@ -43,22 +57,25 @@ pub fn bounds(
     let first = |s: usize, i: usize| demand.get(Phase::First, ShelterIx(s), ItemIx(i));
     let both =
         |s: usize, i: usize| first(s, i) + demand.get(Phase::Relief, ShelterIx(s), ItemIx(i));
+    let (first_kg, first_marginal) = bound(scenario, travel, &first, t.first_delivery_h, true)?;
     Ok(Bounds {
-        first_kg: bound(scenario, travel, &first, t.first_delivery_h, true)?,
-        relief_kg: bound(scenario, travel, &both, t.relief_h, true)?,
-        first_kg_no_fleet: bound(scenario, travel, &first, t.first_delivery_h, false)?,
-        relief_kg_no_fleet: bound(scenario, travel, &both, t.relief_h, false)?,
+        first_kg,
+        relief_kg: bound(scenario, travel, &both, t.relief_h, true)?.0,
+        first_kg_no_fleet: bound(scenario, travel, &first, t.first_delivery_h, false)?.0,
+        relief_kg_no_fleet: bound(scenario, travel, &both, t.relief_h, false)?.0,
+        first_marginal,
     })
 }
 
-/// Most kg of `demand` deliverable by `deadline_h`, with or without the fleet cap.
+/// Most kg of `demand` deliverable by `deadline_h`, with or without the fleet
+/// cap, and the dual prices of trucks and stock.
 fn bound(
     scenario: &Scenario,
     travel: &TravelHours,
     demand: &dyn Fn(usize, usize) -> u64,
     deadline_h: f64,
     fleet: bool,
-) -> Result<f64, String> {
+) -> Result<(f64, Marginals), String> {
     let cat = &scenario.catalogue;
     let (nw, ns, ni) = (
         scenario.warehouses.len(),
@@ -84,7 +101,7 @@ fn bound(
         .collect();
     let stock = |w: usize, i: usize| scenario.stock.get(WarehouseIx(w), ItemIx(i)).floor() as u64;
     let weight = vec![1; ns];
-    let (net, map) = kg_network(&KgNetwork {
+    let (net, map, penalty) = kg_network(&KgNetwork {
         warehouses: nw,
         shelters: ns,
         items: ni,
@@ -98,12 +115,40 @@ fn bound(
     });
     let mut solver =
         McfSolver::from_network(net, SupplyMode::Exact).map_err(|e| format!("bound: {e}"))?;
-    match solver.solve() {
-        Outcome::Optimal(sol) => {
-            Ok(map.iter().map(|m| sol.flow[m.3] as f64).sum::<f64>() / DAG_PER_KG)
-        }
-        other => Err(format!("bound: solver says {}", other.status())),
-    }
+    let sol = match solver.solve() {
+        Outcome::Optimal(sol) => sol,
+        other => return Err(format!("bound: solver says {}", other.status())),
+    };
+    let net = solver.network();
+    // A saturated capacity arc's reduced cost is the objective's fall per allocation
+    // unit more of it; a delivered unit is worth `penalty` less its drive.
+    let gain = |arc: usize| {
+        let a = &net.arcs[arc];
+        let rc = a.cost + sol.potential[a.tail as usize] - sol.potential[a.head as usize];
+        (-rc).max(0) as f64 / penalty as f64
+    };
+    let marginal = Marginals {
+        truck_kg: (0..nw)
+            .map(|w| {
+                let trucks = f64::from(scenario.warehouses[w].fleet.trucks.max(1));
+                let per_truck = (caps[w] as f64 / DAG_PER_KG) / trucks;
+                if caps[w] == cap_dag(f64::INFINITY) {
+                    0.0
+                } else {
+                    gain(fleet_arc(w, ni)) * per_truck
+                }
+            })
+            .collect(),
+        unit_kg: (0..nw)
+            .map(|w| {
+                (0..ni)
+                    .map(|i| gain(fleet_arc(w, ni) + 1 + i) * dag[i] as f64 / DAG_PER_KG)
+                    .collect()
+            })
+            .collect(),
+    };
+    let kg = map.iter().map(|m| sol.flow[m.3] as f64).sum::<f64>() / DAG_PER_KG;
+    Ok((kg, marginal))
 }
 
 /// Most kg warehouse `w`'s trucks can carry of `demand` by `deadline_h` (see the

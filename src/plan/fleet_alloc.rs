@@ -69,9 +69,19 @@ pub struct KgNetwork<'a> {
     pub slices: &'a [i64],
 }
 
-/// The flow network of `spec` and its `(w, s, i, arc)` delivery arcs, grouped by
-/// (shelter, item).
-pub fn kg_network(spec: &KgNetwork) -> (FlowNetwork, Vec<(usize, usize, usize, usize)>) {
+/// A delivery arc of [`kg_network`]: `(warehouse, shelter, item, arc index)`.
+pub type DeliveryArc = (usize, usize, usize, usize);
+
+/// Index of the arc `S → F_w` (warehouse `w`'s fleet cap) in [`kg_network`]'s
+/// network; `F_w → (w, i)` (its stock of item `i`) follows at `+ 1 + i`.
+pub fn fleet_arc(w: usize, items: usize) -> usize {
+    2 + w * (1 + items)
+}
+
+/// The flow network of `spec`, its `(w, s, i, arc)` delivery arcs grouped by
+/// (shelter, item), and the shortfall penalty per allocation unit (before the
+/// shelter weight).
+pub fn kg_network(spec: &KgNetwork) -> (FlowNetwork, Vec<DeliveryArc>, i64) {
     let (nw, ns, ni, dag) = (spec.warehouses, spec.shelters, spec.items, spec.dag);
     let max_cost = (0..nw)
         .flat_map(|w| (0..ns).filter_map(move |s| (spec.feasible_h)(w, s)))
@@ -120,7 +130,7 @@ pub fn kg_network(spec: &KgNetwork) -> (FlowNetwork, Vec<(usize, usize, usize, u
             }
         }
     }
-    (net, map)
+    (net, map, penalty)
 }
 
 /// Allocates one phase with `caps_kg[w]` the most warehouse `w`'s trucks can carry
@@ -142,7 +152,7 @@ pub fn allocate_capped(
         travel_h(w, s).filter(|t| input.loading_h[w] + t <= input.deadline_h + 1e-9)
     };
     let caps_dag: Vec<i64> = caps_kg.iter().map(|&c| cap_dag(c)).collect();
-    let (net, map) = kg_network(&KgNetwork {
+    let (net, map, _) = kg_network(&KgNetwork {
         warehouses: nw,
         shelters: ns,
         items: ni,

@@ -8,6 +8,7 @@
 pub mod allocate;
 pub mod attempt;
 pub mod attempt_routed;
+pub mod binding;
 pub mod bottleneck;
 pub mod bound;
 pub mod demand;
@@ -94,6 +95,8 @@ pub struct Plan {
     pub bottlenecks: Vec<Bottleneck>,
     /// Most any plan could deliver by each deadline.
     pub bounds: bound::Bounds,
+    /// What binds: kg short by resource and phase, with marginal values.
+    pub findings: Vec<binding::Finding>,
     /// Stock left after the plan, whole units.
     pub stock_left: StockLedger,
     /// Stage timings.
@@ -249,6 +252,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     }
     let (_, mut plan) = best.expect("at least one attempt");
     plan.bounds = bound::bounds(scenario, &prep.travel, &ctx.demand).map_err(PlanError::Solver)?;
+    plan.findings = binding::findings(&plan, &scenario.catalogue);
     plan.timings.attempts_s = t0.elapsed().as_secs_f64();
     Ok(plan)
 }

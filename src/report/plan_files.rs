@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::summary::bottleneck_sentence;
+use super::summary::{bottleneck_sentence, finding_sentence};
 use crate::network::dijkstra::Dijkstra;
 use crate::network::{NodeId, RoadGraph};
 use crate::plan::{Kpis, Plan};
@@ -149,6 +149,16 @@ pub fn write_json(
         "default_item_norms": scenario.default_catalogue,
         "objective": scenario.objective.mode.as_str(),
         "bounds": plan.bounds,
+        "findings": plan.findings.iter().map(|f| json!({
+            "binds": f.binds,
+            "phase": f.phase,
+            "item": f.item.map(|i| scenario.catalogue.items[i].item.clone()),
+            "warehouse_id": f.warehouse.map(|w| scenario.warehouses[w].id.clone()),
+            "kg_short": f.kg_short,
+            "shelters": f.shelters,
+            "marginal_kg": f.marginal_kg,
+            "text": finding_sentence(scenario, f),
+        })).collect::<Vec<_>>(),
         "kpis": kpis,
         "bottlenecks": plan.bottlenecks.iter().map(|b| json!({
             "kind": b.kind,

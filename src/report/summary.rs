@@ -1,6 +1,7 @@
 //! The printed summary a duty officer reads in ten seconds, with the plan's
 //! bottlenecks worded ("about 3 more trucks at W2 would carry …").
 
+use crate::plan::binding::{Binds, Finding};
 use crate::plan::bottleneck::{Bottleneck, BottleneckKind};
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
@@ -18,6 +19,34 @@ pub fn bottleneck_sentence(scenario: &Scenario, b: &Bottleneck) -> String {
             b.phase.as_str()
         ),
     }
+}
+
+/// A finding as the sentence a duty officer reads.
+pub fn finding_sentence(scenario: &Scenario, f: &Finding) -> String {
+    let what = match (f.binds, f.item) {
+        (Binds::Stock, Some(i)) => format!("stock of {}", scenario.catalogue.items[i].item),
+        (Binds::Stock, None) | (Binds::Trucks, _) => "trucks".to_string(),
+        (Binds::Roads, _) => "roads (shelters cut off)".to_string(),
+        (Binds::Deadline, _) => "the deadline (too far from every warehouse)".to_string(),
+    };
+    let mut s = format!(
+        "{what}: {:.1} t short in {} shelter(s) ({} phase)",
+        f.kg_short / 1000.0,
+        f.shelters,
+        f.phase.as_str()
+    );
+    if let (Some(w), Some(m)) = (f.warehouse, f.marginal_kg) {
+        let unit = if f.binds == Binds::Trucks {
+            "truck"
+        } else {
+            "unit"
+        };
+        s += &format!(
+            "; one more {unit} at {} is worth up to {m:.1} kg more by {} h",
+            scenario.warehouses[w].id, scenario.targets.first_delivery_h
+        );
+    }
+    s
 }
 
 /// Bottleneck sentences printed (all are in `plan.json`).
@@ -95,6 +124,9 @@ pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> String {
             .collect();
         s += &parts.join(", ");
         s += "\n";
+    }
+    for f in plan.findings.iter().take(MAX_HINTS) {
+        s += &format!("  binds: {}\n", finding_sentence(scenario, f));
     }
     for h in hints.iter().take(MAX_HINTS) {
         s += &format!("  bottleneck: {}\n", bottleneck_sentence(scenario, h));
