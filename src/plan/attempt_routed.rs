@@ -22,10 +22,16 @@ use crate::scenario::Scenario;
 /// truck is free, the next trip id.
 type Routed = (Vec<Trip>, Vec<u64>, StockLedger, Vec<Vec<f64>>, usize);
 
+/// First stops tried per tour by the pilot routings for `shelters` shelters
+/// (about 800 shelter-tours per departure, at least 2, at most 8).
+pub fn pilot_width(shelters: usize) -> usize {
+    (800 / shelters.max(1)).clamp(2, 8)
+}
+
 /// Perturbed restarts of the first-batch router for a scenario of `shelters`
-/// shelters (about 2 000 shelter-routings in all, at least 2, at most 16).
+/// shelters (about 1 200 shelter-routings in all, at least 1, at most 16).
 pub fn restarts(shelters: usize) -> u64 {
-    (2000 / shelters.max(1)).clamp(2, 16) as u64
+    (1200 / shelters.max(1)).clamp(1, 16) as u64
 }
 
 /// Plans `scenario` with the first batch routed truck by truck: the router runs
@@ -71,16 +77,27 @@ pub fn attempt_routed(
                 .sum()
         })
         .collect();
+    let pilot = pilot_width(ns);
     let mut ratings = vec![
         Rating::default(),
         Rating {
             round_trip: true,
+            ..Rating::default()
+        },
+        Rating {
+            pilot,
+            ..Rating::default()
+        },
+        Rating {
+            round_trip: true,
+            pilot,
             noise_seed: 0,
         },
     ];
     ratings.extend((1..=restarts(ns)).map(|seed| Rating {
         round_trip: seed % 2 == 0,
         noise_seed: seed,
+        pilot: 1,
     }));
     let mut best: Option<(f64, Routed)> = None;
     for rating in ratings {

@@ -65,7 +65,7 @@ pub fn route_first(
             rating,
             trip: trips.len() as u64,
         };
-        let stops = tour(input, &order, &value, w, depart, due, stock, ns);
+        let stops = tour_pilot(input, &order, &value, w, depart, due, stock, ns);
         for st in &stops {
             got_kg[st.shelter] += load_kg(input, &st.load);
         }
@@ -96,8 +96,104 @@ pub fn route_first(
     trips
 }
 
-/// One tour from warehouse `w` leaving at `depart`; takes what it delivers from
-/// `due` and `stock`.
+/// What a truck of warehouse `w` holding `used` (kg, m³) could unload at `s`:
+/// the lines (higher-priority items first) and the load after them.
+fn deliverable(
+    input: &ScheduleInput,
+    order: &[usize],
+    w: usize,
+    s: usize,
+    used: (f64, f64),
+    stock: &StockLedger,
+    due: &[u64],
+) -> (Vec<Line>, f64, f64) {
+    let (ni, fleet) = (order.len(), &input.fleets[w]);
+    let (mut kg, mut m3) = used;
+    let mut lines = Vec::new();
+    for &i in order {
+        let it = &input.catalogue.items[i];
+        let by_room = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9)
+            .floor()
+            .min(((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor())
+            .max(0.0) as u64;
+        let q = due[s * ni + i]
+            .min(stock.get(WarehouseIx(w), ItemIx(i)))
+            .min(by_room);
+        if q > 0 {
+            kg += q as f64 * it.kg_per_unit;
+            m3 += q as f64 * it.m3_per_unit;
+            lines.push(Line {
+                item: i,
+                quantity: q,
+                phase: input.phase,
+            });
+        }
+    }
+    (lines, kg, m3)
+}
+
+/// The tour from warehouse `w` leaving at `depart` whose value per hour (to the
+/// truck's return) is best among the greedy tours started at the `pilot`
+/// best-rated first stops (1: the greedy tour); takes what it delivers from `due`
+/// and `stock`.
+#[allow(clippy::too_many_arguments)]
+fn tour_pilot(
+    input: &ScheduleInput,
+    order: &[usize],
+    value: &Value,
+    w: usize,
+    depart: f64,
+    due: &mut [u64],
+    stock: &mut StockLedger,
+    ns: usize,
+) -> Vec<Stop> {
+    let pilot = value.rating.pilot.max(1);
+    if pilot == 1 {
+        return tour(input, order, value, w, depart, due, stock, ns, None);
+    }
+    let mut firsts: Vec<(f64, usize)> = (0..ns)
+        .filter_map(|s| {
+            let h = input.travel.outbound(WarehouseIx(w), ShelterIx(s))?;
+            (depart + h <= input.deadline_h + 1e-9).then_some(())?;
+            let (_, kg, _) = deliverable(input, order, w, s, (0.0, 0.0), stock, due);
+            (kg > 1e-9).then(|| (value.rate(input, w, s, kg, h + input.unloading_h, true), s))
+        })
+        .collect();
+    firsts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut best: Option<(f64, usize)> = None;
+    for &(_, s) in firsts.iter().take(pilot) {
+        let (mut d, mut st) = (due.to_vec(), stock.clone());
+        let stops = tour(input, order, value, w, depart, &mut d, &mut st, ns, Some(s));
+        let Some(last) = stops.last() else { continue };
+        let back = input
+            .travel
+            .inbound(ShelterIx(last.shelter), WarehouseIx(w))
+            .unwrap_or(f64::INFINITY);
+        let hours = last.arrive_h + input.unloading_h + back - depart + input.fleets[w].loading_h;
+        let v: f64 = stops
+            .iter()
+            .map(|x| input.weight[x.shelter] as f64 * value.of(x.shelter) * load_kg(input, &x.load))
+            .sum::<f64>()
+            / hours.min(input.deadline_h + 24.0);
+        if best.is_none_or(|b| v > b.0) {
+            best = Some((v, s));
+        }
+    }
+    tour(
+        input,
+        order,
+        value,
+        w,
+        depart,
+        due,
+        stock,
+        ns,
+        best.map(|b| b.1),
+    )
+}
+
+/// One greedy tour from warehouse `w` leaving at `depart` (first stop `first_stop`
+/// when given); takes what it delivers from `due` and `stock`.
 #[allow(clippy::too_many_arguments)]
 fn tour(
     input: &ScheduleInput,
@@ -108,36 +204,14 @@ fn tour(
     due: &mut [u64],
     stock: &mut StockLedger,
     ns: usize,
+    first_stop: Option<usize>,
 ) -> Vec<Stop> {
     let ni = order.len();
-    let fleet = &input.fleets[w];
     let (mut kg, mut m3) = (0.0, 0.0);
     let mut at = depart;
     let mut stops: Vec<Stop> = Vec::new();
-    // What the truck could unload at `s` with the room it has left.
     let lines_for = |s: usize, kg: f64, m3: f64, stock: &StockLedger, due: &[u64]| {
-        let (mut kg, mut m3) = (kg, m3);
-        let mut lines = Vec::new();
-        for &i in order {
-            let it = &input.catalogue.items[i];
-            let by_room = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9)
-                .floor()
-                .min(((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor())
-                .max(0.0) as u64;
-            let q = due[s * ni + i]
-                .min(stock.get(WarehouseIx(w), ItemIx(i)))
-                .min(by_room);
-            if q > 0 {
-                kg += q as f64 * it.kg_per_unit;
-                m3 += q as f64 * it.m3_per_unit;
-                lines.push(Line {
-                    item: i,
-                    quantity: q,
-                    phase: input.phase,
-                });
-            }
-        }
-        (lines, kg, m3)
+        deliverable(input, order, w, s, (kg, m3), stock, due)
     };
     while stops.len() < input.max_stops {
         let candidates: Box<dyn Iterator<Item = (usize, f64)>> = match stops.last() {
@@ -152,7 +226,8 @@ fn tour(
         let first = stops.is_empty();
         let mut best: Option<(f64, usize, f64)> = None;
         for (s, h) in candidates {
-            if stops.iter().any(|x| x.shelter == s) {
+            if stops.iter().any(|x| x.shelter == s) || (first && first_stop.is_some_and(|f| f != s))
+            {
                 continue;
             }
             let arrive = if first {
@@ -168,17 +243,7 @@ fn tour(
             if gained <= 1e-9 {
                 continue;
             }
-            let mut hours = arrive - at + input.unloading_h;
-            if first && value.rating.round_trip {
-                hours += input
-                    .travel
-                    .inbound(ShelterIx(s), WarehouseIx(w))
-                    .unwrap_or(f64::INFINITY);
-            }
-            let mut rate = input.weight[s] as f64 * value.of(s) * gained / hours;
-            if value.rating.noise_seed != 0 {
-                rate *= noise(value.rating.noise_seed, value.trip, s);
-            }
+            let rate = value.rate(input, w, s, gained, arrive - at + input.unloading_h, first);
             if best.is_none_or(|b| rate > b.0 || (rate == b.0 && s < b.1)) {
                 best = Some((rate, s, arrive));
             }
@@ -217,6 +282,9 @@ pub struct Rating {
     /// 0: exact rates; otherwise the seed of a ±30 % perturbation of every rate
     /// (a randomised restart; the same seed gives the same tours).
     pub noise_seed: u64,
+    /// Greedy tours tried per truck departure, from the best-rated first stops;
+    /// the one with the most value per hour is driven (0 or 1: the greedy tour).
+    pub pilot: usize,
 }
 
 /// ±30 % noise in [0.7, 1.3] from `(seed, trip, shelter)` (SplitMix64).
@@ -232,6 +300,31 @@ fn noise(seed: u64, trip: u64, s: usize) -> f64 {
 }
 
 impl Value<'_> {
+    /// Rate of a stop at `s` gaining `kg` in `hours` (drive and unloading; for a
+    /// first stop rated per round trip, the drive back is added).
+    fn rate(
+        &self,
+        input: &ScheduleInput,
+        w: usize,
+        s: usize,
+        kg: f64,
+        hours: f64,
+        first: bool,
+    ) -> f64 {
+        let mut hours = hours;
+        if first && self.rating.round_trip {
+            hours += input
+                .travel
+                .inbound(ShelterIx(s), WarehouseIx(w))
+                .unwrap_or(f64::INFINITY);
+        }
+        let mut rate = input.weight[s] as f64 * self.of(s) * kg / hours;
+        if self.rating.noise_seed != 0 {
+            rate *= noise(self.rating.noise_seed, self.trip, s);
+        }
+        rate
+    }
+
     /// Weight of the next kg for shelter `s`.
     fn of(&self, s: usize) -> f64 {
         match self.mode {
