@@ -13,7 +13,7 @@ use solver::mcf::{solve_many, FlowNetwork, Outcome, SupplyMode, UNBOUNDED};
 
 use super::demand::{Demand, Phase};
 use super::ledger::StockLedger;
-use super::shortfall::{Reason, Shortfall};
+use super::shortfall::{reason, Shortfall};
 use super::travel::TravelHours;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::scenario::objective::slice_sizes;
@@ -50,6 +50,39 @@ pub struct PhaseInput<'a> {
     /// Weights of equal slices of a shelter's demand (`[1]`: efficient; see
     /// [`crate::scenario::objective`]).
     pub slices: &'a [i64],
+}
+
+impl Allocation {
+    /// `q` units of item `i` from warehouse `w` to shelter `s`, taken from `stock`.
+    pub fn take(stock: &mut StockLedger, w: usize, s: usize, i: usize, q: u64) -> Self {
+        stock.take(WarehouseIx(w), ItemIx(i), q);
+        Allocation {
+            warehouse: w,
+            shelter: s,
+            item: i,
+            quantity: q,
+        }
+    }
+}
+
+impl PhaseInput<'_> {
+    /// The shortfall of `short` units of item `i` at shelter `s` after allocation,
+    /// with its reason given the stock left; `None` when nothing is short.
+    pub fn shortfall(
+        &self,
+        stock: &StockLedger,
+        s: usize,
+        i: usize,
+        short: u64,
+    ) -> Option<Shortfall> {
+        (short > 0).then(|| Shortfall {
+            shelter: s,
+            item: i,
+            phase: self.phase,
+            quantity: short,
+            reason: reason(self.travel, self.loading_h, self.deadline_h, stock, s, i),
+        })
+    }
 }
 
 /// Allocates one phase; what is allocated is taken from `stock`.
@@ -134,36 +167,14 @@ pub fn allocate(
         for &(w, s, k) in &arc_maps[i] {
             let q = sol.flow[k] as u64;
             if q > 0 {
-                allocations.push(Allocation {
-                    warehouse: w,
-                    shelter: s,
-                    item: i,
-                    quantity: q,
-                });
-                stock.take(WarehouseIx(w), ItemIx(i), q);
+                allocations.push(Allocation::take(stock, w, s, i, q));
                 got[s] += q;
             }
         }
         for (s, &received) in got.iter().enumerate() {
-            let short = demand(s, i) - received;
-            if short > 0 {
-                let reachable = (0..nw).any(|w| travel_h(w, s).is_some());
-                let in_time = (0..nw).any(|w| feasible(w, s).is_some());
-                let reason = if !reachable {
-                    Reason::Unreachable
-                } else if !in_time {
-                    Reason::TooFar
-                } else {
-                    Reason::NoStock
-                };
-                shortfalls.push(Shortfall {
-                    shelter: s,
-                    item: i,
-                    phase: input.phase,
-                    quantity: short,
-                    reason,
-                });
-            }
+            // Optimal flows leave no stock that could arrive in time unused, so
+            // these are never `fleet`.
+            shortfalls.extend(input.shortfall(stock, s, i, demand(s, i) - received));
         }
     }
     Ok((allocations, shortfalls))

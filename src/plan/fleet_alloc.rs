@@ -20,7 +20,7 @@ use solver::mcf::{FlowNetwork, McfSolver, Outcome, SupplyMode, UNBOUNDED};
 
 use super::allocate::{Allocation, PhaseInput};
 use super::ledger::StockLedger;
-use super::shortfall::{reason, Shortfall};
+use super::shortfall::Shortfall;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::scenario::objective::slice_sizes;
 
@@ -216,31 +216,14 @@ pub fn allocate_capped(
     let mut got = vec![0u64; ns * ni];
     for (&(w, s, i, _), &q) in map.iter().zip(&units) {
         if q > 0 {
-            allocations.push(Allocation {
-                warehouse: w,
-                shelter: s,
-                item: i,
-                quantity: q,
-            });
-            stock.take(WarehouseIx(w), ItemIx(i), q);
+            allocations.push(Allocation::take(stock, w, s, i, q));
             got[s * ni + i] += q;
         }
     }
     let mut shortfalls = Vec::new();
     for i in 0..ni {
         for s in 0..ns {
-            let short = demand(s, i) - got[s * ni + i];
-            if short == 0 {
-                continue;
-            }
-            let reason = reason(input.travel, input.loading_h, input.deadline_h, stock, s, i);
-            shortfalls.push(Shortfall {
-                shelter: s,
-                item: i,
-                phase: input.phase,
-                quantity: short,
-                reason,
-            });
+            shortfalls.extend(input.shortfall(stock, s, i, demand(s, i) - got[s * ni + i]));
         }
     }
     Ok((allocations, shortfalls))

@@ -1,10 +1,11 @@
 //! What scheduling one phase needs to know, and how urgent a load is.
 
-use crate::facility::Fleet;
+use crate::facility::{Fleet, ShelterIx, WarehouseIx};
 use crate::plan::demand::Phase;
 use crate::plan::hops::Hops;
 use crate::plan::load::Line;
 use crate::plan::travel::TravelHours;
+use crate::plan::trip::{Stop, Trip};
 use crate::supplies::Catalogue;
 
 /// Scheduling input for one phase.
@@ -33,6 +34,34 @@ pub struct ScheduleInput<'a> {
 }
 
 impl ScheduleInput<'_> {
+    /// The trip of truck `(w, k)` leaving at `depart` with `stops` (at least one),
+    /// numbered from `next_id`. After closures a shelter reachable one way may not be
+    /// the other way: the truck then stays there (`return_h` infinite, never reused).
+    pub fn issue(
+        &self,
+        (w, k): (usize, usize),
+        depart: f64,
+        stops: Vec<Stop>,
+        next_id: &mut usize,
+    ) -> Trip {
+        let last = stops.last().expect("a trip has a stop");
+        let back = self
+            .travel
+            .inbound(ShelterIx(last.shelter), WarehouseIx(w))
+            .unwrap_or(f64::INFINITY);
+        let return_h = last.arrive_h + self.unloading_h + back;
+        *next_id += 1;
+        Trip {
+            id: *next_id - 1,
+            warehouse: w,
+            truck: k,
+            phase: self.phase,
+            depart_h: depart,
+            stops,
+            return_h,
+        }
+    }
+
     /// How urgent a load for shelter `s` is: the shelter's weight × the highest
     /// item priority on it.
     pub fn urgency(&self, s: usize, lines: &[Line]) -> f64 {

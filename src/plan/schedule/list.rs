@@ -10,7 +10,7 @@ use super::input::ScheduleInput;
 use super::outcome::Schedule;
 use crate::facility::{ShelterIx, WarehouseIx};
 use crate::plan::load::{Line, Run};
-use crate::plan::trip::{Stop, Trip};
+use crate::plan::trip::Stop;
 
 /// Gives `runs` to trucks. `free_at[w][k]` is when truck `k` of warehouse `w` is
 /// next free (hours) and is advanced by the trips issued; `next_id` numbers trips.
@@ -58,25 +58,12 @@ pub fn assign(
                 stops: rest,
             });
         }
-        let Some(last) = stops.last() else { continue };
-        // After closures a shelter reachable one way may not be the other way: the
-        // truck then stays there (return_h infinite, never reused).
-        let back = input
-            .travel
-            .inbound(ShelterIx(last.shelter), WarehouseIx(w))
-            .unwrap_or(f64::INFINITY);
-        let ret = last.arrive_h + input.unloading_h + back;
-        free_at[w][k] = ret;
-        result.trips.push(Trip {
-            id: *next_id,
-            warehouse: w,
-            truck: k,
-            phase: input.phase,
-            depart_h: depart,
-            stops,
-            return_h: ret,
-        });
-        *next_id += 1;
+        if stops.is_empty() {
+            continue;
+        }
+        let trip = input.issue((w, k), depart, stops, next_id);
+        free_at[w][k] = trip.return_h;
+        result.trips.push(trip);
     }
 }
 

@@ -69,29 +69,16 @@ pub fn route_first(
         for st in &stops {
             got_kg[st.shelter] += load_kg(input, &st.load);
         }
-        let Some(last) = stops.last() else {
+        if stops.is_empty() {
             done[w][k] = true;
             continue;
-        };
-        let back = input
-            .travel
-            .inbound(ShelterIx(last.shelter), WarehouseIx(w))
-            .unwrap_or(f64::INFINITY);
-        let ret = last.arrive_h + input.unloading_h + back;
-        free_at[w][k] = ret;
-        if !ret.is_finite() {
+        }
+        let trip = input.issue((w, k), depart, stops, next_id);
+        free_at[w][k] = trip.return_h;
+        if !trip.return_h.is_finite() {
             done[w][k] = true;
         }
-        trips.push(Trip {
-            id: *next_id,
-            warehouse: w,
-            truck: k,
-            phase: input.phase,
-            depart_h: depart,
-            stops,
-            return_h: ret,
-        });
-        *next_id += 1;
+        trips.push(trip);
     }
     trips
 }
