@@ -65,7 +65,12 @@ pub fn route_first(
             rating,
             trip: trips.len() as u64,
         };
-        let stops = tour_pilot(input, &order, &value, w, depart, due, stock, ns);
+        let stops = reorder(
+            input,
+            w,
+            depart,
+            tour_pilot(input, &order, &value, w, depart, due, stock, ns),
+        );
         for st in &stops {
             got_kg[st.shelter] += load_kg(input, &st.load);
         }
@@ -329,4 +334,79 @@ fn load_kg(input: &ScheduleInput, lines: &[Line]) -> f64 {
         .iter()
         .map(|l| l.quantity as f64 * input.catalogue.items[l.item].kg_per_unit)
         .sum()
+}
+
+/// The visiting order of `stops` (same loads) that brings the truck of warehouse
+/// `w`, leaving at `depart`, back soonest while every stop still arrives by the
+/// deadline; all orders are tried (tours have at most `max_stops` stops, 6 by
+/// default) where the hop times are known, and `stops` is kept when none is
+/// better.
+fn reorder(input: &ScheduleInput, w: usize, depart: f64, stops: Vec<Stop>) -> Vec<Stop> {
+    let n = stops.len();
+    if !(3..=7).contains(&n) {
+        return stops;
+    }
+    // Arrival times along `order`, and the return, or None when a leg is unknown
+    // or a stop is late.
+    let times = |order: &[usize]| -> Option<(Vec<f64>, f64)> {
+        let mut at = depart;
+        let mut arr = Vec::with_capacity(n);
+        for (k, &j) in order.iter().enumerate() {
+            let s = stops[j].shelter;
+            at = if k == 0 {
+                at + input.travel.outbound(WarehouseIx(w), ShelterIx(s))?
+            } else {
+                at + input.unloading_h + input.hops.get(stops[order[k - 1]].shelter, s)?
+            };
+            if at > input.deadline_h + 1e-9 {
+                return None;
+            }
+            arr.push(at);
+        }
+        let last = stops[*order.last()?].shelter;
+        let back = input.travel.inbound(ShelterIx(last), WarehouseIx(w))?;
+        Some((arr, at + input.unloading_h + back))
+    };
+    let identity: Vec<usize> = (0..n).collect();
+    let Some((_, mut best_ret)) = times(&identity) else {
+        return stops;
+    };
+    let mut best: Option<(Vec<usize>, Vec<f64>)> = None;
+    let mut perm = identity.clone();
+    // Heap's algorithm over all orders.
+    let mut c = vec![0usize; n];
+    let mut i = 0;
+    while i < n {
+        if c[i] < i {
+            if i % 2 == 0 {
+                perm.swap(0, i);
+            } else {
+                perm.swap(c[i], i);
+            }
+            if let Some((arr, ret)) = times(&perm) {
+                if ret < best_ret - 1e-9 {
+                    best_ret = ret;
+                    best = Some((perm.clone(), arr));
+                }
+            }
+            c[i] += 1;
+            i = 0;
+        } else {
+            c[i] = 0;
+            i += 1;
+        }
+    }
+    let Some((order, arr)) = best else {
+        return stops;
+    };
+    let mut slots: Vec<Option<Stop>> = stops.into_iter().map(Some).collect();
+    order
+        .iter()
+        .zip(arr)
+        .map(|(&j, at)| {
+            let mut s = slots[j].take().expect("each stop once");
+            s.arrive_h = at;
+            s
+        })
+        .collect()
 }
