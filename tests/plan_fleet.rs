@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use reliefflow::plan::attempt::{attempt, Context};
 use reliefflow::plan::fleet::{FleetCaps, Score};
 use reliefflow::plan::schedule::chain::MAX_DETOUR_H;
-use reliefflow::plan::{kpi, plan_prepared, prepare};
+use reliefflow::plan::{add_bounds, kpi, plan_prepared, prepare};
 use reliefflow::scenario::Scenario;
 
 use common::{graph, repo};
@@ -15,7 +15,8 @@ use common::{graph, repo};
 /// Checks the two properties on `sc` and returns (first kg planned, bound).
 fn check(sc: &Scenario, g: &reliefflow::network::RoadGraph) -> (f64, f64) {
     let prep = prepare(sc, g).unwrap();
-    let p = plan_prepared(sc, &prep).unwrap();
+    let mut p = plan_prepared(sc, &prep).unwrap();
+    add_bounds(sc, &prep, &mut p).unwrap();
     let ctx = Context::new(sc);
     let blind = attempt(
         sc,

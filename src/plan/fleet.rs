@@ -15,6 +15,9 @@ use crate::supplies::Catalogue;
 /// Attempts at most (the first is fleet-blind).
 pub const MAX_ATTEMPTS: usize = 8;
 
+/// Attempts in a row that do not improve on the best before the search stops.
+pub const STALE_ATTEMPTS: usize = 2;
+
 /// Kg each warehouse's trucks may be given per phase, `[first, relief][w]`
 /// (infinite: no limit).
 #[derive(Debug, Clone, PartialEq)]

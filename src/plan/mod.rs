@@ -172,11 +172,26 @@ pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanE
 }
 
 /// Plans dispatch for `scenario` on its road graph.
+/// Plans dispatch for `scenario` on its road graph, with the upper bounds and the
+/// marginal values of what binds ([`add_bounds`]).
 pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
-    plan_prepared(scenario, &prepare(scenario, graph)?)
+    let prep = prepare(scenario, graph)?;
+    let mut p = plan_prepared(scenario, &prep)?;
+    add_bounds(scenario, &prep, &mut p)?;
+    Ok(p)
 }
 
-/// Plans dispatch with matrices already prepared for the scenario's sites and roads.
+/// Computes the plan's upper bounds ([`bound::bounds`]: four min-cost flows) and
+/// prices its findings with their dual values. [`plan_prepared`] leaves them out,
+/// so what-if sweeps (audit, siting) do not pay for them.
+pub fn add_bounds(scenario: &Scenario, prep: &Prepared, plan: &mut Plan) -> Result<(), PlanError> {
+    plan.bounds = bound::bounds(scenario, &prep.travel, &plan.demand).map_err(PlanError::Solver)?;
+    plan.findings = binding::findings(plan, &scenario.catalogue);
+    Ok(())
+}
+
+/// Plans dispatch with matrices already prepared for the scenario's sites and roads
+/// (without the upper bounds: see [`plan`] and [`add_bounds`]).
 ///
 /// The first attempt allocates fleet-blind; while its schedule leaves loads
 /// without a truck, further attempts cap what each warehouse's fleet is given
@@ -207,6 +222,7 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
     let mut caps = FleetCaps::unbounded(scenario.warehouses.len());
     let mut best: Option<(Score, Plan)> = None;
     let mut detour_h = schedule::chain::MAX_DETOUR_H;
+    let mut stale = 0;
     for k in 0..fleet::MAX_ATTEMPTS {
         let p = attempt::attempt(scenario, prep, &ctx, &caps, detour_h)?;
         let score = Score::of(&p, &scenario.catalogue, &ctx);
@@ -221,8 +237,14 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         let fleet_binds = !p.unshipped.is_empty() || !caps.is_unbounded();
         if best.as_ref().is_none_or(|(b, _)| score.beats(b)) {
             best = Some((score, p));
+            stale = 0;
+        } else {
+            stale += 1;
         }
-        if !fleet_binds || (next == caps && detour_h.is_infinite()) {
+        if !fleet_binds
+            || (next == caps && detour_h.is_infinite())
+            || stale >= fleet::STALE_ATTEMPTS
+        {
             break;
         }
         caps = next;
@@ -251,7 +273,6 @@ pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanE
         }
     }
     let (_, mut plan) = best.expect("at least one attempt");
-    plan.bounds = bound::bounds(scenario, &prep.travel, &ctx.demand).map_err(PlanError::Solver)?;
     plan.findings = binding::findings(&plan, &scenario.catalogue);
     plan.timings.attempts_s = t0.elapsed().as_secs_f64();
     Ok(plan)
