@@ -77,6 +77,47 @@ impl Context {
     }
 }
 
+impl Context {
+    /// Σ over shelters of weight × first-batch demand × the objective's value of
+    /// the share delivered (`first_kg[s]`: first-batch kg delivered to shelter `s`).
+    pub fn first_value(&self, first_kg: &[f64]) -> f64 {
+        first_kg
+            .iter()
+            .zip(&self.first_need_kg)
+            .zip(&self.weight)
+            .map(|((&got, &need), &w)| {
+                if need > 0.0 {
+                    w as f64 * need * self.mode.value(got / need)
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    }
+
+    /// The allocation input of `phase`.
+    pub fn phase_input<'a>(
+        &'a self,
+        scenario: &'a Scenario,
+        prep: &'a Prepared,
+        phase: Phase,
+    ) -> PhaseInput<'a> {
+        PhaseInput {
+            phase,
+            deadline_h: match phase {
+                Phase::First => scenario.targets.first_delivery_h,
+                Phase::Relief => scenario.targets.relief_h,
+            },
+            travel: &prep.travel,
+            loading_h: &self.loading_h,
+            demand: &self.demand,
+            weight: &self.weight,
+            items: scenario.catalogue.items.len(),
+            slices: scenario.objective.mode.slices(),
+        }
+    }
+}
+
 /// One attempt: allocation under `caps`, then both phases scheduled, tours
 /// chained with at most `detour_h` of detour per stop.
 pub fn attempt(
@@ -86,10 +127,8 @@ pub fn attempt(
     caps: &FleetCaps,
     detour_h: f64,
 ) -> Result<Plan, PlanError> {
-    let travel = &prep.travel;
     let ni = scenario.catalogue.items.len();
-    let (demand, weight, loading_h, fleets) =
-        (ctx.demand.clone(), &ctx.weight, &ctx.loading_h, &ctx.fleets);
+    let fleets = &ctx.fleets;
     let mut stock = StockLedger::from_stock(&scenario.stock, scenario.warehouses.len(), ni);
     let mut free_at: Vec<Vec<f64>> = fleets
         .iter()
@@ -100,21 +139,8 @@ pub fn attempt(
     // Allocate both phases first (the first batch takes stock first), so relief
     // units can ride along on first-batch trips to the same shelter.
     let t = Instant::now();
-    let first_in = PhaseInput {
-        phase: Phase::First,
-        deadline_h: scenario.targets.first_delivery_h,
-        travel,
-        loading_h,
-        demand: &demand,
-        weight,
-        items: ni,
-        slices: scenario.objective.mode.slices(),
-    };
-    let relief_in = PhaseInput {
-        phase: Phase::Relief,
-        deadline_h: scenario.targets.relief_h,
-        ..first_in
-    };
+    let first_in = ctx.phase_input(scenario, prep, Phase::First);
+    let relief_in = ctx.phase_input(scenario, prep, Phase::Relief);
     let mut run = |input: &PhaseInput, cap: &[f64]| {
         if cap.iter().all(|c| c.is_infinite()) {
             allocate(input, &mut stock)
@@ -150,7 +176,7 @@ pub fn attempt(
         &mut next_id,
     );
     let mut parts = Parts {
-        demand,
+        demand: ctx.demand.clone(),
         trips,
         shortfalls,
         unshipped,

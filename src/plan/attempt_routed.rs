@@ -5,14 +5,14 @@
 
 use std::time::Instant;
 
-use super::allocate::{allocate, PhaseInput};
+use super::allocate::allocate;
 use super::attempt::{schedule_input, Context, Parts};
 use super::demand::Phase;
 use super::ledger::StockLedger;
 use super::load::Run;
 use super::schedule::route_first::{route_first, Rating};
 use super::schedule::{group, ride_along, schedule, Schedule};
-use super::shortfall::{reason, Shortfall};
+use super::shortfall::Shortfall;
 use super::trip::Trip;
 use super::{Plan, PlanError, Prepared};
 use crate::facility::{ItemIx, ShelterIx};
@@ -70,13 +70,6 @@ pub fn attempt_routed(
                 .get(Phase::First, ShelterIx(k / ni), ItemIx(k % ni))
         })
         .collect();
-    let need_kg: Vec<f64> = (0..ns)
-        .map(|s| {
-            (0..ni)
-                .map(|i| due[s * ni + i] as f64 * ctx.unit_kg[i])
-                .sum()
-        })
-        .collect();
     let pilot = pilot_width(ns);
     let mut ratings = vec![
         Rating::default(),
@@ -107,7 +100,7 @@ pub fn attempt_routed(
             &first_in,
             rating,
             scenario.objective.mode,
-            &need_kg,
+            &ctx.first_need_kg,
             &mut d,
             &mut st,
             &mut fr,
@@ -120,34 +113,13 @@ pub fn attempt_routed(
     }
     let (_, (mut first_trips, d, st, fr, id)) = best.expect("at least one routing");
     (due, stock, free_at, next_id) = (d, st, fr, id);
-    let mut shortfalls: Vec<Shortfall> = Vec::new();
-    for (k, &q) in due.iter().enumerate().filter(|x| *x.1 > 0) {
-        let (s, i) = (k / ni, k % ni);
-        shortfalls.push(Shortfall {
-            shelter: s,
-            item: i,
-            phase: Phase::First,
-            quantity: q,
-            reason: reason(
-                &prep.travel,
-                &ctx.loading_h,
-                targets.first_delivery_h,
-                &stock,
-                s,
-                i,
-            ),
-        });
-    }
-    let relief_in = PhaseInput {
-        phase: Phase::Relief,
-        deadline_h: targets.relief_h,
-        travel: &prep.travel,
-        loading_h: &ctx.loading_h,
-        demand: &ctx.demand,
-        weight: &ctx.weight,
-        items: ni,
-        slices: scenario.objective.mode.slices(),
-    };
+    let first_alloc_in = ctx.phase_input(scenario, prep, Phase::First);
+    let mut shortfalls: Vec<Shortfall> = due
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &q)| first_alloc_in.shortfall(&stock, k / ni, k % ni, q))
+        .collect();
+    let relief_in = ctx.phase_input(scenario, prep, Phase::Relief);
     let t_alloc = Instant::now();
     let (relief_alloc, relief_short) =
         allocate(&relief_in, &mut stock).map_err(PlanError::Solver)?;
@@ -211,8 +183,7 @@ pub fn attempt_routed(
     Ok(parts.into_plan(scenario, prep))
 }
 
-/// Σ over shelters of weight × demand × the objective's value of the share the
-/// first-batch `trips` deliver.
+/// The objective's value of the first batch `trips` deliver ([`Context::first_value`]).
 fn first_value(trips: &[Trip], ctx: &Context, catalogue: &crate::supplies::Catalogue) -> f64 {
     let mut got = vec![0.0; ctx.weight.len()];
     for t in trips {
@@ -220,15 +191,5 @@ fn first_value(trips: &[Trip], ctx: &Context, catalogue: &crate::supplies::Catal
             got[s] += l.quantity as f64 * catalogue.items[l.item].kg_per_unit;
         }
     }
-    got.iter()
-        .zip(&ctx.first_need_kg)
-        .zip(&ctx.weight)
-        .map(|((&g, &n), &w)| {
-            if n > 0.0 {
-                w as f64 * n * ctx.mode.value(g / n)
-            } else {
-                0.0
-            }
-        })
-        .sum()
+    ctx.first_value(&got)
 }

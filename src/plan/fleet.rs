@@ -163,19 +163,7 @@ impl Score {
             };
             score.truck_hours += end - t.depart_h + ctx.loading_h[t.warehouse];
         }
-        score.first = first_kg
-            .iter()
-            .zip(&ctx.first_need_kg)
-            .zip(&ctx.weight)
-            .map(|((&got, &need), &w)| {
-                let v = if need > 0.0 {
-                    need * ctx.mode.value(got / need)
-                } else {
-                    0.0
-                };
-                w as f64 * v
-            })
-            .sum();
+        score.first = ctx.first_value(&first_kg);
         score
     }
 
