@@ -9,14 +9,21 @@
 //! back `b`, unloading `U`: trip k cannot reach its first stop before
 //! `k(L + o) + (k − 1)(U + b)`), and a trip carries at most its payload, its volume
 //! at the densest item's kg per m³, and the `max_stops` largest shelter demands.
-//! Stock, roads and deadlines enter exactly.
+//! Each fleet also has only so many truck-hours by the deadline, and every kg
+//! delivered uses some of them ([`super::truck_hours`]); those rows are relaxed
+//! with Lagrange multipliers, so the bound is the least of a few min-cost flows
+//! and each multiplier prices an hour of a warehouse's trucks. Stock, roads and
+//! deadlines enter exactly.
 
 use serde::Serialize;
 use solver::mcf::{McfSolver, Outcome, SupplyMode};
 
 use super::demand::{Demand, Phase};
-use super::fleet_alloc::{cap_dag, fleet_arc, kg_network, unit_dag, KgNetwork, DAG_PER_KG};
+use super::fleet_alloc::{
+    cap_dag, fleet_arc, kg_network, shortfall_arcs, unit_dag, KgNetwork, DAG_PER_KG,
+};
 use super::travel::TravelHours;
+use super::truck_hours::TruckHours;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::scenario::Scenario;
 
@@ -48,33 +55,49 @@ pub struct Marginals {
 }
 
 /// Computes the bounds; `Err` carries the solver's message.
+/// `achieved_kg` is what a plan delivers by the two deadlines (first batch, basic
+/// relief), a lower bound the multipliers are steered by (0 if unknown).
 pub fn bounds(
     scenario: &Scenario,
     travel: &TravelHours,
     demand: &Demand,
+    achieved_kg: (f64, f64),
 ) -> Result<Bounds, String> {
     let t = &scenario.targets;
     let first = |s: usize, i: usize| demand.get(Phase::First, ShelterIx(s), ItemIx(i));
     let both =
         |s: usize, i: usize| first(s, i) + demand.get(Phase::Relief, ShelterIx(s), ItemIx(i));
-    let (first_kg, first_marginal) = bound(scenario, travel, &first, t.first_delivery_h, true)?;
+    let (a_first, a_relief) = achieved_kg;
+    let (first_kg, first_marginal) =
+        bound(scenario, travel, &first, t.first_delivery_h, true, a_first)?;
     Ok(Bounds {
         first_kg,
-        relief_kg: bound(scenario, travel, &both, t.relief_h, true)?.0,
-        first_kg_no_fleet: bound(scenario, travel, &first, t.first_delivery_h, false)?.0,
-        relief_kg_no_fleet: bound(scenario, travel, &both, t.relief_h, false)?.0,
+        relief_kg: bound(scenario, travel, &both, t.relief_h, true, a_relief)?.0,
+        first_kg_no_fleet: bound(scenario, travel, &first, t.first_delivery_h, false, 0.0)?.0,
+        relief_kg_no_fleet: bound(scenario, travel, &both, t.relief_h, false, 0.0)?.0,
         first_marginal,
     })
 }
 
-/// Most kg of `demand` deliverable by `deadline_h`, with or without the fleet
-/// cap, and the dual prices of trucks and stock.
+/// Cost units per allocation unit delivered in the Lagrangian flows.
+const VALUE: i64 = 1_000_000;
+
+/// Subgradient steps of the truck-hour multipliers at most.
+const STEPS: usize = 15;
+
+/// Most kg of `demand` deliverable by `deadline_h`, with or without the fleet,
+/// and the dual prices of trucks and stock. With the fleet, each warehouse's
+/// trucks are capped in mass ([`fleet_kg`]) and in hours ([`TruckHours`]); the
+/// hour rows are relaxed with Lagrange multipliers `λ_w` (kg per truck-hour),
+/// found by subgradient steps towards `achieved_kg` (what a plan delivers, a
+/// lower bound): every `λ ≥ 0` gives a valid bound, the least is kept.
 fn bound(
     scenario: &Scenario,
     travel: &TravelHours,
     demand: &dyn Fn(usize, usize) -> u64,
     deadline_h: f64,
     fleet: bool,
+    achieved_kg: f64,
 ) -> Result<(f64, Marginals), String> {
     let cat = &scenario.catalogue;
     let (nw, ns, ni) = (
@@ -101,7 +124,7 @@ fn bound(
         .collect();
     let stock = |w: usize, i: usize| scenario.stock.get(WarehouseIx(w), ItemIx(i)).floor() as u64;
     let weight = vec![1; ns];
-    let (net, map, penalty) = kg_network(&KgNetwork {
+    let (net, map, _) = kg_network(&KgNetwork {
         warehouses: nw,
         shelters: ns,
         items: ni,
@@ -113,30 +136,133 @@ fn bound(
         weight: &weight,
         slices: &[1],
     });
+    let shortfall = shortfall_arcs(&net);
+    let demand_dag: i128 = shortfall
+        .iter()
+        .map(|&k| i128::from(net.arcs[k].upper))
+        .sum();
     let mut solver =
         McfSolver::from_network(net, SupplyMode::Exact).map_err(|e| format!("bound: {e}"))?;
-    let sol = match solver.solve() {
-        Outcome::Optimal(sol) => sol,
-        other => return Err(format!("bound: solver says {}", other.status())),
-    };
-    let net = solver.network();
-    // A saturated capacity arc's reduced cost is the objective's fall per allocation
-    // unit more of it; a delivered unit is worth `penalty` less its drive.
+    // Every allocation unit delivered is worth VALUE, less its truck-hours at λ.
+    for &k in &shortfall {
+        solver
+            .set_cost(k, VALUE)
+            .map_err(|e| format!("bound: {e}"))?;
+    }
+    let demand_kg: Vec<f64> = (0..ns)
+        .map(|s| (0..ni).map(|i| demand(s, i) as f64 * unit_kg[i]).sum())
+        .collect();
+    let hours = fleet.then(|| TruckHours::new(scenario, travel, &demand_kg, deadline_h));
+    let nr = hours.as_ref().map_or(0, |h| h.rows.len());
+    let mut lambda = vec![0.0; nr];
+    let mut best: Option<(f64, Marginals)> = None;
+    let (mut theta, mut stale) = (1.0, 0);
+    for _ in 0..STEPS {
+        if let Some(h) = &hours {
+            for &(w, s, _, k) in &map {
+                let per_dag: f64 = (h.rows.iter().zip(&lambda))
+                    .filter(|(r, _)| r.warehouse == w)
+                    .map(|(r, l)| l * r.per_kg_h[s].unwrap_or(0.0))
+                    .sum();
+                let cost = ((per_dag * VALUE as f64).floor() as i64).min(VALUE + 1);
+                solver
+                    .set_cost(k, cost)
+                    .map_err(|e| format!("bound: {e}"))?;
+            }
+        }
+        let sol = match solver.solve() {
+            Outcome::Optimal(sol) => sol,
+            other => return Err(format!("bound: solver says {}", other.status())),
+        };
+        // The flow's costs are rounded down, so its value bounds the relaxation's.
+        let rows: f64 = hours.as_ref().map_or(0.0, |h| {
+            h.rows
+                .iter()
+                .zip(&lambda)
+                .map(|(r, l)| l * r.allowance_h)
+                .sum()
+        });
+        let value = (demand_dag * i128::from(VALUE) - sol.total_cost) as f64
+            / (VALUE as f64 * DAG_PER_KG)
+            + rows;
+        if best.as_ref().is_none_or(|b| value < b.0) {
+            let m = marginals(
+                scenario,
+                solver.network(),
+                &sol,
+                &caps,
+                &dag,
+                &lambda,
+                hours.as_ref(),
+            );
+            best = Some((value, m));
+            stale = 0;
+        } else {
+            stale += 1;
+            if stale >= 3 {
+                (theta, stale) = (theta / 2.0, 0);
+            }
+        }
+        let Some(h) = &hours else { break };
+        // Subgradient: hours left over per row at this flow.
+        let mut slack: Vec<f64> = h.rows.iter().map(|r| r.allowance_h).collect();
+        for &(w, s, _, k) in &map {
+            let kg = sol.flow[k] as f64 / DAG_PER_KG;
+            for (r, row) in h.rows.iter().enumerate().filter(|(_, r)| r.warehouse == w) {
+                slack[r] -= kg * row.per_kg_h[s].unwrap_or(0.0);
+            }
+        }
+        let norm: f64 = (0..nr)
+            .filter(|&r| lambda[r] > 0.0 || slack[r] < 0.0)
+            .map(|r| slack[r] * slack[r])
+            .sum();
+        let gap = best.as_ref().map_or(0.0, |b| b.0) - achieved_kg;
+        if norm <= 0.0 || gap <= 1e-4 * achieved_kg.max(1.0) || theta < 1e-3 {
+            break;
+        }
+        let step = theta * gap / norm;
+        for (l, g) in lambda.iter_mut().zip(&slack) {
+            *l = (*l - step * g).max(0.0);
+        }
+    }
+    Ok(best.expect("at least one solve"))
+}
+
+/// Dual prices at one solution of the bound's flow: a saturated capacity arc's
+/// reduced cost is the value of one allocation unit more of it; a truck is also
+/// worth its hours at the multiplier `λ_w`.
+fn marginals(
+    scenario: &Scenario,
+    net: &solver::mcf::FlowNetwork,
+    sol: &solver::mcf::Solution,
+    caps: &[i64],
+    dag: &[i64],
+    lambda: &[f64],
+    hours: Option<&TruckHours>,
+) -> Marginals {
+    let (nw, ni) = (caps.len(), dag.len());
     let gain = |arc: usize| {
         let a = &net.arcs[arc];
         let rc = a.cost + sol.potential[a.tail as usize] - sol.potential[a.head as usize];
-        (-rc).max(0) as f64 / penalty as f64
+        (-rc).max(0) as f64 / VALUE as f64
     };
-    let marginal = Marginals {
+    Marginals {
         truck_kg: (0..nw)
             .map(|w| {
                 let trucks = f64::from(scenario.warehouses[w].fleet.trucks.max(1));
                 let per_truck = (caps[w] as f64 / DAG_PER_KG) / trucks;
-                if caps[w] == cap_dag(f64::INFINITY) {
+                let by_mass = if caps[w] == cap_dag(f64::INFINITY) {
                     0.0
                 } else {
                     gain(fleet_arc(w, ni)) * per_truck
-                }
+                };
+                let by_hours: f64 = hours.map_or(0.0, |h| {
+                    (h.rows.iter().zip(lambda))
+                        .filter(|(r, _)| r.warehouse == w)
+                        .map(|(r, l)| l * r.per_truck_h)
+                        .sum()
+                });
+                by_mass + by_hours
             })
             .collect(),
         unit_kg: (0..nw)
@@ -146,9 +272,7 @@ fn bound(
                     .collect()
             })
             .collect(),
-    };
-    let kg = map.iter().map(|m| sol.flow[m.3] as f64).sum::<f64>() / DAG_PER_KG;
-    Ok((kg, marginal))
+    }
 }
 
 /// Most kg warehouse `w`'s trucks can carry of `demand` by `deadline_h` (see the

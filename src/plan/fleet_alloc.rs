@@ -78,6 +78,14 @@ pub fn fleet_arc(w: usize, items: usize) -> usize {
     2 + w * (1 + items)
 }
 
+/// Indices of [`kg_network`]'s shortfall arcs (`K → (s, i)`), in order.
+pub fn shortfall_arcs(net: &FlowNetwork) -> Vec<usize> {
+    let (sink, short) = (1u32, 2u32);
+    (0..net.arcs.len())
+        .filter(|&k| net.arcs[k].tail == short && net.arcs[k].head != sink)
+        .collect()
+}
+
 /// The flow network of `spec`, its `(w, s, i, arc)` delivery arcs grouped by
 /// (shelter, item), and the shortfall penalty per allocation unit (before the
 /// shelter weight).

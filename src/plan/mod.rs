@@ -22,6 +22,7 @@ pub mod schedule;
 pub mod shortfall;
 pub mod travel;
 pub mod trip;
+pub mod truck_hours;
 
 use std::time::Instant;
 
@@ -181,11 +182,19 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     Ok(p)
 }
 
-/// Computes the plan's upper bounds ([`bound::bounds`]: four min-cost flows) and
+/// Computes the plan's upper bounds ([`bound::bounds`]: min-cost flows, up to
+/// fifteen per fleet-capped bound) and
 /// prices its findings with their dual values. [`plan_prepared`] leaves them out,
 /// so what-if sweeps (audit, siting) do not pay for them.
 pub fn add_bounds(scenario: &Scenario, prep: &Prepared, plan: &mut Plan) -> Result<(), PlanError> {
-    plan.bounds = bound::bounds(scenario, &prep.travel, &plan.demand).map_err(PlanError::Solver)?;
+    let k = kpi::compute(scenario, plan);
+    plan.bounds = bound::bounds(
+        scenario,
+        &prep.travel,
+        &plan.demand,
+        (k.first_kg, k.relief_kg),
+    )
+    .map_err(PlanError::Solver)?;
     plan.findings = binding::findings(plan, &scenario.catalogue);
     Ok(())
 }
