@@ -35,6 +35,8 @@ pub struct Context {
     pub first_need_kg: Vec<f64>,
     /// The objective mode.
     pub mode: Mode,
+    /// Stops the first-batch local search may simulate ([`super::Effort`]).
+    pub search_stops: u64,
 }
 
 impl Context {
@@ -55,6 +57,7 @@ impl Context {
         Self {
             first_need_kg,
             mode: scenario.objective.mode,
+            search_stops: super::Effort::Full.search_stops(),
             demand,
             weight: scenario
                 .shelters

@@ -10,6 +10,7 @@ use super::attempt::{schedule_input, Context, Parts};
 use super::demand::Phase;
 use super::ledger::StockLedger;
 use super::load::Run;
+use super::schedule::improve::{improve, Start};
 use super::schedule::route_first::{route_first, Rating};
 use super::schedule::{group, ride_along, schedule, Schedule};
 use super::shortfall::Shortfall;
@@ -111,8 +112,21 @@ pub fn attempt_routed(
             best = Some((v, (trips, d, st, fr, id)));
         }
     }
-    let (_, (mut first_trips, d, st, fr, id)) = best.expect("at least one routing");
-    (due, stock, free_at, next_id) = (d, st, fr, id);
+    let (routed_value, (mut first_trips, d, st, fr, id)) = best.expect("at least one routing");
+    let start = Start {
+        due: &due,
+        stock: &stock,
+        free_at: &free_at,
+        next_id,
+    };
+    let value = |got: &[f64]| ctx.first_value(got);
+    match improve(&first_in, &start, &value, &first_trips, ctx.search_stops) {
+        Some(out) if out.value >= routed_value * (1.0 - 1e-12) => {
+            first_trips = out.trips;
+            (due, stock, free_at, next_id) = (out.due, out.stock, out.free_at, out.next_id);
+        }
+        _ => (due, stock, free_at, next_id) = (d, st, fr, id),
+    }
     let first_alloc_in = ctx.phase_input(scenario, prep, Phase::First);
     let mut shortfalls: Vec<Shortfall> = due
         .iter()

@@ -207,7 +207,37 @@ pub fn add_bounds(scenario: &Scenario, prep: &Prepared, plan: &mut Plan) -> Resu
 /// ([`fleet::FleetCaps`]) and chain tours with no detour limit but the deadline.
 /// The best attempt ([`fleet::Score`]) is the plan.
 pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanError> {
-    let ctx = attempt::Context::new(scenario);
+    plan_with_effort(scenario, prep, Effort::Full)
+}
+
+/// How hard the planner searches when trucks are scarce: the local search over
+/// the routed first batch may simulate this many stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    /// One plan a duty officer reads ([`schedule::improve::STOP_BUDGET`]).
+    Full,
+    /// One of many what-ifs of a sweep (audit): a sixteenth of that.
+    Sweep,
+}
+
+impl Effort {
+    /// Stops the local search may simulate.
+    pub fn search_stops(self) -> u64 {
+        match self {
+            Effort::Full => schedule::improve::STOP_BUDGET,
+            Effort::Sweep => schedule::improve::STOP_BUDGET / 16,
+        }
+    }
+}
+
+/// [`plan_prepared`] with the search effort given.
+pub fn plan_with_effort(
+    scenario: &Scenario,
+    prep: &Prepared,
+    effort: Effort,
+) -> Result<Plan, PlanError> {
+    let mut ctx = attempt::Context::new(scenario);
+    ctx.search_stops = effort.search_stops();
     let fctx = fleet::FleetContext {
         catalogue: &scenario.catalogue,
         trucks: ctx.fleets.iter().map(|f| f.trucks as usize).collect(),

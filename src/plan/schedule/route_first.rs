@@ -35,16 +35,8 @@ pub fn route_first(
     next_id: &mut usize,
 ) -> Vec<Trip> {
     let mut got_kg = vec![0.0; need_kg.len()];
-    let ni = input.catalogue.items.len();
     let ns = input.weight.len();
-    // Items in loading order: higher priority first.
-    let mut order: Vec<usize> = (0..ni).collect();
-    order.sort_by(|&a, &b| {
-        input.catalogue.items[b]
-            .priority
-            .total_cmp(&input.catalogue.items[a].priority)
-            .then(a.cmp(&b))
-    });
+    let order = item_order(input);
     let mut done: Vec<Vec<bool>> = free_at.iter().map(|t| vec![false; t.len()]).collect();
     let mut trips = Vec::new();
     loop {
@@ -65,12 +57,28 @@ pub fn route_first(
             rating,
             trip: trips.len() as u64,
         };
-        let stops = reorder(
-            input,
-            w,
-            depart,
-            tour_pilot(input, &order, &value, w, depart, due, stock, ns),
-        );
+        let before = (due.to_vec(), stock.clone());
+        let built = tour_pilot(input, &order, &value, w, depart, due, stock, ns);
+        let stops = reorder(input, w, depart, built.clone());
+        // Loads follow the visiting order (as [`super::improve`] simulates them);
+        // a reordered tour with a stop left empty is driven as built.
+        let stops = if stops
+            .iter()
+            .map(|x| x.shelter)
+            .eq(built.iter().map(|x| x.shelter))
+        {
+            stops
+        } else {
+            let (mut d, mut st) = before;
+            match reload(input, &order, w, stops, &mut d, &mut st) {
+                Some(stops) => {
+                    due.copy_from_slice(&d);
+                    *stock = st;
+                    stops
+                }
+                None => built,
+            }
+        };
         for st in &stops {
             got_kg[st.shelter] += load_kg(input, &st.load);
         }
@@ -88,9 +96,49 @@ pub fn route_first(
     trips
 }
 
+/// `stops` loaded in visiting order by a truck of warehouse `w` from `due` and
+/// `stock` (both reduced), or `None` when a stop would unload nothing.
+fn reload(
+    input: &ScheduleInput,
+    order: &[usize],
+    w: usize,
+    mut stops: Vec<Stop>,
+    due: &mut [u64],
+    stock: &mut StockLedger,
+) -> Option<Vec<Stop>> {
+    let ni = order.len();
+    let (mut kg, mut m3) = (0.0, 0.0);
+    for stop in &mut stops {
+        let s = stop.shelter;
+        let (lines, new_kg, new_m3) = deliverable(input, order, w, s, (kg, m3), stock, due);
+        if lines.is_empty() {
+            return None;
+        }
+        for l in &lines {
+            due[s * ni + l.item] -= l.quantity;
+            stock.take(WarehouseIx(w), ItemIx(l.item), l.quantity);
+        }
+        (kg, m3, stop.load) = (new_kg, new_m3, lines);
+    }
+    Some(stops)
+}
+
+/// Items in loading order: higher priority first.
+pub(super) fn item_order(input: &ScheduleInput) -> Vec<usize> {
+    let items = &input.catalogue.items;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        items[b]
+            .priority
+            .total_cmp(&items[a].priority)
+            .then(a.cmp(&b))
+    });
+    order
+}
+
 /// What a truck of warehouse `w` holding `used` (kg, m³) could unload at `s`:
 /// the lines (higher-priority items first) and the load after them.
-fn deliverable(
+pub(super) fn deliverable(
     input: &ScheduleInput,
     order: &[usize],
     w: usize,
@@ -329,7 +377,8 @@ impl Value<'_> {
     }
 }
 
-fn load_kg(input: &ScheduleInput, lines: &[Line]) -> f64 {
+/// Mass of `lines`, kg.
+pub(super) fn load_kg(input: &ScheduleInput, lines: &[Line]) -> f64 {
     lines
         .iter()
         .map(|l| l.quantity as f64 * input.catalogue.items[l.item].kg_per_unit)

@@ -1,0 +1,468 @@
+//! Local search over the routed first batch: the tours of every truck are changed
+//! one move at a time, and a move is kept when the batch is worth more (or as
+//! much, in fewer truck-hours) with every stop still in time.
+//!
+//! A solution is only its routes: for each truck, its tours in driving order, each
+//! a list of shelters. Times follow from the routes (loading, drives, unloading,
+//! as [`ScheduleInput::issue`] times a trip); loads follow by taking, tour by tour
+//! in the order the trucks leave, what each stop is still due and its warehouse
+//! still holds, higher-priority items first, as the router loads. A solution is
+//! feasible when every leg has a known drive, every stop arrives by the deadline
+//! and unloads something, and a truck with no road back drives no further tour.
+//!
+//! Moves, around each stop `a` and the shelters `b` nearest it by road: insert `b`
+//! after (or, first in a tour, before) `a`; replace `a` by `b`; move `b`'s stop
+//! from its tour to after `a`; swap `a` and `b` between two tours; drop `a`; and
+//! a new tour to the shelter still due most, for every truck with time left. Work
+//! is bounded by a count of simulated stops, so the same input gives the same
+//! plan on any machine.
+
+use super::input::ScheduleInput;
+use super::route_first::{deliverable, item_order, load_kg};
+use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
+use crate::plan::ledger::StockLedger;
+use crate::plan::trip::{Stop, Trip};
+
+/// Simulated stops the search may spend (about a quarter of a second).
+pub const STOP_BUDGET: u64 = 4_000_000;
+
+/// Road neighbours of a stop tried by the moves around it.
+const NEIGHBOURS: usize = 8;
+
+/// Tours per truck, `[w][k][tour]` = shelters in visiting order.
+type Routes = Vec<Vec<Vec<Vec<usize>>>>;
+
+/// The state the first batch starts from: units due per `(shelter, item)`, stock,
+/// when each truck is free, the next trip id.
+pub struct Start<'a> {
+    /// `due[s * items + i]`: units of item `i` due at shelter `s`.
+    pub due: &'a [u64],
+    /// Stock at each warehouse.
+    pub stock: &'a StockLedger,
+    /// `free_at[w][k]`: when truck `k` of warehouse `w` is free, hours.
+    pub free_at: &'a [Vec<f64>],
+    /// Id of the first trip issued.
+    pub next_id: usize,
+}
+
+/// A simulated solution: its trips, units still due, stock left, when each truck
+/// is free, the next trip id, and its worth.
+pub struct Outcome {
+    /// Trips in the order the trucks leave, numbered from [`Start::next_id`].
+    pub trips: Vec<Trip>,
+    /// Units still due.
+    pub due: Vec<u64>,
+    /// Stock left.
+    pub stock: StockLedger,
+    /// When each truck is free again, hours.
+    pub free_at: Vec<Vec<f64>>,
+    /// Id of the next trip.
+    pub next_id: usize,
+    /// The objective's value (`value` of the kg per shelter).
+    pub value: f64,
+    /// Truck-hours used, hours (loading to return; to the last arrival when no
+    /// road back).
+    pub truck_h: f64,
+}
+
+/// Improves `trips` (the routed first batch from `start`) by local search;
+/// `value` rates the kg each shelter gets. Returns the best solution found (the
+/// given one when no move helps or the trips cannot be re-simulated).
+pub fn improve(
+    input: &ScheduleInput,
+    start: &Start,
+    value: &dyn Fn(&[f64]) -> f64,
+    trips: &[Trip],
+    budget: u64,
+) -> Option<Outcome> {
+    let mut routes: Routes = start
+        .free_at
+        .iter()
+        .map(|t| vec![Vec::new(); t.len()])
+        .collect();
+    let mut sorted: Vec<&Trip> = trips.iter().collect();
+    sorted.sort_by(|a, b| a.depart_h.total_cmp(&b.depart_h).then(a.id.cmp(&b.id)));
+    for t in sorted {
+        routes[t.warehouse][t.truck].push(t.stops.iter().map(|s| s.shelter).collect());
+    }
+    let mut search = Search {
+        input,
+        start,
+        value,
+        order: item_order(input),
+        spent: 0,
+    };
+    // Loads follow the visiting order, so a stop the router loaded before a tour
+    // was reordered may find nothing left: such stops are dropped.
+    let Some(out) = search.settle(&mut routes) else {
+        tracing::debug!("first-batch local search: the routed trips do not re-simulate");
+        return None;
+    };
+    let first = out.value;
+    let (mut routes, mut best) = search.descend(routes, out, budget);
+    // Then ruin and recreate: drop the visits to a few neighbouring shelters and
+    // descend again; the better local optimum is kept.
+    let mut rng = SplitMix(0x5EED);
+    let (mut kicks, mut kept) = (0, 0);
+    while search.spent < budget {
+        kicks += 1;
+        let mut cand = routes.clone();
+        ruin(&mut cand, input, &mut rng);
+        let Some(out) = search.settle(&mut cand) else {
+            continue;
+        };
+        let (cand, out) = search.descend(cand, out, budget);
+        if better(&out, &best) {
+            (routes, best) = (cand, out);
+            kept += 1;
+        }
+    }
+    tracing::debug!(
+        kicks,
+        kicks_kept = kept,
+        stops_simulated = search.spent,
+        value_before = first,
+        value_after = best.value,
+        "first-batch local search"
+    );
+    Some(best)
+}
+
+/// Removes every visit to a random visited shelter and to its nearest
+/// [`RUIN`] − 1 road neighbours.
+fn ruin(routes: &mut Routes, input: &ScheduleInput, rng: &mut SplitMix) {
+    let visited: Vec<usize> = routes
+        .iter()
+        .flatten()
+        .flatten()
+        .flatten()
+        .copied()
+        .collect();
+    if visited.is_empty() {
+        return;
+    }
+    let a = visited[(rng.next() % visited.len() as u64) as usize];
+    let gone: Vec<usize> = std::iter::once(a)
+        .chain(input.hops.next[a].iter().take(RUIN - 1).map(|h| h.0))
+        .collect();
+    for tours in routes.iter_mut().flatten() {
+        for tour in tours.iter_mut() {
+            tour.retain(|s| !gone.contains(s));
+        }
+        tours.retain(|t| !t.is_empty());
+    }
+}
+
+/// Shelters whose visits one ruin removes.
+const RUIN: usize = 4;
+
+/// SplitMix64: a small deterministic generator for the ruins.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// `a` is worth more than `b`, or as much in fewer truck-hours.
+fn better(a: &Outcome, b: &Outcome) -> bool {
+    let eps = 1e-9 * b.value.abs().max(1.0);
+    a.value > b.value + eps || (a.value >= b.value - eps && a.truck_h < b.truck_h - 1e-6)
+}
+
+/// A place in the routes: warehouse, truck, tour, position.
+type At = (usize, usize, usize, usize);
+
+/// One change to the routes.
+#[derive(Debug, Clone, Copy)]
+enum Move {
+    /// Insert shelter `.1` into the tour of `.0`, at the position `.0.3`.
+    Insert(At, usize),
+    /// Replace the stop at `.0` by shelter `.1`.
+    Replace(At, usize),
+    /// Move the stop at `.1` to the position of `.0` (in `.0`'s tour).
+    Relocate(At, At),
+    /// Swap the stops at `.0` and `.1`.
+    Swap(At, At),
+    /// Drop the stop at `.0`.
+    Drop(At),
+    /// Add a tour to shelter `.2` for truck `(.0, .1)` after its last.
+    NewTour(usize, usize, usize),
+}
+
+/// The routes after `mv`; tours left empty are removed.
+fn apply(routes: &Routes, mv: &Move) -> Routes {
+    let mut r = routes.clone();
+    match *mv {
+        Move::Insert((w, k, j, p), b) => r[w][k][j].insert(p, b),
+        Move::Replace((w, k, j, p), b) => r[w][k][j][p] = b,
+        Move::Relocate((w, k, j, p), (w2, k2, j2, p2)) => {
+            let b = r[w2][k2][j2][p2];
+            if (w, k, j) == (w2, k2, j2) {
+                let tour = &mut r[w][k][j];
+                tour.remove(p2);
+                tour.insert(if p2 < p { p - 1 } else { p }, b);
+            } else {
+                r[w2][k2][j2].remove(p2);
+                r[w][k][j].insert(p, b);
+            }
+        }
+        Move::Swap((w, k, j, p), (w2, k2, j2, p2)) => {
+            let a = r[w][k][j][p];
+            r[w][k][j][p] = r[w2][k2][j2][p2];
+            r[w2][k2][j2][p2] = a;
+        }
+        Move::Drop((w, k, j, p)) => {
+            r[w][k][j].remove(p);
+        }
+        Move::NewTour(w, k, s) => r[w][k].push(vec![s]),
+    }
+    for trucks in &mut r {
+        for tours in trucks {
+            tours.retain(|t| !t.is_empty());
+        }
+    }
+    r
+}
+
+struct Search<'a> {
+    input: &'a ScheduleInput<'a>,
+    start: &'a Start<'a>,
+    value: &'a dyn Fn(&[f64]) -> f64,
+    order: Vec<usize>,
+    spent: u64,
+}
+
+impl Search<'_> {
+    /// Simulates `routes`, dropping stops that find nothing left to unload; `None`
+    /// when they are infeasible otherwise.
+    fn settle(&mut self, routes: &mut Routes) -> Option<Outcome> {
+        loop {
+            match self.simulate(routes) {
+                Ok(out) => return Some(out),
+                Err(Some((w, k, j, p))) => {
+                    routes[w][k][j].remove(p);
+                    routes[w][k].retain(|t| !t.is_empty());
+                }
+                Err(None) => return None,
+            }
+        }
+    }
+
+    /// First-improvement descent from `routes` (simulated as `now`) to a local
+    /// optimum or until `budget` stops are simulated; after a kept move the next
+    /// pass goes on from the same place in the list of moves.
+    fn descend(&mut self, mut routes: Routes, mut now: Outcome, budget: u64) -> (Routes, Outcome) {
+        let mut from = 0;
+        loop {
+            let moves = self.moves(&routes, &now);
+            let n = moves.len();
+            let mut kept = false;
+            for step in 0..n {
+                if self.spent >= budget {
+                    return (routes, now);
+                }
+                let ix = (from + step) % n;
+                let cand = apply(&routes, &moves[ix]);
+                if let Ok(out) = self.simulate(&cand) {
+                    if better(&out, &now) {
+                        (routes, now, kept, from) = (cand, out, true, ix);
+                        break;
+                    }
+                }
+            }
+            if !kept {
+                return (routes, now);
+            }
+        }
+    }
+
+    /// The moves to try from `routes` (whose simulation is `now`), in a fixed order.
+    fn moves(&self, routes: &Routes, now: &Outcome) -> Vec<Move> {
+        let input = self.input;
+        let ni = self.order.len();
+        let mut at_of: Vec<Vec<At>> = vec![Vec::new(); input.weight.len()];
+        for (w, trucks) in routes.iter().enumerate() {
+            for (k, tours) in trucks.iter().enumerate() {
+                for (j, tour) in tours.iter().enumerate() {
+                    for (p, &s) in tour.iter().enumerate() {
+                        at_of[s].push((w, k, j, p));
+                    }
+                }
+            }
+        }
+        let still_due = |s: usize| (0..ni).any(|i| now.due[s * ni + i] > 0);
+        let mut moves = Vec::new();
+        for (w, trucks) in routes.iter().enumerate() {
+            for (k, tours) in trucks.iter().enumerate() {
+                for (j, tour) in tours.iter().enumerate() {
+                    for (p, &a) in tour.iter().enumerate() {
+                        let here = (w, k, j, p);
+                        moves.push(Move::Drop(here));
+                        for &(b, _) in input.hops.next[a].iter().take(NEIGHBOURS) {
+                            if tour.contains(&b) {
+                                continue;
+                            }
+                            if still_due(b) {
+                                if tour.len() < input.max_stops {
+                                    moves.push(Move::Insert((w, k, j, p + 1), b));
+                                    if p == 0 {
+                                        moves.push(Move::Insert(here, b));
+                                    }
+                                }
+                                moves.push(Move::Replace(here, b));
+                            }
+                            for &there in &at_of[b] {
+                                if tour.len() < input.max_stops {
+                                    moves.push(Move::Relocate((w, k, j, p + 1), there));
+                                }
+                                moves.push(Move::Swap(here, there));
+                            }
+                        }
+                    }
+                }
+                // A further tour, to the shelters due most that the truck can reach.
+                let mut due_kg: Vec<(f64, usize)> = (0..input.weight.len())
+                    .filter(|&s| {
+                        input
+                            .travel
+                            .outbound(WarehouseIx(w), ShelterIx(s))
+                            .is_some()
+                    })
+                    .map(|s| {
+                        let kg = (0..ni)
+                            .map(|i| {
+                                now.due[s * ni + i] as f64 * input.catalogue.items[i].kg_per_unit
+                            })
+                            .sum::<f64>();
+                        (kg, s)
+                    })
+                    .filter(|x| x.0 > 0.0)
+                    .collect();
+                due_kg.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                if now.free_at[w][k] + input.fleets[w].loading_h < input.deadline_h {
+                    moves.extend(
+                        due_kg
+                            .iter()
+                            .take(NEIGHBOURS)
+                            .map(|&(_, s)| Move::NewTour(w, k, s)),
+                    );
+                }
+            }
+        }
+        moves
+    }
+
+    /// Times and loads `routes`; `Err` when a leg is unknown, a stop is late or
+    /// unloads nothing (`Err(Some(place))` for the first such stop), or a truck
+    /// with no road back drives on.
+    fn simulate(&mut self, routes: &Routes) -> Result<Outcome, Option<At>> {
+        let input = self.input;
+        let ni = self.order.len();
+        // Timing, truck by truck.
+        struct Timed {
+            w: usize,
+            k: usize,
+            j: usize,
+            free: f64,
+            depart: f64,
+            arrive: Vec<f64>,
+        }
+        let mut timed = Vec::new();
+        let mut free_at = self.start.free_at.to_vec();
+        let mut truck_h = 0.0;
+        for (w, trucks) in routes.iter().enumerate() {
+            let loading = input.fleets[w].loading_h;
+            for (k, tours) in trucks.iter().enumerate() {
+                for (j, tour) in tours.iter().enumerate() {
+                    let free = free_at[w][k];
+                    if !free.is_finite() {
+                        return Err(None);
+                    }
+                    let depart = free + loading;
+                    let mut at = depart;
+                    let mut arrive = Vec::with_capacity(tour.len());
+                    for (p, &s) in tour.iter().enumerate() {
+                        let leg = if p == 0 {
+                            input.travel.outbound(WarehouseIx(w), ShelterIx(s))
+                        } else {
+                            input
+                                .hops
+                                .get(tour[p - 1], s)
+                                .map(|h| h + input.unloading_h)
+                        };
+                        at += leg.ok_or(None)?;
+                        if at > input.deadline_h + 1e-9 {
+                            return Err(None);
+                        }
+                        arrive.push(at);
+                    }
+                    self.spent += tour.len() as u64;
+                    let last = *tour.last().ok_or(None)?;
+                    let back = input.travel.inbound(ShelterIx(last), WarehouseIx(w));
+                    free_at[w][k] = back.map_or(f64::INFINITY, |b| at + input.unloading_h + b);
+                    truck_h += back.map_or(at, |b| at + input.unloading_h + b) - free;
+                    timed.push(Timed {
+                        w,
+                        k,
+                        j,
+                        free,
+                        depart,
+                        arrive,
+                    });
+                }
+            }
+        }
+        // Loading, in the order the trucks are free (as the router loads them).
+        let mut order: Vec<usize> = (0..timed.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&timed[a], &timed[b]);
+            x.free.total_cmp(&y.free).then((x.w, x.k).cmp(&(y.w, y.k)))
+        });
+        let mut due = self.start.due.to_vec();
+        let mut stock = self.start.stock.clone();
+        let mut got = vec![0.0; input.weight.len()];
+        let flat: Vec<&Vec<usize>> = routes.iter().flatten().flatten().collect();
+        let mut trips = Vec::with_capacity(timed.len());
+        let mut next_id = self.start.next_id;
+        for &t in &order {
+            let tm = &timed[t];
+            let tour = flat[t];
+            let (mut kg, mut m3) = (0.0, 0.0);
+            let mut stops = Vec::with_capacity(tour.len());
+            for (p, (&s, &at)) in tour.iter().zip(&tm.arrive).enumerate() {
+                let (lines, new_kg, new_m3) =
+                    deliverable(input, &self.order, tm.w, s, (kg, m3), &stock, &due);
+                if lines.is_empty() {
+                    return Err(Some((tm.w, tm.k, tm.j, p)));
+                }
+                for l in &lines {
+                    due[s * ni + l.item] -= l.quantity;
+                    stock.take(WarehouseIx(tm.w), ItemIx(l.item), l.quantity);
+                }
+                got[s] += load_kg(input, &lines);
+                (kg, m3) = (new_kg, new_m3);
+                stops.push(Stop {
+                    shelter: s,
+                    arrive_h: at,
+                    load: lines,
+                });
+            }
+            trips.push(input.issue((tm.w, tm.k), tm.depart, stops, &mut next_id));
+        }
+        Ok(Outcome {
+            trips,
+            due,
+            stock,
+            free_at,
+            next_id,
+            value: (self.value)(&got),
+            truck_h,
+        })
+    }
+}
