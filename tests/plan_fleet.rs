@@ -125,3 +125,157 @@ fn fair_mode_raises_the_worst_shelter_share_where_stock_binds() {
     );
     check(&sc, &g);
 }
+
+#[test]
+fn local_search_keeps_stock_deadlines_and_loads_and_never_loses_value() {
+    use reliefflow::facility::{ItemIx, ShelterIx, WarehouseIx};
+    use reliefflow::plan::attempt::schedule_input;
+    use reliefflow::plan::demand::Phase;
+    use reliefflow::plan::ledger::StockLedger;
+    use reliefflow::plan::schedule::improve::{improve, Start};
+    use reliefflow::plan::schedule::route_first::{route_first, Rating};
+
+    // Xicheng with a quarter of its trucks: trucks bind the first batch.
+    let g = graph("beijing-core");
+    let mut sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
+    for w in &mut sc.warehouses {
+        w.fleet.trucks = (f64::from(w.fleet.trucks) * 0.25).ceil() as u32;
+    }
+    let prep = prepare(&sc, &g).unwrap();
+    let ctx = Context::new(&sc);
+    let t = &sc.targets;
+    let input = schedule_input(
+        &sc,
+        &prep,
+        &ctx,
+        Phase::First,
+        t.first_delivery_h,
+        f64::INFINITY,
+    );
+    let (nw, ns, ni) = (
+        sc.warehouses.len(),
+        sc.shelters.len(),
+        sc.catalogue.items.len(),
+    );
+    let due0: Vec<u64> = (0..ns * ni)
+        .map(|k| {
+            ctx.demand
+                .get(Phase::First, ShelterIx(k / ni), ItemIx(k % ni))
+        })
+        .collect();
+    let stock0 = StockLedger::from_stock(&sc.stock, nw, ni);
+    let free0: Vec<Vec<f64>> = ctx
+        .fleets
+        .iter()
+        .map(|f| vec![0.0; f.trucks as usize])
+        .collect();
+    let (mut due, mut stock, mut free, mut id) = (due0.clone(), stock0.clone(), free0.clone(), 1);
+    let trips = route_first(
+        &input,
+        Rating::default(),
+        sc.objective.mode,
+        &ctx.first_need_kg,
+        &mut due,
+        &mut stock,
+        &mut free,
+        &mut id,
+    );
+    let kg_of = |trips: &[reliefflow::plan::trip::Trip]| {
+        let mut got = vec![0.0; ns];
+        for t in trips {
+            for (s, l) in t.lines() {
+                got[s] += l.quantity as f64 * sc.catalogue.items[l.item].kg_per_unit;
+            }
+        }
+        got
+    };
+    let before = ctx.first_value(&kg_of(&trips));
+    let start = Start {
+        due: &due0,
+        stock: &stock0,
+        free_at: &free0,
+        next_id: 1,
+    };
+    let out = improve(&input, &start, &|g| ctx.first_value(g), &trips, 1_000_000).unwrap();
+    assert!(out.value > before, "no gain: {} vs {before}", out.value);
+    assert!((ctx.first_value(&kg_of(&out.trips)) - out.value).abs() < 1e-6 * out.value);
+
+    // The ledger: what is delivered left the stock and the dues, unit for unit.
+    let mut sent = vec![0u64; ns * ni];
+    let mut taken = vec![0u64; nw * ni];
+    for t in &out.trips {
+        for (s, l) in t.lines() {
+            sent[s * ni + l.item] += l.quantity;
+            taken[t.warehouse * ni + l.item] += l.quantity;
+        }
+    }
+    for k in 0..ns * ni {
+        assert_eq!(due0[k], out.due[k] + sent[k], "due of (shelter, item) {k}");
+    }
+    for w in 0..nw {
+        for i in 0..ni {
+            let (a, b) = (
+                stock0.get(WarehouseIx(w), ItemIx(i)),
+                out.stock.get(WarehouseIx(w), ItemIx(i)),
+            );
+            assert_eq!(
+                a,
+                b + taken[w * ni + i],
+                "stock of item {i} at warehouse {w}"
+            );
+        }
+    }
+    // Each trip: in time, within payload, volume and the stop limit, timed leg by leg;
+    // each truck's trips one after the other.
+    let mut by_truck: std::collections::BTreeMap<(usize, usize), Vec<_>> = Default::default();
+    for t in &out.trips {
+        let f = &sc.warehouses[t.warehouse].fleet;
+        assert!(!t.stops.is_empty() && t.stops.len() <= sc.targets.max_stops);
+        let (mut kg, mut m3) = (0.0, 0.0);
+        for (p, st) in t.stops.iter().enumerate() {
+            assert!(!st.load.is_empty(), "a stop that unloads nothing");
+            assert!(
+                st.arrive_h <= sc.targets.first_delivery_h + 1e-9,
+                "late at {}",
+                st.arrive_h
+            );
+            let expect = if p == 0 {
+                t.depart_h
+                    + prep
+                        .travel
+                        .outbound(WarehouseIx(t.warehouse), ShelterIx(st.shelter))
+                        .unwrap()
+            } else {
+                t.stops[p - 1].arrive_h
+                    + sc.targets.unloading_h
+                    + prep.hops.get(t.stops[p - 1].shelter, st.shelter).unwrap()
+            };
+            assert!(
+                (st.arrive_h - expect).abs() < 1e-9,
+                "arrival {} vs {expect}",
+                st.arrive_h
+            );
+            for l in &st.load {
+                kg += l.quantity as f64 * sc.catalogue.items[l.item].kg_per_unit;
+                m3 += l.quantity as f64 * sc.catalogue.items[l.item].m3_per_unit;
+            }
+        }
+        assert!(
+            kg <= f.payload_kg + 1e-6 && m3 <= f.volume_m3 + 1e-9,
+            "{kg} kg, {m3} m³"
+        );
+        by_truck.entry((t.warehouse, t.truck)).or_default().push(t);
+    }
+    for ((w, _), trips) in by_truck {
+        let mut trips = trips;
+        trips.sort_by(|a, b| a.depart_h.total_cmp(&b.depart_h));
+        let loading = sc.warehouses[w].fleet.loading_h;
+        assert!(trips[0].depart_h >= loading - 1e-9);
+        for p in trips.windows(2) {
+            assert!(
+                p[1].depart_h >= p[0].return_h + loading - 1e-9,
+                "trips overlap"
+            );
+        }
+    }
+}
