@@ -23,7 +23,7 @@ use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::plan::ledger::StockLedger;
 use crate::plan::trip::{Stop, Trip};
 
-/// Simulated stops the search may spend (about a quarter of a second).
+/// Simulated stops the search may spend (about 0.7 s on one core: ~175 ns each).
 pub const STOP_BUDGET: u64 = 4_000_000;
 
 /// Road neighbours of a stop tried by the moves around it.
