@@ -13,5 +13,7 @@ pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod site;
+pub mod store;
 pub mod supplies;

@@ -6,6 +6,7 @@ mod network;
 mod plan;
 mod progress;
 mod scenario;
+mod serve;
 mod site;
 mod solve;
 
@@ -49,6 +50,8 @@ enum Command {
     /// Scenario tools: generate shelters and stock from a recipe.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// The duty officers' service: incidents, plans and the stock ledger over HTTP.
+    Serve(serve::ServeArgs),
     /// Solve a DIMACS min-cost-flow file and print the optimal cost and timings.
     SolveMcf(solve::SolveMcfArgs),
     /// Write a generated benchmark min-cost-flow instance in DIMACS format.
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Site(args)) => site::run(args),
         Some(Command::Network(cmd)) => network::run(cmd),
         Some(Command::Scenario(cmd)) => scenario::run(cmd),
+        Some(Command::Serve(args)) => serve::run(args, || default_scenario(cli.data_dir)),
         Some(Command::SolveMcf(args)) => solve::run(args),
         Some(Command::GenMcf(args)) => solve::generate(args),
         None => plan::run_plan(&default_scenario(cli.data_dir)?, None, None),

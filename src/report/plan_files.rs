@@ -99,13 +99,21 @@ pub fn write_shortfalls(path: &Path, scenario: &Scenario, plan: &Plan) -> Result
     w.flush().map_err(|x| e(x.to_string()))
 }
 
-/// Writes `plan.json`: scenario facts, KPIs, timings, trips and shortfalls.
+/// Writes `plan.json`: scenario facts, KPIs, timings, trips and shortfalls
+/// ([`plan_document`]).
 pub fn write_json(
     path: &Path,
     scenario: &Scenario,
     plan: &Plan,
     kpis: &Kpis,
 ) -> Result<(), WriteError> {
+    let doc = plan_document(scenario, plan, kpis);
+    let text = serde_json::to_string_pretty(&doc).map_err(|x| werr(path)(x.to_string()))?;
+    std::fs::write(path, text).map_err(|x| werr(path)(x.to_string()))
+}
+
+/// The content of `plan.json` (also what the service answers for a plan).
+pub fn plan_document(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> serde_json::Value {
     let trips: Vec<_> = plan
         .trips
         .iter()
@@ -138,7 +146,7 @@ pub fn write_json(
             })
         })
         .collect();
-    let doc = json!({
+    json!({
         "scenario": scenario.name,
         "event_time": scenario.event_time,
         "targets": {
@@ -173,9 +181,7 @@ pub fn write_json(
         "timings_s": plan.timings,
         "trips": trips,
         "shortfalls": shortfalls,
-    });
-    let text = serde_json::to_string_pretty(&doc).map_err(|x| werr(path)(x.to_string()))?;
-    std::fs::write(path, text).map_err(|x| werr(path)(x.to_string()))
+    })
 }
 
 /// Writes `plan.geojson`: warehouses and shelters (with per-shelter delivery

@@ -1,0 +1,100 @@
+//! A draft plan for an incident: the bundled scenario with the store's
+//! inventories (stock available, fleets, headcounts), the incident's shelters and
+//! closures, planned by the same planner as `reliefflow plan`.
+
+use std::collections::BTreeMap;
+
+use super::error::ApiError;
+use crate::facility::{ItemIx, WarehouseIx};
+use crate::network::RoadGraph;
+use crate::plan::{kpi, plan, PlanError};
+use crate::report::plan_files::plan_document;
+use crate::scenario::Scenario;
+use crate::store::inventory::{ShelterRecord, StockLevel, WarehouseRecord};
+use crate::store::records::{IncidentRecord, Need};
+use crate::supplies::Stock;
+
+/// What a draft is planned from, read from the store.
+pub struct DraftInput {
+    /// Warehouses with fleets and stock levels.
+    pub warehouses: Vec<WarehouseRecord>,
+    /// Shelters with headcounts.
+    pub shelters: Vec<ShelterRecord>,
+    /// The incident.
+    pub incident: IncidentRecord,
+}
+
+/// The scenario a draft plans: `base` with the store's figures and the
+/// incident's shelters and closures.
+pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiError> {
+    let mut sc = base.clone();
+    sc.event_time = input.incident.event_time.clone();
+    let levels: BTreeMap<&str, &BTreeMap<String, StockLevel>> = input
+        .warehouses
+        .iter()
+        .map(|w| (w.id.as_str(), &w.stock))
+        .collect();
+    let ni = sc.catalogue.items.len();
+    let mut stock = Stock::new(sc.warehouses.len(), ni);
+    for (w, wh) in sc.warehouses.iter_mut().enumerate() {
+        if let Some(rec) = input.warehouses.iter().find(|r| r.id == wh.id) {
+            wh.fleet.trucks = u32::try_from(rec.trucks.max(0)).unwrap_or(u32::MAX);
+        }
+        for (i, item) in sc.catalogue.items.iter().enumerate() {
+            let free = levels
+                .get(wh.id.as_str())
+                .and_then(|l| l.get(&item.item))
+                .map_or(0, |l| l.available.max(0));
+            stock.add(WarehouseIx(w), ItemIx(i), free as f64);
+        }
+    }
+    sc.stock = stock;
+    let by_id: BTreeMap<&str, &ShelterRecord> =
+        input.shelters.iter().map(|s| (s.id.as_str(), s)).collect();
+    let wanted = &input.incident.shelters;
+    sc.shelters
+        .retain(|s| wanted.is_empty() || wanted.contains(&s.id));
+    for s in &mut sc.shelters {
+        if let Some(r) = by_id.get(s.id.as_str()) {
+            let n = |x: i64| u32::try_from(x.max(0)).unwrap_or(u32::MAX);
+            s.headcount = n(r.headcount);
+            let [e, c, p, d, i] = r.priority;
+            (
+                s.priority.elderly,
+                s.priority.children,
+                s.priority.pregnant,
+                s.priority.disabled,
+                s.priority.injured,
+            ) = (n(e), n(c), n(p), n(d), n(i));
+        }
+    }
+    sc.disruption
+        .closed_ways
+        .extend(input.incident.closed_ways.iter().copied());
+    Ok(sc)
+}
+
+/// Plans `sc` on `graph`: the plan's document (`plan.json`'s content) and the
+/// stock it takes per warehouse and item.
+pub fn compute(
+    sc: &Scenario,
+    graph: &RoadGraph,
+) -> Result<(serde_json::Value, Vec<Need>), PlanError> {
+    let p = plan(sc, graph)?;
+    let k = kpi::compute(sc, &p);
+    let mut needs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
+    for t in &p.trips {
+        for (_, l) in t.lines() {
+            *needs.entry((t.warehouse, l.item)).or_default() += l.quantity as i64;
+        }
+    }
+    let needs = needs
+        .into_iter()
+        .map(|((w, i), units)| Need {
+            warehouse_id: sc.warehouses[w].id.clone(),
+            item: sc.catalogue.items[i].item.clone(),
+            units,
+        })
+        .collect();
+    Ok((plan_document(sc, &p, &k), needs))
+}

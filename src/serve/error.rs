@@ -1,0 +1,117 @@
+//! The service's errors as HTTP answers: a status and a JSON body
+//! `{"error": "...", "field": "..."}` naming what was wrong.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::store::records::PlanConflict;
+use crate::store::StoreError;
+
+/// An error answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// The request field at fault, when one is.
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// An error of `status` saying `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// 422: field `field` is invalid.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    /// 404: no such thing.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, what)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = match &self.field {
+            Some(f) => json!({"error": self.message, "field": f}),
+            None => json!({"error": self.message}),
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!("store: {e}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("store: {e}"))
+    }
+}
+
+impl From<PlanConflict> for ApiError {
+    fn from(e: PlanConflict) -> Self {
+        match e {
+            PlanConflict::Missing(_) => ApiError::not_found(e.to_string()),
+            PlanConflict::Store(s) => s.into(),
+            other => ApiError::new(StatusCode::CONFLICT, other.to_string()),
+        }
+    }
+}
+
+/// A JSON request body whose rejections are [`ApiError`]s: 400 for malformed
+/// JSON, 415 without a JSON content type, 413 over the size cap, 422 when a field
+/// is missing or of the wrong type (serde's message names it).
+pub struct Body<T>(pub T);
+
+#[axum::async_trait]
+impl<S, T> FromRequest<S> for Body<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Body(v)),
+            Err(rejection) => Err(reject(rejection)),
+        }
+    }
+}
+
+fn reject(r: JsonRejection) -> ApiError {
+    let status = r.status();
+    let text = r.body_text();
+    // serde's text: "Failed to deserialize the JSON body into the target type:
+    // name: invalid type: ..." — the path before the first ": " after the prefix
+    // names the field.
+    let detail = text
+        .split_once("target type: ")
+        .map_or(text.as_str(), |x| x.1);
+    let field = detail
+        .split_once(": ")
+        .map(|(f, _)| f)
+        .filter(|f| !f.contains(' '))
+        .map(str::to_string);
+    ApiError {
+        status,
+        message: detail.to_string(),
+        field,
+    }
+}

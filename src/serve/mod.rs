@@ -1,0 +1,62 @@
+//! `reliefflow serve`: the duty officers' service. JSON over HTTP under `/v1/`,
+//! coordinates `[lon, lat]`; one road graph loaded at start and shared by every
+//! request; planning runs on blocking threads so a long plan never stalls other
+//! requests; inventories, incidents, plans and the stock ledger live in the
+//! [`crate::store`].
+
+pub mod auth;
+pub mod draft;
+pub mod error;
+pub mod handlers;
+pub mod plans;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::network::RoadGraph;
+use crate::scenario::Scenario;
+use crate::store::Store;
+
+/// Largest request body accepted, bytes.
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// What every request shares.
+pub struct AppState {
+    /// The scenario the service was started on (sites, items, targets, the
+    /// scenario's own disruption).
+    pub base: Scenario,
+    /// Its road graph.
+    pub graph: RoadGraph,
+    /// The store.
+    pub store: Store,
+}
+
+/// The service's routes.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/v1/health", get(handlers::health))
+        .route("/v1/warehouses", get(handlers::warehouses))
+        .route("/v1/shelters", get(handlers::shelters))
+        .route("/v1/incidents", post(handlers::create_incident))
+        .route("/v1/incidents/:id", get(handlers::incident))
+        .route("/v1/incidents/:id/plans", post(plans::draft))
+        .route("/v1/plans/:id", get(plans::get_plan))
+        .route("/v1/plans/:id/issue", post(plans::issue))
+        .route("/v1/plans/:id/release", post(plans::release))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

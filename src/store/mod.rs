@@ -1,0 +1,179 @@
+//! The service's store: inventories, incidents, plans and the stock ledger, in an
+//! embedded SQLite file or a PostgreSQL server, with one schema and one set of
+//! queries for both (sqlx's `Any` driver, `$n` placeholders).
+//!
+//! SQLite runs in WAL mode with `synchronous = FULL` (a change acknowledged is on
+//! disk) and a busy timeout; every write transaction starts with an `UPDATE` of a
+//! counter row in `meta`, so concurrent writers queue on that row (PostgreSQL) or
+//! on the database lock (SQLite) instead of failing half-way.
+
+pub mod inventory;
+pub mod records;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+
+/// Migrations in order: (version, SQL). Applied once each, recorded in
+/// `schema_version`.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed a statement.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A URL the store does not know.
+    #[error("database URL `{0}`: expected sqlite://PATH or postgres://…")]
+    Url(String),
+    /// A stored value is not what the schema says.
+    #[error("stored data: {0}")]
+    Corrupt(String),
+}
+
+/// A connection pool to the store.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    sqlite: bool,
+}
+
+impl Store {
+    /// Opens (creating an SQLite file if needed) and migrates the store at `url`
+    /// (`sqlite://PATH` or `postgres://USER@HOST:PORT/DB`).
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let sqlite = url.starts_with("sqlite:");
+        if !sqlite && !url.starts_with("postgres:") && !url.starts_with("postgresql:") {
+            return Err(StoreError::Url(url.to_string()));
+        }
+        let url = if sqlite && !url.contains('?') {
+            format!("{url}?mode=rwc")
+        } else {
+            url.to_string()
+        };
+        let opts = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 4 } else { 8 })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA busy_timeout = 30000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await?;
+        let store = Store { pool, sqlite };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// True for an SQLite store.
+    pub fn is_sqlite(&self) -> bool {
+        self.sqlite
+    }
+
+    /// The pool (for the record and inventory queries).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        self.pool
+            .execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY)")
+            .await?;
+        for &(version, sql) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            let done = sqlx::query("SELECT version FROM schema_version WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            for stmt in statements(sql) {
+                sqlx::query(&stmt).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// The ledger version: bumped by every change to what is available.
+    pub async fn ledger_version(&self) -> Result<i64, StoreError> {
+        meta(&self.pool, "ledger_version").await
+    }
+}
+
+/// The statements of a migration file (split on `;` at line ends, comments
+/// dropped).
+fn statements(sql: &str) -> Vec<String> {
+    let text: String = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    text.split(";\n")
+        .map(|s| s.trim().trim_end_matches(';').trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A counter of `meta`.
+async fn meta<'e, E>(exec: E, key: &str) -> Result<i64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
+        .bind(key)
+        .fetch_one(exec)
+        .await?;
+    Ok(row.try_get::<i64, _>("value")?)
+}
+
+/// A fresh id (from `meta.next_id`), inside a write transaction.
+async fn next_id(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<i64, StoreError> {
+    sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'next_id'")
+        .execute(&mut **tx)
+        .await?;
+    meta(&mut **tx, "next_id").await
+}
+
+/// Seconds since 1970 (UTC) now.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_split_into_statements_without_comments() {
+        let s = statements(MIGRATIONS[0].1);
+        assert!(s.iter().all(|x| !x.contains("--") && !x.ends_with(';')));
+        assert!(s
+            .iter()
+            .any(|x| x.starts_with("CREATE TABLE ledger_events")));
+        assert_eq!(
+            s.iter()
+                .filter(|x| x.starts_with("INSERT INTO meta"))
+                .count(),
+            3
+        );
+    }
+}

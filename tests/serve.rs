@@ -1,0 +1,440 @@
+//! `reliefflow serve` over real HTTP on 127.0.0.1, with a real SQLite file: tokens
+//! and roles, bad requests, drafts, issue with 409 when availability moved,
+//! release, the ledger invariant under concurrent officers, and restarts.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use common::repo;
+
+/// A running server; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_reliefflow")
+}
+
+fn db_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("store.sqlite").display())
+}
+
+fn token(dir: &Path, role: &str) -> String {
+    let out = Command::new(bin())
+        .args([
+            "serve",
+            "token",
+            "create",
+            "--role",
+            role,
+            "--db",
+            &db_url(dir),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn start(dir: &Path) -> Server {
+    let mut child = Command::new(bin())
+        .current_dir(repo(""))
+        .args([
+            "serve",
+            "--scenario",
+            "scenarios/xicheng-earthquake",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--db", &db_url(dir)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(a) = line.strip_prefix("listening on ") {
+                let _ = tx.send(a.to_string());
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the server says where it listens");
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    Server { child, base }
+}
+
+/// (status, JSON body) of a request.
+fn call(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
+    let mut req = ureq::request(method, url).timeout(Duration::from_secs(120));
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    let res = match body {
+        Some(b) => req.set("Content-Type", "application/json").send_string(b),
+        None => req.call(),
+    };
+    let r = match res {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = r.status();
+    let text = r.into_string().unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Units reserved and on hand per (warehouse, item), from `GET /v1/warehouses`.
+fn levels(s: &Server, tok: &str) -> BTreeMap<(String, String), (i64, i64)> {
+    let (st, v) = call("GET", &format!("{}/v1/warehouses", s.base), Some(tok), None);
+    assert_eq!(st, 200);
+    let mut out = BTreeMap::new();
+    for w in v["warehouses"].as_array().unwrap() {
+        for (item, l) in w["stock"].as_object().unwrap() {
+            let k = (w["id"].as_str().unwrap().to_string(), item.clone());
+            out.insert(
+                k,
+                (
+                    l["reserved"].as_i64().unwrap(),
+                    l["on_hand"].as_i64().unwrap(),
+                ),
+            );
+        }
+    }
+    out
+}
+
+fn incident(s: &Server, tok: &str, body: Value) -> i64 {
+    let (st, v) = call(
+        "POST",
+        &format!("{}/v1/incidents", s.base),
+        Some(tok),
+        Some(&body.to_string()),
+    );
+    assert_eq!(st, 201, "{v}");
+    v["id"].as_i64().unwrap()
+}
+
+fn draft(s: &Server, tok: &str, incident: i64) -> Value {
+    let (st, v) = call(
+        "POST",
+        &format!("{}/v1/incidents/{incident}/plans", s.base),
+        Some(tok),
+        None,
+    );
+    assert_eq!(st, 201, "{v}");
+    v
+}
+
+#[test]
+fn roles_and_bad_requests_get_the_right_answer_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (officer, viewer) = (token(dir.path(), "officer"), token(dir.path(), "viewer"));
+    let s = start(dir.path());
+    let url = |p: &str| format!("{}{p}", s.base);
+    assert_eq!(call("GET", &url("/v1/health"), None, None).0, 200);
+    let (st, v) = call("GET", &url("/v1/warehouses"), None, None);
+    assert_eq!(st, 401, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("Bearer"));
+    assert_eq!(
+        call("GET", &url("/v1/warehouses"), Some("rf_wrong"), None).0,
+        401
+    );
+    let (st, v) = call("GET", &url("/v1/warehouses"), Some(&viewer), None);
+    assert_eq!(st, 200);
+    assert_eq!(v["warehouses"].as_array().unwrap().len(), 4);
+    let (st, v) = call("GET", &url("/v1/shelters"), Some(&viewer), None);
+    assert_eq!((st, v["shelters"].as_array().unwrap().len()), (200, 104));
+
+    let ok = json!({"name": "aftershock"}).to_string();
+    let (st, v) = call("POST", &url("/v1/incidents"), Some(&viewer), Some(&ok));
+    assert_eq!(st, 403, "{v}");
+    let cases: [(&str, u16, Option<&str>); 6] = [
+        ("{\"name\": ", 400, None),
+        ("{\"name\": 5}", 422, Some("name")),
+        ("{\"event_time\": \"x\"}", 422, None),
+        (
+            "{\"name\": \"a\", \"shelters\": [\"bj0\", \"nowhere\"]}",
+            422,
+            Some("shelters[1]"),
+        ),
+        (
+            "{\"name\": \"a\", \"closed_ways\": [999999999999]}",
+            422,
+            Some("closed_ways[0]"),
+        ),
+        ("{\"name\": \"a\", \"colour\": 1}", 422, None),
+    ];
+    for (body, status, field) in cases {
+        let (st, v) = call("POST", &url("/v1/incidents"), Some(&officer), Some(body));
+        assert_eq!(st, status, "{body}: {v}");
+        assert!(!v["error"].as_str().unwrap().is_empty(), "{body}: {v}");
+        if let Some(f) = field {
+            assert_eq!(v["field"], f, "{body}: {v}");
+        }
+    }
+    let big = format!("{{\"name\": \"{}\"}}", "x".repeat(2 << 20));
+    assert_eq!(
+        call("POST", &url("/v1/incidents"), Some(&officer), Some(&big)).0,
+        413
+    );
+    assert_eq!(
+        call("GET", &url("/v1/incidents/1"), Some(&viewer), None).0,
+        404
+    );
+    assert_eq!(
+        call("POST", &url("/v1/plans/77/issue"), Some(&officer), None).0,
+        404
+    );
+    // Nothing above created anything.
+    let (_, h) = call("GET", &url("/v1/health"), None, None);
+    assert_eq!(h["ledger_version"], 0);
+    let id = incident(&s, &officer, json!({"name": "aftershock"}));
+    assert_eq!(
+        call(
+            "GET",
+            &url(&format!("/v1/incidents/{id}")),
+            Some(&viewer),
+            None
+        )
+        .0,
+        200
+    );
+}
+
+#[test]
+fn issue_reserves_stock_refuses_stale_drafts_and_release_returns_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let officer = token(dir.path(), "officer");
+    let s = start(dir.path());
+    let url = |p: &str| format!("{}{p}", s.base);
+    let a = incident(
+        &s,
+        &officer,
+        json!({"name": "north", "closed_ways": [8611]}),
+    );
+    let b = incident(
+        &s,
+        &officer,
+        json!({"name": "south", "shelters": ["bj0", "bj1", "bj2"]}),
+    );
+    let da = draft(&s, &officer, a);
+    let db = draft(&s, &officer, b);
+    // The draft's needs are what its trips carry.
+    let mut carried: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for t in da["plan"]["trips"].as_array().unwrap() {
+        for st in t["stops"].as_array().unwrap() {
+            for l in st["load"].as_array().unwrap() {
+                let k = (
+                    t["warehouse_id"].as_str().unwrap().into(),
+                    l["item"].as_str().unwrap().into(),
+                );
+                *carried.entry(k).or_default() += l["quantity"].as_i64().unwrap();
+            }
+        }
+    }
+    let needs: BTreeMap<(String, String), i64> = da["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                (
+                    n["warehouse_id"].as_str().unwrap().into(),
+                    n["item"].as_str().unwrap().into(),
+                ),
+                n["units"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(!needs.is_empty());
+    assert_eq!(needs, carried);
+
+    let pa = da["plan_id"].as_i64().unwrap();
+    let (st, v) = call(
+        "POST",
+        &url(&format!("/v1/plans/{pa}/issue")),
+        Some(&officer),
+        None,
+    );
+    assert_eq!(st, 200, "{v}");
+    let lv = levels(&s, &officer);
+    for (k, &n) in &needs {
+        assert_eq!(lv[k].0, n, "{k:?} reserved");
+    }
+    // Issued twice: 409; b's draft saw the stock before a was issued: 409.
+    assert_eq!(
+        call(
+            "POST",
+            &url(&format!("/v1/plans/{pa}/issue")),
+            Some(&officer),
+            None
+        )
+        .0,
+        409
+    );
+    let pb = db["plan_id"].as_i64().unwrap();
+    let (st, v) = call(
+        "POST",
+        &url(&format!("/v1/plans/{pb}/issue")),
+        Some(&officer),
+        None,
+    );
+    assert_eq!(st, 409, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("re-plan"), "{v}");
+    // Re-planned against what is left, it issues, and nothing is over-reserved.
+    let db2 = draft(&s, &officer, b);
+    for n in db2["needs"].as_array().unwrap() {
+        let k = (
+            n["warehouse_id"].as_str().unwrap().to_string(),
+            n["item"].as_str().unwrap().to_string(),
+        );
+        let (reserved, on_hand) = lv[&k];
+        assert!(n["units"].as_i64().unwrap() <= on_hand - reserved, "{k:?}");
+    }
+    let pb2 = db2["plan_id"].as_i64().unwrap();
+    assert_eq!(
+        call(
+            "POST",
+            &url(&format!("/v1/plans/{pb2}/issue")),
+            Some(&officer),
+            None
+        )
+        .0,
+        200
+    );
+    for ((k, (reserved, on_hand)), _) in levels(&s, &officer).iter().zip(0..) {
+        assert!(
+            reserved <= on_hand,
+            "{k:?}: {reserved} reserved of {on_hand}"
+        );
+    }
+    // Release a: its units are free again; released twice: 409.
+    assert_eq!(
+        call(
+            "POST",
+            &url(&format!("/v1/plans/{pa}/release")),
+            Some(&officer),
+            None
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        call(
+            "POST",
+            &url(&format!("/v1/plans/{pa}/release")),
+            Some(&officer),
+            None
+        )
+        .0,
+        409
+    );
+    let after = levels(&s, &officer);
+    let b_needs: i64 = db2["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["units"].as_i64().unwrap())
+        .sum();
+    assert_eq!(after.values().map(|l| l.0).sum::<i64>(), b_needs);
+
+    // A restart keeps every acknowledged change.
+    drop(s);
+    let s = start(dir.path());
+    let (st, v) = call(
+        "GET",
+        &format!("{}/v1/plans/{pb2}", s.base),
+        Some(&officer),
+        None,
+    );
+    assert_eq!((st, v["status"].as_str().unwrap()), (200, "issued"));
+    let (_, v) = call(
+        "GET",
+        &format!("{}/v1/plans/{pa}", s.base),
+        Some(&officer),
+        None,
+    );
+    assert_eq!(v["status"], "released");
+    assert_eq!(levels(&s, &officer), after);
+}
+
+#[test]
+fn concurrent_officers_never_reserve_more_than_is_on_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let officer = token(dir.path(), "officer");
+    let s = start(dir.path());
+    let ids: Vec<i64> = (0..3)
+        .map(|k| incident(&s, &officer, json!({"name": format!("incident {k}")})))
+        .collect();
+    let (mut issued, mut refused) = (0, 0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let (s, officer) = (&s, &officer);
+                scope.spawn(move || {
+                    let mut out = (0, 0);
+                    for _ in 0..3 {
+                        let d = draft(s, officer, id);
+                        let p = d["plan_id"].as_i64().unwrap();
+                        match call(
+                            "POST",
+                            &format!("{}/v1/plans/{p}/issue", s.base),
+                            Some(officer),
+                            None,
+                        )
+                        .0
+                        {
+                            200 => out.0 += 1,
+                            409 => out.1 += 1,
+                            other => panic!("issue answered {other}"),
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            let (i, r) = h.join().unwrap();
+            issued += i;
+            refused += r;
+        }
+    });
+    assert!(
+        issued >= 1 && issued + refused == 9,
+        "{issued} issued, {refused} refused"
+    );
+    for (k, (reserved, on_hand)) in levels(&s, &officer) {
+        assert!(
+            reserved <= on_hand,
+            "{k:?}: {reserved} reserved of {on_hand}"
+        );
+    }
+}
