@@ -47,7 +47,30 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/plans/:id/issue", post(plans::issue))
         .route("/v1/plans/:id/release", post(plans::release))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refuse_declared_oversize))
         .with_state(state)
+}
+
+/// 413 at once for a body whose declared length is over [`BODY_LIMIT`] (a body
+/// of unknown length is cut at the limit while it is read).
+async fn refuse_declared_oversize(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > BODY_LIMIT as u64 => error::ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body of {len} bytes is over the limit of {BODY_LIMIT} bytes"),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves.

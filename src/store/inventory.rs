@@ -155,8 +155,8 @@ impl Store {
     ) -> Result<BTreeMap<String, BTreeMap<String, StockLevel>>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.warehouse_id AS w, s.item AS i, s.on_hand AS on_hand, \
-             COALESCE((SELECT SUM(r.units) FROM reservations r WHERE r.warehouse_id = s.warehouse_id \
-             AND r.item = s.item AND r.state = 'reserved'), 0) AS reserved FROM stock s",
+             CAST(COALESCE((SELECT SUM(r.units) FROM reservations r WHERE r.warehouse_id = s.warehouse_id \
+             AND r.item = s.item AND r.state = 'reserved'), 0) AS BIGINT) AS reserved FROM stock s",
         )
         .fetch_all(self.pool())
         .await?;

@@ -377,8 +377,8 @@ impl Store {
         let now = now_unix();
         for n in &plan.needs {
             let row = sqlx::query(
-                "SELECT s.on_hand - COALESCE((SELECT SUM(r.units) FROM reservations r WHERE r.warehouse_id = s.warehouse_id \
-                 AND r.item = s.item AND r.state = 'reserved'), 0) AS free FROM stock s WHERE s.warehouse_id = $1 AND s.item = $2",
+                "SELECT CAST(s.on_hand - COALESCE((SELECT SUM(r.units) FROM reservations r WHERE r.warehouse_id = s.warehouse_id \
+                 AND r.item = s.item AND r.state = 'reserved'), 0) AS BIGINT) AS free FROM stock s WHERE s.warehouse_id = $1 AND s.item = $2",
             )
             .bind(&n.warehouse_id)
             .bind(&n.item)
