@@ -42,7 +42,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/shelters", get(handlers::shelters))
         .route("/v1/incidents", post(handlers::create_incident))
         .route("/v1/incidents/:id", get(handlers::incident))
-        .route("/v1/incidents/:id/plans", post(plans::draft))
+        .route(
+            "/v1/incidents/:id/plans",
+            post(plans::draft).get(plans::list),
+        )
         .route("/v1/plans/:id", get(plans::get_plan))
         .route("/v1/plans/:id/issue", post(plans::issue))
         .route("/v1/plans/:id/release", post(plans::release))

@@ -58,6 +58,34 @@ pub async fn draft(
     ))
 }
 
+/// `GET /v1/incidents/{id}/plans`: the incident's plans (without their
+/// documents), oldest first.
+pub async fn list(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    require(&st.store, &headers, Role::Viewer).await?;
+    if st.store.incident(id).await?.is_none() {
+        return Err(ApiError::not_found(format!("no incident {id}")));
+    }
+    let plans: Vec<Value> = st
+        .store
+        .plans_of(id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            json!({
+                "plan_id": p.id,
+                "status": p.status,
+                "ledger_version": p.ledger_version,
+                "needs": p.needs,
+            })
+        })
+        .collect();
+    Ok(Json(json!({"incident_id": id, "plans": plans})))
+}
+
 /// `GET /v1/plans/{id}`.
 pub async fn get_plan(
     State(st): State<Arc<AppState>>,

@@ -340,6 +340,20 @@ impl Store {
         }))
     }
 
+    /// Every plan of incident `incident_id`, oldest first.
+    pub async fn plans_of(&self, incident_id: i64) -> Result<Vec<PlanRecord>, StoreError> {
+        let ids = sqlx::query("SELECT id FROM plans WHERE incident_id = $1 ORDER BY id")
+            .bind(incident_id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for r in ids {
+            let id: i64 = r.try_get("id")?;
+            out.extend(self.plan(id).await?);
+        }
+        Ok(out)
+    }
+
     /// Issues draft `id`: in one transaction, refuses when the ledger moved since
     /// the draft, reserves the plan's stock and records each reservation.
     pub async fn issue(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
