@@ -721,3 +721,37 @@ fn try_call(method: &str, url: &str, token: &str) -> Result<Value, String> {
         .map_err(|e| e.to_string())?;
     r.into_json().map_err(|e| e.to_string())
 }
+
+#[test]
+fn the_openapi_document_lists_every_route_and_method() {
+    let at = sqlite();
+    let s = start(&at);
+    let (st, doc) = call("GET", &format!("{}/v1/openapi.json", s.base), None, None);
+    assert_eq!(st, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // The routes as the router declares them (`:id` → `{id}`), with their methods.
+    let src = std::fs::read_to_string(repo("src/serve/mod.rs")).unwrap();
+    let mut routes = BTreeMap::new();
+    for part in src.split(".route(").skip(1) {
+        let Some(part) = part.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let (path, rest) = part.split_once('"').unwrap();
+        let call = &rest[..rest.find(")\n").unwrap_or(rest.len())];
+        let methods: Vec<&str> = ["get", "post", "put", "delete"]
+            .into_iter()
+            .filter(|m| call.contains(&format!("{m}(")))
+            .collect();
+        routes.insert(path.replace(":id", "{id}"), methods);
+    }
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(
+        routes.keys().collect::<Vec<_>>(),
+        paths.keys().collect::<Vec<_>>()
+    );
+    for (p, methods) in routes {
+        for m in methods {
+            assert!(paths[&p].get(m).is_some(), "{m} {p} is not documented");
+        }
+    }
+}

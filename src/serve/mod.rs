@@ -38,6 +38,7 @@ pub struct AppState {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/v1/health", get(handlers::health))
+        .route("/v1/openapi.json", get(openapi))
         .route("/v1/warehouses", get(handlers::warehouses))
         .route("/v1/shelters", get(handlers::shelters))
         .route("/v1/incidents", post(handlers::create_incident))
@@ -74,6 +75,17 @@ async fn refuse_declared_oversize(
         .into_response(),
         _ => next.run(req).await,
     }
+}
+
+/// The OpenAPI 3 document of the service (`src/serve/openapi.json`).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// `GET /v1/openapi.json`.
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves.
