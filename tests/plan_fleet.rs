@@ -279,3 +279,22 @@ fn local_search_keeps_stock_deadlines_and_loads_and_never_loses_value() {
         }
     }
 }
+
+#[test]
+fn a_scenario_without_trucks_is_planned_and_every_unit_is_a_fleet_shortfall() {
+    // Once a local search with nothing to improve spun forever here.
+    let g = graph("beijing-core");
+    let mut sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
+    for w in &mut sc.warehouses {
+        w.fleet.trucks = 0;
+    }
+    let prep = prepare(&sc, &g).unwrap();
+    let p = plan_prepared(&sc, &prep).unwrap();
+    assert!(p.trips.is_empty());
+    let k = kpi::compute(&sc, &p);
+    assert_eq!(k.first_kg, 0.0);
+    assert!(p
+        .shortfalls
+        .iter()
+        .any(|s| s.reason == reliefflow::plan::shortfall::Reason::Fleet));
+}

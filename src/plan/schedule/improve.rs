@@ -105,6 +105,9 @@ pub fn improve(
     let mut rng = SplitMix(0x5EED);
     let (mut kicks, mut kept) = (0, 0);
     while search.spent < budget {
+        if routes.iter().flatten().all(|tours| tours.is_empty()) {
+            break; // nothing to ruin
+        }
         kicks += 1;
         let mut cand = routes.clone();
         ruin(&mut cand, input, &mut rng);
@@ -362,6 +365,8 @@ impl Search<'_> {
     /// unloads nothing (`Err(Some(place))` for the first such stop), or a truck
     /// with no road back drives on.
     fn simulate(&mut self, routes: &Routes) -> Result<Outcome, Option<At>> {
+        // Every simulation costs at least one stop, so the budget always runs out.
+        self.spent += 1;
         let input = self.input;
         let ni = self.order.len();
         // Timing, truck by truck.
