@@ -139,6 +139,23 @@ fn postgres() -> Place {
     }
 }
 
+/// `name::sqlite` and `name::postgres`: the test `name` on each store.
+macro_rules! on_both_stores {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(&super::sqlite());
+            }
+
+            #[test]
+            fn postgres() {
+                super::$name(&super::postgres());
+            }
+        }
+    };
+}
+
 /// A running server; killed when dropped.
 struct Server {
     child: Child,
@@ -242,6 +259,12 @@ fn oversize(s: &Server, tok: &str) -> u16 {
     std::str::from_utf8(&head[9..12]).unwrap().parse().unwrap()
 }
 
+/// `POST /v1/plans/{plan}/{action}` (issue, release).
+fn act(s: &Server, tok: &str, plan: i64, action: &str) -> (u16, Value) {
+    let url = format!("{}/v1/plans/{plan}/{action}", s.base);
+    call("POST", &url, Some(tok), None)
+}
+
 /// Units reserved and on hand per (warehouse, item), from `GET /v1/warehouses`.
 fn levels(s: &Server, tok: &str) -> BTreeMap<(String, String), (i64, i64)> {
     let (st, v) = call("GET", &format!("{}/v1/warehouses", s.base), Some(tok), None);
@@ -284,15 +307,7 @@ fn draft(s: &Server, tok: &str, incident: i64) -> Value {
     v
 }
 
-#[test]
-fn roles_and_bad_requests_on_sqlite() {
-    roles_and_bad_requests(&sqlite());
-}
-
-#[test]
-fn roles_and_bad_requests_on_postgres() {
-    roles_and_bad_requests(&postgres());
-}
+on_both_stores!(roles_and_bad_requests);
 
 /// Roles and bad requests get the right answer and change nothing.
 fn roles_and_bad_requests(at: &Place) {
@@ -366,22 +381,13 @@ fn roles_and_bad_requests(at: &Place) {
     );
 }
 
-#[test]
-fn issue_and_release_on_sqlite() {
-    issue_and_release(&sqlite());
-}
-
-#[test]
-fn issue_and_release_on_postgres() {
-    issue_and_release(&postgres());
-}
+on_both_stores!(issue_and_release);
 
 /// Issue reserves stock, refuses stale drafts; release returns it; a restart keeps
 /// every acknowledged change.
 fn issue_and_release(at: &Place) {
     let officer = token(at, "officer");
     let s = start(at);
-    let url = |p: &str| format!("{}{p}", s.base);
     let a = incident(
         &s,
         &officer,
@@ -425,35 +431,16 @@ fn issue_and_release(at: &Place) {
     assert_eq!(needs, carried);
 
     let pa = da["plan_id"].as_i64().unwrap();
-    let (st, v) = call(
-        "POST",
-        &url(&format!("/v1/plans/{pa}/issue")),
-        Some(&officer),
-        None,
-    );
+    let (st, v) = act(&s, &officer, pa, "issue");
     assert_eq!(st, 200, "{v}");
     let lv = levels(&s, &officer);
     for (k, &n) in &needs {
         assert_eq!(lv[k].0, n, "{k:?} reserved");
     }
     // Issued twice: 409; b's draft saw the stock before a was issued: 409.
-    assert_eq!(
-        call(
-            "POST",
-            &url(&format!("/v1/plans/{pa}/issue")),
-            Some(&officer),
-            None
-        )
-        .0,
-        409
-    );
+    assert_eq!(act(&s, &officer, pa, "issue").0, 409);
     let pb = db["plan_id"].as_i64().unwrap();
-    let (st, v) = call(
-        "POST",
-        &url(&format!("/v1/plans/{pb}/issue")),
-        Some(&officer),
-        None,
-    );
+    let (st, v) = act(&s, &officer, pb, "issue");
     assert_eq!(st, 409, "{v}");
     assert!(v["error"].as_str().unwrap().contains("re-plan"), "{v}");
     // Re-planned against what is left, it issues, and nothing is over-reserved.
@@ -467,16 +454,7 @@ fn issue_and_release(at: &Place) {
         assert!(n["units"].as_i64().unwrap() <= on_hand - reserved, "{k:?}");
     }
     let pb2 = db2["plan_id"].as_i64().unwrap();
-    assert_eq!(
-        call(
-            "POST",
-            &url(&format!("/v1/plans/{pb2}/issue")),
-            Some(&officer),
-            None
-        )
-        .0,
-        200
-    );
+    assert_eq!(act(&s, &officer, pb2, "issue").0, 200);
     for ((k, (reserved, on_hand)), _) in levels(&s, &officer).iter().zip(0..) {
         assert!(
             reserved <= on_hand,
@@ -484,26 +462,8 @@ fn issue_and_release(at: &Place) {
         );
     }
     // Release a: its units are free again; released twice: 409.
-    assert_eq!(
-        call(
-            "POST",
-            &url(&format!("/v1/plans/{pa}/release")),
-            Some(&officer),
-            None
-        )
-        .0,
-        200
-    );
-    assert_eq!(
-        call(
-            "POST",
-            &url(&format!("/v1/plans/{pa}/release")),
-            Some(&officer),
-            None
-        )
-        .0,
-        409
-    );
+    assert_eq!(act(&s, &officer, pa, "release").0, 200);
+    assert_eq!(act(&s, &officer, pa, "release").0, 409);
     let after = levels(&s, &officer);
     let b_needs: i64 = db2["needs"]
         .as_array()
@@ -533,15 +493,7 @@ fn issue_and_release(at: &Place) {
     assert_eq!(levels(&s, &officer), after);
 }
 
-#[test]
-fn concurrent_officers_on_sqlite() {
-    concurrent_officers(&sqlite());
-}
-
-#[test]
-fn concurrent_officers_on_postgres() {
-    concurrent_officers(&postgres());
-}
+on_both_stores!(concurrent_officers);
 
 /// Concurrent officers never reserve more than is on hand.
 fn concurrent_officers(at: &Place) {
@@ -596,15 +548,7 @@ fn concurrent_officers(at: &Place) {
     }
 }
 
-#[test]
-fn killed_at_random_moments_on_sqlite() {
-    killed_at_random_moments(&sqlite());
-}
-
-#[test]
-fn killed_at_random_moments_on_postgres() {
-    killed_at_random_moments(&postgres());
-}
+on_both_stores!(killed_at_random_moments);
 
 /// Plans are drafted, issued and released in a loop while the server is killed
 /// (SIGKILL) at pseudo-random moments and restarted: every change acknowledged

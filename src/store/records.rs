@@ -375,19 +375,7 @@ impl Store {
                 now,
             });
         }
-        let status: String = sqlx::query("SELECT status FROM plans WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("status")?;
-        let status = PlanStatus::parse(&status)?;
-        if status != PlanStatus::Draft {
-            return Err(PlanConflict::State {
-                id,
-                status,
-                wanted: "draft",
-            });
-        }
+        expect_status(&mut tx, id, PlanStatus::Draft).await?;
         let now = now_unix();
         for n in &plan.needs {
             let row = sqlx::query(
@@ -433,19 +421,7 @@ impl Store {
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
             .execute(&mut *tx)
             .await?;
-        let status: String = sqlx::query("SELECT status FROM plans WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("status")?;
-        let status = PlanStatus::parse(&status)?;
-        if status != PlanStatus::Issued {
-            return Err(PlanConflict::State {
-                id,
-                status,
-                wanted: "issued",
-            });
-        }
+        expect_status(&mut tx, id, PlanStatus::Issued).await?;
         let now = now_unix();
         sqlx::query(
             "UPDATE reservations SET state = 'released' WHERE plan_id = $1 AND state = 'reserved'",
@@ -459,6 +435,29 @@ impl Store {
         set_status(&mut tx, id, PlanStatus::Released, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// `Err` unless plan `id` is in state `wanted` (read inside the transaction).
+async fn expect_status(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    wanted: PlanStatus,
+) -> Result<(), PlanConflict> {
+    let status: String = sqlx::query("SELECT status FROM plans WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("status")?;
+    let status = PlanStatus::parse(&status)?;
+    if status == wanted {
+        Ok(())
+    } else {
+        Err(PlanConflict::State {
+            id,
+            status,
+            wanted: wanted.as_str(),
+        })
     }
 }
 
