@@ -560,7 +560,12 @@ fn killed_at_random_moments(at: &Place) {
     let inc = incident(&s, &officer, json!({"name": "under fire"}));
     let mut acked: BTreeMap<i64, &'static str> = BTreeMap::new();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    for round in 0..6 {
+    // At least 6 rounds, and on until 8 changes were acknowledged (a slow machine
+    // gets fewer done between kills).
+    for round in 0..30 {
+        if round >= 6 && acked.len() >= 8 {
+            break;
+        }
         let worker = {
             let (base, officer) = (s.base.clone(), officer.clone());
             std::thread::spawn(move || {
@@ -651,7 +656,7 @@ fn killed_at_random_moments(at: &Place) {
         }
     }
     assert!(
-        acked.len() >= 6 && acked.values().any(|s| *s == "issued"),
+        acked.len() >= 8 && acked.values().any(|s| *s == "issued"),
         "too little acknowledged to test: {acked:?}"
     );
 }
@@ -698,4 +703,36 @@ fn the_openapi_document_lists_every_route_and_method() {
             assert!(paths[&p].get(m).is_some(), "{m} {p} is not documented");
         }
     }
+}
+
+#[test]
+fn a_draft_with_nothing_reserved_is_the_command_line_plan_byte_for_byte() {
+    let at = sqlite();
+    let officer = token(&at, "officer");
+    let s = start(&at);
+    let inc = incident(&s, &officer, json!({"name": "as bundled"}));
+    let d = draft(&s, &officer, inc);
+    let p = d["plan_id"].as_i64().unwrap();
+    let r = ureq::get(&format!("{}/v1/plans/{p}/trips.csv", s.base))
+        .set("Authorization", &format!("Bearer {officer}"))
+        .call()
+        .unwrap();
+    assert!(r.content_type().starts_with("text/csv"));
+    let served = r.into_string().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let ok = Command::new(bin())
+        .current_dir(repo(""))
+        .args(["plan", "scenarios/xicheng-earthquake", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let cli = std::fs::read_to_string(out.path().join("trips.csv")).unwrap();
+    assert!(served.lines().count() > 50);
+    assert_eq!(served, cli);
+    let plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(d["plan"]["trips"], plan["trips"]);
+    assert_eq!(d["plan"]["kpis"], plan["kpis"]);
 }

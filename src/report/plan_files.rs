@@ -32,10 +32,21 @@ pub fn write_folder(
     write_geojson(&dir.join(PLAN_FILES[3]), scenario, graph, plan)
 }
 
-/// Writes `trips.csv`: one row per item on a trip.
+/// Writes `trips.csv`: one row per item on a trip ([`write_trips_to`]).
 pub fn write_trips(path: &Path, scenario: &Scenario, plan: &Plan) -> Result<(), WriteError> {
     let e = werr(path);
-    let mut w = csv::Writer::from_path(path).map_err(|x| e(x.to_string()))?;
+    let file = std::fs::File::create(path).map_err(|x| e(x.to_string()))?;
+    write_trips_to(file, scenario, plan).map_err(|x| e(x.to_string()))
+}
+
+/// `trips.csv` into `out`: one row per item on a trip (Excel-friendly: a header,
+/// comma-separated, times in hours with three decimals).
+pub fn write_trips_to<W: std::io::Write>(
+    out: W,
+    scenario: &Scenario,
+    plan: &Plan,
+) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "trip_id",
         "truck_id",
@@ -48,8 +59,7 @@ pub fn write_trips(path: &Path, scenario: &Scenario, plan: &Plan) -> Result<(), 
         "arrive_h",
         "return_h",
         "stop",
-    ])
-    .map_err(|x| e(x.to_string()))?;
+    ])?;
     for t in &plan.trips {
         let wh = &scenario.warehouses[t.warehouse];
         let truck_id = format!("{}-T{:02}", wh.id, t.truck + 1);
@@ -72,12 +82,12 @@ pub fn write_trips(path: &Path, scenario: &Scenario, plan: &Plan) -> Result<(), 
                     format!("{:.3}", stop.arrive_h),
                     ret.clone(),
                     (k + 1).to_string(),
-                ])
-                .map_err(|x| e(x.to_string()))?;
+                ])?;
             }
         }
     }
-    w.flush().map_err(|x| e(x.to_string()))
+    w.flush()?;
+    Ok(())
 }
 
 /// Writes `shortfalls.csv`.

@@ -8,7 +8,7 @@ use super::error::ApiError;
 use crate::facility::{ItemIx, WarehouseIx};
 use crate::network::RoadGraph;
 use crate::plan::{kpi, plan, PlanError};
-use crate::report::plan_files::plan_document;
+use crate::report::plan_files::{plan_document, write_trips_to};
 use crate::scenario::Scenario;
 use crate::store::inventory::{ShelterRecord, StockLevel, WarehouseRecord};
 use crate::store::records::{IncidentRecord, Need};
@@ -74,12 +74,19 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
     Ok(sc)
 }
 
-/// Plans `sc` on `graph`: the plan's document (`plan.json`'s content) and the
-/// stock it takes per warehouse and item.
-pub fn compute(
-    sc: &Scenario,
-    graph: &RoadGraph,
-) -> Result<(serde_json::Value, Vec<Need>), PlanError> {
+/// A computed draft: `plan.json`'s content, `trips.csv`, and the stock it takes
+/// per warehouse and item.
+pub struct Drafted {
+    /// `plan.json`'s content.
+    pub document: serde_json::Value,
+    /// `trips.csv`, as `reliefflow plan` writes it.
+    pub trips_csv: String,
+    /// Units taken per warehouse and item.
+    pub needs: Vec<Need>,
+}
+
+/// Plans `sc` on `graph`.
+pub fn compute(sc: &Scenario, graph: &RoadGraph) -> Result<Drafted, PlanError> {
     let p = plan(sc, graph)?;
     let k = kpi::compute(sc, &p);
     let mut needs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
@@ -96,5 +103,11 @@ pub fn compute(
             units,
         })
         .collect();
-    Ok((plan_document(sc, &p, &k), needs))
+    let mut csv = Vec::new();
+    write_trips_to(&mut csv, sc, &p).expect("CSV into memory");
+    Ok(Drafted {
+        document: plan_document(sc, &p, &k),
+        trips_csv: String::from_utf8(csv).expect("CSV of UTF-8 fields"),
+        needs,
+    })
 }

@@ -48,6 +48,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(plans::draft).get(plans::list),
         )
         .route("/v1/plans/:id", get(plans::get_plan))
+        .route("/v1/plans/:id/trips.csv", get(plans::trips_csv))
         .route("/v1/plans/:id/issue", post(plans::issue))
         .route("/v1/plans/:id/release", post(plans::release))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

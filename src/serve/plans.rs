@@ -37,13 +37,19 @@ pub async fn draft(
     };
     let sc = draft::scenario(&st.base, &input)?;
     let state = st.clone();
-    let (document, needs) = tokio::task::spawn_blocking(move || draft::compute(&sc, &state.graph))
+    let drafted = tokio::task::spawn_blocking(move || draft::compute(&sc, &state.graph))
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("planner: {e}")))?
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;
     let plan_id = st
         .store
-        .create_draft(caller, id, version, &needs, &document)
+        .create_draft(
+            caller,
+            id,
+            version,
+            &drafted.needs,
+            (&drafted.document, &drafted.trips_csv),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -52,9 +58,28 @@ pub async fn draft(
             "incident_id": id,
             "status": "draft",
             "ledger_version": version,
-            "needs": needs,
-            "plan": document,
+            "needs": drafted.needs,
+            "plan": drafted.document,
         })),
+    ))
+}
+
+/// `GET /v1/plans/{id}/trips.csv`: the plan's trips as `reliefflow plan`'s
+/// `trips.csv` (one row per item per stop).
+pub async fn trips_csv(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    require(&st.store, &headers, Role::Viewer).await?;
+    let csv = st
+        .store
+        .plan_trips_csv(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        csv,
     ))
 }
 

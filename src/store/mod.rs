@@ -18,7 +18,10 @@ use sqlx::{AnyPool, Executor, Row};
 
 /// Migrations in order: (version, SQL). Applied once each, recorded in
 /// `schema_version`.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_init.sql")),
+    (2, include_str!("migrations/0002_plan_trips_csv.sql")),
+];
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]

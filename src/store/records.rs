@@ -287,27 +287,29 @@ impl Store {
         }))
     }
 
-    /// Stores a draft plan computed against `ledger_version`.
+    /// Stores a draft plan computed against `ledger_version`, with its document
+    /// and its `trips.csv`.
     pub async fn create_draft(
         &self,
         by: Caller,
         incident_id: i64,
         ledger_version: i64,
         needs: &[Need],
-        document: &serde_json::Value,
+        (document, trips_csv): (&serde_json::Value, &str),
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin().await?;
         let id = next_id(&mut tx).await?;
         let now = now_unix();
         sqlx::query(
-            "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, created_by, created_unix, changed_unix) \
-             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $7)",
+            "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, trips_csv, created_by, created_unix, changed_unix) \
+             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $8)",
         )
         .bind(id)
         .bind(incident_id)
         .bind(ledger_version)
         .bind(serde_json::to_string(needs).expect("needs serialise"))
         .bind(document.to_string())
+        .bind(trips_csv)
         .bind(by.token_id)
         .bind(now)
         .execute(&mut *tx)
@@ -338,6 +340,18 @@ impl Store {
             document: serde_json::from_str(&text("document")?)
                 .map_err(|e| corrupt("document", e))?,
         }))
+    }
+
+    /// Plan `id`'s `trips.csv`, if the plan exists.
+    pub async fn plan_trips_csv(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT trips_csv FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get("trips_csv")?),
+            None => None,
+        })
     }
 
     /// Every plan of incident `incident_id`, oldest first.
