@@ -94,6 +94,7 @@ pub fn run(args: ServeArgs, default_scenario: impl FnOnce() -> Result<PathBuf>) 
                     base,
                     graph: loaded.graph,
                     store,
+                    prepared: Default::default(),
                 });
                 serve(state, listener, shutdown()).await?;
                 Ok(())

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use super::error::ApiError;
 use crate::facility::{ItemIx, WarehouseIx};
 use crate::network::RoadGraph;
-use crate::plan::{kpi, plan, PlanError};
+use std::sync::{Arc, Mutex};
+
+use crate::plan::{add_bounds, kpi, plan_prepared, prepare, PlanError, Prepared};
 use crate::report::plan_files::{plan_document, write_trips_to};
 use crate::scenario::Scenario;
 use crate::store::inventory::{ShelterRecord, StockLevel, WarehouseRecord};
@@ -85,9 +87,50 @@ pub struct Drafted {
     pub needs: Vec<Need>,
 }
 
-/// Plans `sc` on `graph`.
-pub fn compute(sc: &Scenario, graph: &RoadGraph) -> Result<Drafted, PlanError> {
-    let p = plan(sc, graph)?;
+/// Matrices of the last few drafts, keyed by what they depend on (the shelters
+/// planned and the closures: not stock, fleets or headcounts), so drafts and
+/// re-drafts of an incident whose roads did not change skip the matrices.
+#[derive(Default)]
+pub struct PrepCache {
+    entries: Mutex<Vec<(String, Arc<Prepared>)>>,
+}
+
+/// Matrices kept at most.
+const PREP_CACHE: usize = 8;
+
+impl PrepCache {
+    /// The matrices of `sc` on `graph`, from the cache or computed (and kept).
+    pub fn get(&self, sc: &Scenario, graph: &RoadGraph) -> Result<Arc<Prepared>, PlanError> {
+        let key = serde_json::json!([
+            sc.shelters.iter().map(|s| &s.id).collect::<Vec<_>>(),
+            sc.disruption.closed_ways,
+        ])
+        .to_string();
+        let hit = self
+            .entries
+            .lock()
+            .expect("cache lock")
+            .iter()
+            .find(|e| e.0 == key)
+            .map(|e| e.1.clone());
+        if let Some(p) = hit {
+            return Ok(p);
+        }
+        let p = Arc::new(prepare(sc, graph)?);
+        let mut entries = self.entries.lock().expect("cache lock");
+        if entries.len() >= PREP_CACHE {
+            entries.remove(0);
+        }
+        entries.push((key, p.clone()));
+        Ok(p)
+    }
+}
+
+/// Plans `sc` on `graph` (matrices from `cache`).
+pub fn compute(sc: &Scenario, graph: &RoadGraph, cache: &PrepCache) -> Result<Drafted, PlanError> {
+    let prep = cache.get(sc, graph)?;
+    let mut p = plan_prepared(sc, &prep)?;
+    add_bounds(sc, &prep, &mut p)?;
     let k = kpi::compute(sc, &p);
     let mut needs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
     for t in &p.trips {

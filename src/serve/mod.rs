@@ -32,6 +32,8 @@ pub struct AppState {
     pub graph: RoadGraph,
     /// The store.
     pub store: Store,
+    /// Matrices of recent drafts, by what they depend on ([`draft::PrepCache`]).
+    pub prepared: draft::PrepCache,
 }
 
 /// The service's routes.

@@ -37,10 +37,11 @@ pub async fn draft(
     };
     let sc = draft::scenario(&st.base, &input)?;
     let state = st.clone();
-    let drafted = tokio::task::spawn_blocking(move || draft::compute(&sc, &state.graph))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("planner: {e}")))?
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;
+    let drafted =
+        tokio::task::spawn_blocking(move || draft::compute(&sc, &state.graph, &state.prepared))
+            .await
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("planner: {e}")))?
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;
     let plan_id = st
         .store
         .create_draft(
