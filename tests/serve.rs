@@ -687,7 +687,7 @@ fn the_openapi_document_lists_every_route_and_method() {
         };
         let (path, rest) = part.split_once('"').unwrap();
         let call = &rest[..rest.find(")\n").unwrap_or(rest.len())];
-        let methods: Vec<&str> = ["get", "post", "put", "delete"]
+        let methods: Vec<&str> = ["get", "post", "put", "patch", "delete"]
             .into_iter()
             .filter(|m| call.contains(&format!("{m}(")))
             .collect();
@@ -735,4 +735,89 @@ fn a_draft_with_nothing_reserved_is_the_command_line_plan_byte_for_byte() {
             .unwrap();
     assert_eq!(d["plan"]["trips"], plan["trips"]);
     assert_eq!(d["plan"]["kpis"], plan["kpis"]);
+}
+
+on_both_stores!(inventory_changes);
+
+/// Headcounts (officer) and stocktakes (admin) change what the next draft plans
+/// with; a stocktake makes earlier drafts stale; bad changes change nothing.
+fn inventory_changes(at: &Place) {
+    let (officer, admin, viewer) = (
+        token(at, "officer"),
+        token(at, "admin"),
+        token(at, "viewer"),
+    );
+    let s = start(at);
+    let url = |p: &str| format!("{}{p}", s.base);
+    let patch = |tok: &str, id: &str, body: Value| {
+        call(
+            "PATCH",
+            &url(&format!("/v1/shelters/{id}")),
+            Some(tok),
+            Some(&body.to_string()),
+        )
+    };
+    let inc = incident(&s, &officer, json!({"name": "counts"}));
+    let before = draft(&s, &officer, inc);
+    let persons = |d: &Value| d["plan"]["kpis"]["persons"].as_f64().unwrap();
+    assert_eq!(patch(&viewer, "bj0", json!({"headcount": 1})).0, 403);
+    let (st, v) = patch(&officer, "bj0", json!({"headcount": -3}));
+    assert_eq!((st, v["field"].as_str()), (422, Some("headcount")), "{v}");
+    assert_eq!(patch(&officer, "bj0", json!({})).0, 422);
+    assert_eq!(patch(&officer, "nowhere", json!({"headcount": 5})).0, 404);
+    let (st, v) = call("GET", &url("/v1/shelters"), Some(&viewer), None);
+    assert_eq!(st, 200);
+    let old = v["shelters"][0]["headcount"].as_i64().unwrap();
+    assert_eq!(v["shelters"][0]["id"], "bj0");
+    let (st, v) = patch(
+        &officer,
+        "bj0",
+        json!({"headcount": old + 400, "elderly": 7, "note": "bus arrived"}),
+    );
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["headcount"].as_i64().unwrap(), old + 400);
+    assert_eq!(v["priority"][0], 7);
+    let after = draft(&s, &officer, inc);
+    assert_eq!(persons(&after), persons(&before) + 400.0);
+
+    // Stocktake: admin only; earlier drafts are stale afterwards.
+    let take = |tok: &str, body: Value| {
+        call(
+            "POST",
+            &url("/v1/warehouses/XC-N/stocktake"),
+            Some(tok),
+            Some(&body.to_string()),
+        )
+    };
+    assert_eq!(
+        take(&officer, json!({"item": "water", "on_hand": 0})).0,
+        403
+    );
+    assert_eq!(take(&admin, json!({"item": "lava", "on_hand": 0})).0, 404);
+    assert_eq!(
+        take(&admin, json!({"item": "water", "on_hand": 1.5})).0,
+        422
+    );
+    let (st, v) = take(
+        &admin,
+        json!({"item": "water", "on_hand": 0, "note": "flooded"}),
+    );
+    assert_eq!(st, 200, "{v}");
+    assert!(v["on_hand_before"].as_i64().unwrap() > 0);
+    let p = after["plan_id"].as_i64().unwrap();
+    assert_eq!(act(&s, &officer, p, "issue").0, 409);
+    let fresh = draft(&s, &officer, inc);
+    assert!(fresh["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| !(n["warehouse_id"] == "XC-N" && n["item"] == "water")));
+    assert_eq!(
+        act(&s, &officer, fresh["plan_id"].as_i64().unwrap(), "issue").0,
+        200
+    );
+    assert_eq!(
+        levels(&s, &viewer)[&("XC-N".to_string(), "water".to_string())],
+        (0, 0)
+    );
 }

@@ -8,12 +8,13 @@ pub mod auth;
 pub mod draft;
 pub mod error;
 pub mod handlers;
+pub mod inventory;
 pub mod plans;
 
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Router;
 
 use crate::network::RoadGraph;
@@ -43,6 +44,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/warehouses", get(handlers::warehouses))
         .route("/v1/shelters", get(handlers::shelters))
+        .route("/v1/shelters/:id", patch(inventory::patch_shelter))
+        .route("/v1/warehouses/:id/stocktake", post(inventory::stocktake))
         .route("/v1/incidents", post(handlers::create_incident))
         .route("/v1/incidents/:id", get(handlers::incident))
         .route(

@@ -8,6 +8,7 @@
 //! on the database lock (SQLite) instead of failing half-way.
 
 pub mod inventory;
+pub mod inventory_edits;
 pub mod records;
 
 use std::str::FromStr;
@@ -21,6 +22,7 @@ use sqlx::{AnyPool, Executor, Row};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_plan_trips_csv.sql")),
+    (3, include_str!("migrations/0003_inventory_events.sql")),
 ];
 
 /// Errors of the store.

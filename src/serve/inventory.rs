@@ -1,0 +1,115 @@
+//! Inventory changes: shelters' headcounts and priority counts (officer), and
+//! stocktake corrections (admin); each recorded with when and who.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::require;
+use super::error::{ApiError, Body};
+use super::AppState;
+use crate::store::inventory_edits::Edit;
+use crate::store::records::Role;
+
+/// Body of `PATCH /v1/shelters/{id}`: the counts to set (persons), and a note.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShelterPatch {
+    /// People sheltered.
+    pub headcount: Option<u32>,
+    /// Elderly.
+    pub elderly: Option<u32>,
+    /// Children.
+    pub children: Option<u32>,
+    /// Pregnant women.
+    pub pregnant: Option<u32>,
+    /// People with disabilities.
+    pub disabled: Option<u32>,
+    /// Injured.
+    pub injured: Option<u32>,
+    /// Why (recorded).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `PATCH /v1/shelters/{id}`: 200 with the shelter as stored now; 404 for an
+/// unknown shelter; 422 for a count that is not a whole number ≥ 0.
+pub async fn patch_shelter(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Body(body): Body<ShelterPatch>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = require(&st.store, &headers, Role::Officer).await?;
+    let fields = [
+        ("headcount", body.headcount),
+        ("elderly", body.elderly),
+        ("children", body.children),
+        ("pregnant", body.pregnant),
+        ("disabled", body.disabled),
+        ("injured", body.injured),
+    ];
+    if fields.iter().all(|f| f.1.is_none()) {
+        return Err(ApiError::field(
+            "headcount",
+            "nothing to change: give headcount or a priority count",
+        ));
+    }
+    for (field, value) in fields {
+        let Some(v) = value else { continue };
+        let done = st
+            .store
+            .set_shelter_count(caller, &id, field, i64::from(v), &body.note)
+            .await?;
+        if done == Edit::Missing {
+            return Err(ApiError::not_found(format!("no shelter `{id}`")));
+        }
+    }
+    let rec = st.store.shelters().await?.into_iter().find(|s| s.id == id);
+    Ok(Json(json!(rec)))
+}
+
+/// Body of `POST /v1/warehouses/{id}/stocktake`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stocktake {
+    /// Item name.
+    pub item: String,
+    /// Units counted on hand.
+    pub on_hand: u32,
+    /// Why (recorded).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /v1/warehouses/{id}/stocktake` (admin): sets the units on hand; drafts
+/// made before are refused at issue. 404 for an unknown warehouse or item.
+pub async fn stocktake(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Body(body): Body<Stocktake>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = require(&st.store, &headers, Role::Admin).await?;
+    let on_hand = i64::from(body.on_hand);
+    match st
+        .store
+        .stocktake(caller, &id, &body.item, on_hand, &body.note)
+        .await?
+    {
+        Edit::Missing => Err(ApiError::not_found(format!(
+            "no item `{}` at warehouse `{id}`",
+            body.item
+        ))),
+        Edit::Done(before) => Ok(Json(json!({
+            "warehouse_id": id,
+            "item": body.item,
+            "on_hand_before": before,
+            "on_hand": on_hand,
+        }))),
+    }
+}

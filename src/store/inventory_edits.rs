@@ -1,0 +1,143 @@
+//! Changes to inventories: stocktake corrections and shelter headcounts, each
+//! recorded in `inventory_events` with when and who.
+
+use sqlx::Row;
+
+use super::records::Caller;
+use super::{next_id, now_unix, Store, StoreError};
+
+/// What an inventory change found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// Done; the value before.
+    Done(i64),
+    /// No such warehouse and item, or shelter.
+    Missing,
+}
+
+/// The shelter counts that may be changed, as stored.
+pub const SHELTER_FIELDS: [&str; 6] = [
+    "headcount",
+    "elderly",
+    "children",
+    "pregnant",
+    "disabled",
+    "injured",
+];
+
+impl Store {
+    /// Sets the units on hand of `item` at `warehouse_id` after a stocktake; what is
+    /// available changes, so drafts made before are refused at issue.
+    pub async fn stocktake(
+        &self,
+        by: Caller,
+        warehouse_id: &str,
+        item: &str,
+        on_hand: i64,
+        note: &str,
+    ) -> Result<Edit, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query("SELECT on_hand FROM stock WHERE warehouse_id = $1 AND item = $2")
+            .bind(warehouse_id)
+            .bind(item)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Ok(Edit::Missing);
+        };
+        let old: i64 = row.try_get("on_hand")?;
+        sqlx::query("UPDATE stock SET on_hand = $1 WHERE warehouse_id = $2 AND item = $3")
+            .bind(on_hand)
+            .bind(warehouse_id)
+            .bind(item)
+            .execute(&mut *tx)
+            .await?;
+        let target = format!("stock/{warehouse_id}/{item}");
+        record(&mut tx, by, &target, "on_hand", (old, on_hand), note).await?;
+        tx.commit().await?;
+        Ok(Edit::Done(old))
+    }
+
+    /// Sets count `field` (one of [`SHELTER_FIELDS`]) of shelter `id`.
+    pub async fn set_shelter_count(
+        &self,
+        by: Caller,
+        id: &str,
+        field: &str,
+        value: i64,
+        note: &str,
+    ) -> Result<Edit, StoreError> {
+        let Some(field) = SHELTER_FIELDS.iter().find(|f| **f == field) else {
+            return Err(StoreError::Corrupt(format!("shelter field `{field}`")));
+        };
+        let mut tx = self.pool().begin().await?;
+        // Writes first (see the module doc of the store): the id counter.
+        let event = next_id(&mut tx).await?;
+        let row = sqlx::query(&format!("SELECT {field} AS v FROM shelters WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Ok(Edit::Missing);
+        };
+        let old: i64 = row.try_get("v")?;
+        sqlx::query(&format!("UPDATE shelters SET {field} = $1 WHERE id = $2"))
+            .bind(value)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_event(
+            &mut tx,
+            event,
+            by,
+            &format!("shelter/{id}"),
+            field,
+            (old, value),
+            note,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Edit::Done(old))
+    }
+}
+
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    by: Caller,
+    target: &str,
+    field: &str,
+    values: (i64, i64),
+    note: &str,
+) -> Result<(), StoreError> {
+    let id = next_id(tx).await?;
+    insert_event(tx, id, by, target, field, values, note).await
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    by: Caller,
+    target: &str,
+    field: &str,
+    (old, new): (i64, i64),
+    note: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO inventory_events (id, at_unix, token_id, target, field, old_value, new_value, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(now_unix())
+    .bind(by.token_id)
+    .bind(target)
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
