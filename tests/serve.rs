@@ -821,3 +821,193 @@ fn inventory_changes(at: &Place) {
         (0, 0)
     );
 }
+
+on_both_stores!(incident_disruptions);
+
+/// Closed areas, map-point closures, slow areas and lost warehouses: checked
+/// against the graph (422 naming the field, nothing stored), kept with the
+/// incident, added to later, and planned with.
+fn incident_disruptions(at: &Place) {
+    let officer = token(at, "officer");
+    let viewer = token(at, "viewer");
+    let s = start(at);
+    let post = |path: &str, tok: &str, body: Value| {
+        call(
+            "POST",
+            &format!("{}{path}", s.base),
+            Some(tok),
+            Some(&body.to_string()),
+        )
+    };
+    let square = |lon: f64, lat: f64, r: f64| {
+        json!({"type": "Polygon", "coordinates": [[
+            [lon - r, lat - r], [lon + r, lat - r], [lon + r, lat + r], [lon - r, lat + r], [lon - r, lat - r]
+        ]]})
+    };
+    // bj0 of the Xicheng scenario.
+    let (lon, lat) = (116.3521323, 39.8791785);
+    for (body, field) in [
+        (
+            json!({"name": "x", "closed_areas": [square(10.0, 10.0, 0.01)]}),
+            "closed_areas[0]",
+        ),
+        (
+            json!({"name": "x", "closed_areas": [{"type": "Point", "coordinates": [lon, lat]}]}),
+            "closed_areas[0]",
+        ),
+        (
+            json!({"name": "x", "closed_areas": [square(lat, lon, 0.01)]}),
+            "closed_areas[0]",
+        ),
+        (
+            json!({"name": "x", "closed_points": [[lon, lat], [10.0, 10.0]]}),
+            "closed_points[1]",
+        ),
+        (
+            json!({"name": "x", "closed_points": [[lat, lon]]}),
+            "closed_points[0]",
+        ),
+        (
+            json!({"name": "x", "slow_areas": [{"geometry": square(lon, lat, 0.01), "factor": 0.0}]}),
+            "slow_areas[0].factor",
+        ),
+        (
+            json!({"name": "x", "slow_areas": [{"geometry": square(1.0, 1.0, 0.01), "factor": 0.5}]}),
+            "slow_areas[0].geometry",
+        ),
+        (
+            json!({"name": "x", "lost_warehouses": ["XC-N", "nowhere"]}),
+            "lost_warehouses[1]",
+        ),
+    ] {
+        let (st, v) = post("/v1/incidents", &officer, body.clone());
+        assert_eq!((st, v["field"].as_str()), (422, Some(field)), "{body}: {v}");
+    }
+    let (st, _) = call(
+        "GET",
+        &format!("{}/v1/incidents/0", s.base),
+        Some(&viewer),
+        None,
+    );
+    assert_eq!(st, 404, "a refused incident was stored");
+
+    // A lost warehouse sends nothing.
+    let lost = incident(
+        &s,
+        &officer,
+        json!({"name": "lost", "lost_warehouses": ["XC-N"]}),
+    );
+    let d = draft(&s, &officer, lost);
+    assert!(
+        d["needs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["warehouse_id"] != "XC-N"),
+        "{}",
+        d["needs"]
+    );
+    assert!(!d["needs"].as_array().unwrap().is_empty());
+
+    // A closure at a map point closes the nearest road's way; a closed area around
+    // bj0, added later, cuts it off.
+    let inc = incident(
+        &s,
+        &officer,
+        json!({"name": "quake", "closed_points": [[lon + 0.0005, lat]]}),
+    );
+    let (st, v) = call(
+        "GET",
+        &format!("{}/v1/incidents/{inc}", s.base),
+        Some(&viewer),
+        None,
+    );
+    assert_eq!(st, 200);
+    let pc = &v["disruption"]["closed_points"][0];
+    assert!(
+        pc["way_id"].as_i64().is_some() && pc["distance_m"].as_f64().unwrap() <= 250.0,
+        "{v}"
+    );
+    let reaches_bj0 = |d: &Value| {
+        d["plan"]["trips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["stops"].as_array().unwrap())
+            .any(|st| st["shelter_id"] == "bj0")
+    };
+    let before = draft(&s, &officer, inc);
+    assert!(reaches_bj0(&before));
+    let path = format!("/v1/incidents/{inc}/disruptions");
+    assert_eq!(
+        post(
+            &path,
+            &viewer,
+            json!({"closed_areas": [square(lon, lat, 0.003)]})
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        post(
+            "/v1/incidents/999/disruptions",
+            &officer,
+            json!({"lost_warehouses": []})
+        )
+        .0,
+        404
+    );
+    let (st, v) = post(
+        &path,
+        &officer,
+        json!({"closed_areas": [square(lon, lat, 0.002)], "bogus": 1}),
+    );
+    assert_eq!(st, 422, "{v}");
+    let (st, v) = post(
+        &path,
+        &officer,
+        json!({"closed_areas": [square(lon, lat, 0.003)]}),
+    );
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["disruption"]["closed_areas"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        v["disruption"]["closed_points"].as_array().unwrap().len(),
+        1,
+        "kept"
+    );
+    let after = draft(&s, &officer, inc);
+    assert!(!reaches_bj0(&after), "a plan drives into the closed area");
+    assert!(after["plan"]["shortfalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["shelter_id"] == "bj0" && f["reason"] == "unreachable"));
+
+    // A slow area over the district at a quarter of the speed: the trips take
+    // longer.
+    let slow = incident(
+        &s,
+        &officer,
+        json!({"name": "fog", "slow_areas": [
+        {"geometry": square(lon, lat, 0.05), "factor": 0.25, "label": "fog"}]}),
+    );
+    let hours = |d: &Value| {
+        let t = d["plan"]["trips"].as_array().unwrap();
+        t.iter()
+            .map(|t| t["return_h"].as_f64().unwrap() - t["depart_h"].as_f64().unwrap())
+            .sum::<f64>()
+            / t.len() as f64
+    };
+    let slowed = draft(&s, &officer, slow);
+    let calm = draft(
+        &s,
+        &officer,
+        incident(&s, &officer, json!({"name": "calm"})),
+    );
+    assert!(
+        hours(&slowed) > 1.5 * hours(&calm),
+        "{} vs {}",
+        hours(&slowed),
+        hours(&calm)
+    );
+}

@@ -87,25 +87,50 @@ fn read_features(path: &Path) -> Result<Vec<(Properties, Area)>, AreaError> {
             kind: kind.to_string(),
         };
         let g = g.ok_or_else(|| not_polygon("no geometry"))?;
-        let polys: Vec<Vec<Vec<Vec<f64>>>> = match g.value {
-            Value::Polygon(rings) => vec![rings],
-            Value::MultiPolygon(ps) => ps,
-            other => return Err(not_polygon(other.type_name())),
-        };
-        let mut area = Area::default();
-        for rings in polys {
-            let rings = rings
-                .into_iter()
-                .map(|r| {
-                    r.into_iter()
-                        .map(|c| [c[0], c.get(1).copied().unwrap_or(f64::NAN)])
-                        .collect()
-                })
-                .collect();
-            area.polygons
-                .push(Polygon::new(rings).ok_or_else(|| not_polygon("a polygon with < 3 points"))?);
-        }
-        out.push((props, area));
+        out.push((props, area_of(g.value).map_err(|k| not_polygon(&k))?));
     }
     Ok(out)
+}
+
+/// The area of a Polygon or MultiPolygon geometry; `Err` names what it is instead.
+fn area_of(value: Value) -> Result<Area, String> {
+    let polys: Vec<Vec<Vec<Vec<f64>>>> = match value {
+        Value::Polygon(rings) => vec![rings],
+        Value::MultiPolygon(ps) => ps,
+        other => return Err(other.type_name().to_string()),
+    };
+    let mut area = Area::default();
+    for rings in polys {
+        let rings = rings
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|c| [c[0], c.get(1).copied().unwrap_or(f64::NAN)])
+                    .collect()
+            })
+            .collect();
+        area.polygons
+            .push(Polygon::new(rings).ok_or("a polygon with < 3 points")?);
+    }
+    Ok(area)
+}
+
+/// The area of one GeoJSON geometry given inline (a request field): a Polygon or
+/// MultiPolygon whose every coordinate is `[lon, lat]` with −180 ≤ lon ≤ 180 and
+/// −90 ≤ lat ≤ 90. `Err` says what is wrong.
+pub fn area_from_geojson(value: &serde_json::Value) -> Result<Area, String> {
+    let g = Geometry::from_json_value(value.clone())
+        .map_err(|e| format!("not a GeoJSON geometry: {e}"))?;
+    let area =
+        area_of(g.value).map_err(|k| format!("expected a Polygon or MultiPolygon, got {k}"))?;
+    for ring in area.polygons.iter().flat_map(|p| &p.rings) {
+        for &[lon, lat] in ring {
+            if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+                return Err(format!(
+                    "coordinate [{lon}, {lat}] is not [lon, lat] within [-180, 180] × [-90, 90]"
+                ));
+            }
+        }
+    }
+    Ok(area)
 }

@@ -22,11 +22,11 @@ use std::time::Instant;
 
 use crate::progress::Progress;
 
-pub use disruption::{Disruption, EdgeWeights};
+pub use disruption::{Disruption, EdgeWeights, SlowArea};
 pub use graph::{NodeId, RoadGraph};
 pub use matrix::{travel_matrix, DijkstraEngine, Leg, MatrixEngine, TravelMatrix};
 pub use profile::Profile;
-pub use snap::{Snap, Snapper};
+pub use snap::{RoadSnap, Snap, Snapper};
 
 /// Errors loading a road network.
 #[derive(Debug, thiserror::Error)]

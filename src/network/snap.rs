@@ -18,6 +18,20 @@ pub struct Snap {
     pub distance_m: f64,
 }
 
+/// The road nearest a point: an edge and its OSM way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoadSnap {
+    /// The edge.
+    pub edge: usize,
+    /// Its OSM way id.
+    pub way_id: i64,
+    /// Distance from the point to the edge's segment, metres.
+    pub distance_m: f64,
+}
+
+/// Nodes whose out-edges are tried by [`Snapper::nearest_road`].
+const ROAD_CANDIDATE_NODES: usize = 24;
+
 /// Errors snapping.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum SnapError {
@@ -82,5 +96,56 @@ impl<'a> Snapper<'a> {
             distance_m: self.nearest(p).map_or(f64::INFINITY, |s| s.distance_m),
             max_m,
         })
+    }
+
+    /// The road segment nearest `[lon, lat]`: the closest of the out-edges of
+    /// the nearest few nodes (by the point's distance to the straight segment).
+    pub fn nearest_road(&self, p: [f64; 2]) -> Option<RoadSnap> {
+        let q = self.proj.project(p);
+        let mut best: Option<RoadSnap> = None;
+        for hit in self
+            .tree
+            .nearest_neighbor_iter(&q)
+            .take(ROAD_CANDIDATE_NODES)
+        {
+            for e in self.graph.out_edges(hit.data) {
+                let a = self.proj.project(self.graph.coord(self.graph.tail[e]));
+                let b = self.proj.project(self.graph.coord(self.graph.head[e]));
+                let d = segment_distance(q, a, b);
+                if best.is_none_or(|r| d < r.distance_m) {
+                    best = Some(RoadSnap {
+                        edge: e,
+                        way_id: self.graph.way_id[e],
+                        distance_m: d,
+                    });
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Distance from `q` to the segment `a`–`b`, all in one plane (metres).
+fn segment_distance(q: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (px, py) = (a[0] + t * dx - q[0], a[1] + t * dy - q[1]);
+    (px * px + py * py).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segment_distance;
+
+    #[test]
+    fn segment_distance_is_perpendicular_inside_and_to_the_end_outside() {
+        assert!((segment_distance([5.0, 3.0], [0.0, 0.0], [10.0, 0.0]) - 3.0).abs() < 1e-12);
+        assert!((segment_distance([13.0, 4.0], [0.0, 0.0], [10.0, 0.0]) - 5.0).abs() < 1e-12);
+        assert!((segment_distance([1.0, 1.0], [0.0, 0.0], [0.0, 0.0]) - 2f64.sqrt()).abs() < 1e-12);
     }
 }

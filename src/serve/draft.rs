@@ -9,11 +9,14 @@ use crate::facility::{ItemIx, WarehouseIx};
 use crate::network::RoadGraph;
 use std::sync::{Arc, Mutex};
 
+use crate::io::areas::area_from_geojson;
+use crate::network::SlowArea;
 use crate::plan::{add_bounds, kpi, plan_prepared, prepare, PlanError, Prepared};
 use crate::report::plan_files::{plan_document, write_trips_to};
 use crate::scenario::Scenario;
+use crate::store::incidents::IncidentRecord;
 use crate::store::inventory::{ShelterRecord, StockLevel, WarehouseRecord};
-use crate::store::records::{IncidentRecord, Need};
+use crate::store::records::Need;
 use crate::supplies::Stock;
 
 /// What a draft is planned from, read from the store.
@@ -70,9 +73,32 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
             ) = (n(e), n(c), n(p), n(d), n(i));
         }
     }
-    sc.disruption
-        .closed_ways
-        .extend(input.incident.closed_ways.iter().copied());
+    let inc = &input.incident;
+    let lost = |id: &str| inc.disruption.lost_warehouses.iter().any(|w| w == id);
+    for (w, wh) in sc.warehouses.iter_mut().enumerate() {
+        if lost(&wh.id) {
+            wh.fleet.trucks = 0;
+            sc.stock.clear_warehouse(WarehouseIx(w));
+        }
+    }
+    let d = &mut sc.disruption;
+    d.closed_ways.extend(inc.closed_ways.iter().copied());
+    d.closed_ways
+        .extend(inc.disruption.closed_points.iter().map(|p| p.way_id));
+    let stored = |what: &str, k: usize, e: String| {
+        ApiError::internal(format!("incident {} {what}[{k}] as stored: {e}", inc.id))
+    };
+    for (k, g) in inc.disruption.closed_areas.iter().enumerate() {
+        d.closed_areas
+            .push(area_from_geojson(g).map_err(|e| stored("closed_areas", k, e))?);
+    }
+    for (k, s) in inc.disruption.slow_areas.iter().enumerate() {
+        d.slow_areas.push(SlowArea {
+            area: area_from_geojson(&s.geometry).map_err(|e| stored("slow_areas", k, e))?,
+            factor: s.factor,
+            label: s.label.clone(),
+        });
+    }
     Ok(sc)
 }
 
@@ -88,7 +114,8 @@ pub struct Drafted {
 }
 
 /// Matrices of the last few drafts, keyed by what they depend on (the shelters
-/// planned and the closures: not stock, fleets or headcounts), so drafts and
+/// planned, the warehouses, closures and slow areas: not stock, fleets or
+/// headcounts), so drafts and
 /// re-drafts of an incident whose roads did not change skip the matrices.
 #[derive(Default)]
 pub struct PrepCache {
@@ -101,11 +128,12 @@ const PREP_CACHE: usize = 8;
 impl PrepCache {
     /// The matrices of `sc` on `graph`, from the cache or computed (and kept).
     pub fn get(&self, sc: &Scenario, graph: &RoadGraph) -> Result<Arc<Prepared>, PlanError> {
-        let key = serde_json::json!([
+        let key = format!(
+            "{:?}|{:?}|{:?}",
             sc.shelters.iter().map(|s| &s.id).collect::<Vec<_>>(),
-            sc.disruption.closed_ways,
-        ])
-        .to_string();
+            sc.warehouses.iter().map(|w| &w.id).collect::<Vec<_>>(),
+            sc.disruption
+        );
         let hit = self
             .entries
             .lock()

@@ -45,6 +45,13 @@ impl ApiError {
     pub fn not_found(what: impl Into<String>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, what)
     }
+
+    /// 500: the service's own fault (logged).
+    pub fn internal(what: impl Into<String>) -> Self {
+        let what = what.into();
+        tracing::error!("{what}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, what)
+    }
 }
 
 impl IntoResponse for ApiError {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod draft;
 pub mod error;
 pub mod handlers;
+pub mod incidents;
 pub mod inventory;
 pub mod plans;
 
@@ -46,8 +47,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/shelters", get(handlers::shelters))
         .route("/v1/shelters/:id", patch(inventory::patch_shelter))
         .route("/v1/warehouses/:id/stocktake", post(inventory::stocktake))
-        .route("/v1/incidents", post(handlers::create_incident))
-        .route("/v1/incidents/:id", get(handlers::incident))
+        .route("/v1/incidents", post(incidents::create_incident))
+        .route("/v1/incidents/:id", get(incidents::incident))
+        .route(
+            "/v1/incidents/:id/disruptions",
+            post(incidents::extend_incident),
+        )
         .route(
             "/v1/incidents/:id/plans",
             post(plans::draft).get(plans::list),

@@ -46,36 +46,6 @@ pub struct Caller {
     pub role: Role,
 }
 
-/// An incident as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IncidentRecord {
-    /// Incident id.
-    pub id: i64,
-    /// Name.
-    pub name: String,
-    /// Event time as given (display; plans count hours from the event).
-    pub event_time: String,
-    /// Affected shelter ids (empty: every shelter).
-    pub shelters: Vec<String>,
-    /// OSM way ids closed for this incident (besides the scenario's own).
-    pub closed_ways: Vec<i64>,
-    /// Created, seconds since 1970 UTC.
-    pub created_unix: i64,
-}
-
-/// What an incident is created with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewIncident {
-    /// Name.
-    pub name: String,
-    /// Event time as given.
-    pub event_time: String,
-    /// Affected shelter ids (empty: every shelter).
-    pub shelters: Vec<String>,
-    /// Closed OSM way ids.
-    pub closed_ways: Vec<i64>,
-}
-
 /// A plan's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -229,61 +199,6 @@ impl Store {
             token_id: row.try_get("id")?,
             role: Role::parse(&role)
                 .ok_or_else(|| StoreError::Corrupt(format!("token role `{role}`")))?,
-        }))
-    }
-
-    /// Stores a new incident.
-    pub async fn create_incident(
-        &self,
-        by: Caller,
-        new: &NewIncident,
-    ) -> Result<IncidentRecord, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let id = next_id(&mut tx).await?;
-        let created_unix = now_unix();
-        sqlx::query(
-            "INSERT INTO incidents (id, name, event_time, shelters, closed_ways, created_by, created_unix) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(&new.name)
-        .bind(&new.event_time)
-        .bind(serde_json::to_string(&new.shelters).expect("strings serialise"))
-        .bind(serde_json::to_string(&new.closed_ways).expect("ints serialise"))
-        .bind(by.token_id)
-        .bind(created_unix)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(IncidentRecord {
-            id,
-            name: new.name.clone(),
-            event_time: new.event_time.clone(),
-            shelters: new.shelters.clone(),
-            closed_ways: new.closed_ways.clone(),
-            created_unix,
-        })
-    }
-
-    /// The incident `id`, if any.
-    pub async fn incident(&self, id: i64) -> Result<Option<IncidentRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, name, event_time, shelters, closed_ways, created_unix FROM incidents WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        let json = |col: &str| -> Result<String, StoreError> { Ok(r.try_get::<String, _>(col)?) };
-        Ok(Some(IncidentRecord {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            event_time: r.try_get("event_time")?,
-            shelters: serde_json::from_str(&json("shelters")?)
-                .map_err(|e| StoreError::Corrupt(format!("incident {id} shelters: {e}")))?,
-            closed_ways: serde_json::from_str(&json("closed_ways")?)
-                .map_err(|e| StoreError::Corrupt(format!("incident {id} closed_ways: {e}")))?,
-            created_unix: r.try_get("created_unix")?,
         }))
     }
 
