@@ -317,7 +317,7 @@ fn roles_and_bad_requests(at: &Place) {
     assert_eq!(call("GET", &url("/v1/health"), None, None).0, 200);
     let (st, v) = call("GET", &url("/v1/warehouses"), None, None);
     assert_eq!(st, 401, "{v}");
-    assert!(v["error"].as_str().unwrap().contains("Bearer"));
+    assert!(v["message"].as_str().unwrap().contains("Bearer"));
     assert_eq!(
         call("GET", &url("/v1/warehouses"), Some("rf_wrong"), None).0,
         401
@@ -350,7 +350,7 @@ fn roles_and_bad_requests(at: &Place) {
     for (body, status, field) in cases {
         let (st, v) = call("POST", &url("/v1/incidents"), Some(&officer), Some(body));
         assert_eq!(st, status, "{body}: {v}");
-        assert!(!v["error"].as_str().unwrap().is_empty(), "{body}: {v}");
+        assert!(!v["message"].as_str().unwrap().is_empty(), "{body}: {v}");
         if let Some(f) = field {
             assert_eq!(v["field"], f, "{body}: {v}");
         }
@@ -442,7 +442,7 @@ fn issue_and_release(at: &Place) {
     let pb = db["plan_id"].as_i64().unwrap();
     let (st, v) = act(&s, &officer, pb, "issue");
     assert_eq!(st, 409, "{v}");
-    assert!(v["error"].as_str().unwrap().contains("re-plan"), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("re-plan"), "{v}");
     // Re-planned against what is left, it issues, and nothing is over-reserved.
     let db2 = draft(&s, &officer, b);
     for n in db2["needs"].as_array().unwrap() {

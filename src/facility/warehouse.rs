@@ -70,4 +70,19 @@ pub struct Warehouse {
     pub lat: f64,
     /// Trucks.
     pub fleet: Fleet,
+    /// When each truck is free, hours after the event: trucks still out on
+    /// another incident's trips are busy until they are back. Shorter than the
+    /// fleet (empty when read from a table): the others are free at once.
+    #[serde(default)]
+    pub busy_until_h: Vec<f64>,
+}
+
+impl Warehouse {
+    /// When each of the fleet's trucks is free, hours after the event (0 for a
+    /// truck not listed in [`Warehouse::busy_until_h`]; never negative).
+    pub fn truck_free_h(&self) -> Vec<f64> {
+        (0..self.fleet.trucks as usize)
+            .map(|k| self.busy_until_h.get(k).map_or(0.0, |&h| h.max(0.0)))
+            .collect()
+    }
 }

@@ -81,6 +81,7 @@ pub fn read_warehouses(path: &Path) -> Result<Vec<Warehouse>, TableError> {
                 volume_m3: w.truck_volume_m3,
                 loading_h: w.loading_h,
             },
+            busy_until_h: Vec::new(),
         });
     }
     Ok(out)

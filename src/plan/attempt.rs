@@ -42,7 +42,8 @@ pub struct Context {
 impl Context {
     /// The context of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
-        let demand = demand::compute(&scenario.shelters, &scenario.catalogue);
+        let mut demand = demand::compute(&scenario.shelters, &scenario.catalogue);
+        demand::net_of(&mut demand, &scenario.sent);
         let cat = &scenario.catalogue;
         let first_need_kg = (0..scenario.shelters.len())
             .map(|s| {
@@ -131,11 +132,11 @@ pub fn attempt(
     detour_h: f64,
 ) -> Result<Plan, PlanError> {
     let ni = scenario.catalogue.items.len();
-    let fleets = &ctx.fleets;
     let mut stock = StockLedger::from_stock(&scenario.stock, scenario.warehouses.len(), ni);
-    let mut free_at: Vec<Vec<f64>> = fleets
+    let mut free_at: Vec<Vec<f64>> = scenario
+        .warehouses
         .iter()
-        .map(|f| vec![0.0; f.trucks as usize])
+        .map(|w| w.truck_free_h())
         .collect();
     let (trips, mut shortfalls, unshipped) = (Vec::new(), Vec::new(), Vec::new());
     let mut next_id = 1;

@@ -51,10 +51,10 @@ pub fn attempt_routed(
     );
     let targets = &scenario.targets;
     let mut stock = StockLedger::from_stock(&scenario.stock, nw, ni);
-    let mut free_at: Vec<Vec<f64>> = ctx
-        .fleets
+    let mut free_at: Vec<Vec<f64>> = scenario
+        .warehouses
         .iter()
-        .map(|f| vec![0.0; f.trucks as usize])
+        .map(|w| w.truck_free_h())
         .collect();
     let mut next_id = 1;
     let first_in = schedule_input(

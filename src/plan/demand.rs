@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::facility::{ItemIx, Shelter, ShelterIx};
+use crate::scenario::sent::Sent;
 use crate::supplies::Catalogue;
 
 /// Delivery phase.
@@ -68,6 +69,19 @@ pub fn compute(shelters: &[Shelter], catalogue: &Catalogue) -> Demand {
     }
 }
 
+/// `demand` less what is already on its way (`sent`), never below zero.
+pub fn net_of(demand: &mut Demand, sent: &[Sent]) {
+    for x in sent {
+        let k = x.shelter.0 * demand.items + x.item.0;
+        if let Some(f) = demand.first.get_mut(k) {
+            *f = f.saturating_sub(x.first);
+        }
+        if let Some(r) = demand.relief.get_mut(k) {
+            *r = r.saturating_sub(x.relief);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +124,22 @@ mod tests {
                 d.get(Phase::Relief, ShelterIx(0), ItemIx(med))
             ),
             (2, 0)
+        );
+        let mut net = d.clone();
+        let sent = Sent {
+            shelter: ShelterIx(0),
+            item: ItemIx(w),
+            first: 300,
+            relief: 5000,
+        };
+        net_of(&mut net, &[sent]);
+        assert_eq!(
+            (
+                net.get(Phase::First, ShelterIx(0), ItemIx(w)),
+                net.get(Phase::Relief, ShelterIx(0), ItemIx(w)),
+                net.get(Phase::First, ShelterIx(0), ItemIx(med)),
+            ),
+            (3, 0, 2)
         );
     }
 }

@@ -54,10 +54,7 @@ impl FleetCaps {
         let mut waiting = [vec![0.0; nw], vec![0.0; nw]];
         let mut busy_h = [vec![0.0; nw], vec![0.0; nw]];
         // When each truck's last trip of each phase is back (0: no trip).
-        let mut back: [Vec<Vec<f64>>; 2] = [
-            ctx.trucks.iter().map(|&n| vec![0.0; n]).collect(),
-            ctx.trucks.iter().map(|&n| vec![0.0; n]).collect(),
-        ];
+        let mut back: [Vec<Vec<f64>>; 2] = [ctx.free_h.clone(), ctx.free_h.clone()];
         for t in &plan.trips {
             let p = phase_ix(t.phase);
             for (_, l) in t.lines() {
@@ -109,8 +106,8 @@ impl FleetCaps {
 pub struct FleetContext<'a> {
     /// Items (masses).
     pub catalogue: &'a Catalogue,
-    /// Trucks per warehouse.
-    pub trucks: Vec<usize>,
+    /// When each truck of each warehouse is free, hours after the event.
+    pub free_h: Vec<Vec<f64>>,
     /// Payload per truck of each warehouse, kg.
     pub payload_kg: Vec<f64>,
     /// Loading time per warehouse, hours.

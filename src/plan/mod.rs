@@ -240,7 +240,11 @@ pub fn plan_with_effort(
     ctx.search_stops = effort.search_stops();
     let fctx = fleet::FleetContext {
         catalogue: &scenario.catalogue,
-        trucks: ctx.fleets.iter().map(|f| f.trucks as usize).collect(),
+        free_h: scenario
+            .warehouses
+            .iter()
+            .map(|w| w.truck_free_h())
+            .collect(),
         payload_kg: ctx.fleets.iter().map(|f| f.payload_kg).collect(),
         loading_h: ctx.loading_h.clone(),
         min_out_h: (0..scenario.warehouses.len())

@@ -203,7 +203,12 @@ pub fn write_geojson(
     graph: &RoadGraph,
     plan: &Plan,
 ) -> Result<(), WriteError> {
-    let e = werr(path);
+    let doc = plan_geojson(scenario, graph, plan);
+    std::fs::write(path, doc.to_string()).map_err(|x| werr(path)(x.to_string()))
+}
+
+/// `plan.geojson`'s content ([`write_geojson`]). O(legs · local Dijkstra).
+pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serde_json::Value {
     let mut features = Vec::new();
     for w in &scenario.warehouses {
         features.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [w.lon, w.lat]},
@@ -263,7 +268,6 @@ pub fn write_geojson(
                 "properties": {"kind": "route", "from_id": from_id, "to_id": to_id, "hours": hours}}));
         }
     }
-    let doc = json!({"type": "FeatureCollection", "features": features,
-        "attribution": "road geometry © OpenStreetMap contributors (ODbL)"});
-    std::fs::write(path, doc.to_string()).map_err(|x| e(x.to_string()))
+    json!({"type": "FeatureCollection", "features": features,
+        "attribution": "road geometry © OpenStreetMap contributors (ODbL)"})
 }

@@ -31,6 +31,7 @@ pub mod candidates;
 pub mod events;
 pub mod generate;
 pub mod objective;
+pub mod sent;
 pub mod whatif;
 
 use std::path::{Path, PathBuf};
@@ -242,6 +243,9 @@ pub struct Scenario {
     pub inputs: Vec<PathBuf>,
     /// Data-quality findings of a lenient load (rows skipped); empty when strict.
     pub findings: Vec<String>,
+    /// Units already on their way to shelters (a re-plan's departed trips):
+    /// plans cover demand net of them. Empty when read from files.
+    pub sent: Vec<sent::Sent>,
 }
 
 /// What `scenario.toml` says before any table is read.
@@ -369,6 +373,7 @@ impl Scenario {
             districts,
             inputs,
             findings,
+            sent: Vec::new(),
         })
     }
 }

@@ -9,14 +9,17 @@ use crate::facility::{ItemIx, WarehouseIx};
 use crate::network::RoadGraph;
 use std::sync::{Arc, Mutex};
 
+use crate::facility::ShelterIx;
 use crate::io::areas::area_from_geojson;
 use crate::network::SlowArea;
-use crate::plan::{add_bounds, kpi, plan_prepared, prepare, PlanError, Prepared};
-use crate::report::plan_files::{plan_document, write_trips_to};
+use crate::plan::{add_bounds, kpi, plan_prepared, prepare, Plan, PlanError, Prepared};
+use crate::report::plan_files::{plan_document, plan_geojson, write_trips_to};
+use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
 use crate::store::incidents::IncidentRecord;
 use crate::store::inventory::{ShelterRecord, StockLevel, WarehouseRecord};
 use crate::store::records::Need;
+use crate::store::records::{TripBooking, TripLine};
 use crate::supplies::Stock;
 
 /// What a draft is planned from, read from the store.
@@ -27,6 +30,15 @@ pub struct DraftInput {
     pub shelters: Vec<ShelterRecord>,
     /// The incident.
     pub incident: IncidentRecord,
+    /// When each booked truck is back, seconds since 1970 UTC, per warehouse id
+    /// and truck number ([`crate::store::Store::trucks_busy_until`]).
+    pub busy_until: BTreeMap<String, BTreeMap<i64, i64>>,
+    /// Units a re-plan may take back besides what is available: the reserved
+    /// loads of the plan it replaces, per (warehouse id, item).
+    pub returning: BTreeMap<(String, String), i64>,
+    /// Lines of trips already under way (a re-plan keeps them): the plan covers
+    /// demand net of them.
+    pub sent: Vec<TripLine>,
 }
 
 /// The scenario a draft plans: `base` with the store's figures and the
@@ -44,12 +56,31 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
     for (w, wh) in sc.warehouses.iter_mut().enumerate() {
         if let Some(rec) = input.warehouses.iter().find(|r| r.id == wh.id) {
             wh.fleet.trucks = u32::try_from(rec.trucks.max(0)).unwrap_or(u32::MAX);
+            wh.fleet.payload_kg = rec.payload_kg;
+            wh.fleet.volume_m3 = rec.volume_m3;
+            wh.fleet.loading_h = rec.loading_h;
         }
+        let event = input.incident.event_unix;
+        wh.busy_until_h = (0..i64::from(wh.fleet.trucks))
+            .map(|k| {
+                input
+                    .busy_until
+                    .get(&wh.id)
+                    .and_then(|t| t.get(&k))
+                    .map_or(0.0, |&until| ((until - event) as f64 / 3600.0).max(0.0))
+            })
+            .collect();
         for (i, item) in sc.catalogue.items.iter().enumerate() {
+            let back = input
+                .returning
+                .get(&(wh.id.clone(), item.item.clone()))
+                .copied()
+                .unwrap_or(0);
             let free = levels
                 .get(wh.id.as_str())
                 .and_then(|l| l.get(&item.item))
-                .map_or(0, |l| l.available.max(0));
+                .map_or(0, |l| l.available.max(0))
+                + back;
             stock.add(WarehouseIx(w), ItemIx(i), free as f64);
         }
     }
@@ -57,8 +88,9 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
     let by_id: BTreeMap<&str, &ShelterRecord> =
         input.shelters.iter().map(|s| (s.id.as_str(), s)).collect();
     let wanted = &input.incident.shelters;
+    let open = |id: &str| by_id.get(id).is_none_or(|r| r.open);
     sc.shelters
-        .retain(|s| wanted.is_empty() || wanted.contains(&s.id));
+        .retain(|s| (wanted.is_empty() || wanted.contains(&s.id)) && open(&s.id));
     for s in &mut sc.shelters {
         if let Some(r) = by_id.get(s.id.as_str()) {
             let n = |x: i64| u32::try_from(x.max(0)).unwrap_or(u32::MAX);
@@ -73,6 +105,7 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
             ) = (n(e), n(c), n(p), n(d), n(i));
         }
     }
+    sc.sent = sent(&sc, &input.sent)?;
     let inc = &input.incident;
     let lost = |id: &str| inc.disruption.lost_warehouses.iter().any(|w| w == id);
     for (w, wh) in sc.warehouses.iter_mut().enumerate() {
@@ -102,15 +135,83 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
     Ok(sc)
 }
 
-/// A computed draft: `plan.json`'s content, `trips.csv`, and the stock it takes
-/// per warehouse and item.
+/// `lines` of trips under way as units sent per shelter and item of `sc`
+/// (lines for shelters the incident no longer plans are left out: they are
+/// delivered whatever the new plan does).
+fn sent(sc: &Scenario, lines: &[TripLine]) -> Result<Vec<Sent>, ApiError> {
+    let mut by: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
+    for l in lines {
+        let Some(s) = sc.shelters.iter().position(|s| s.id == l.shelter_id) else {
+            continue;
+        };
+        let i = sc.catalogue.index_of(&l.item).ok_or_else(|| {
+            ApiError::internal(format!("a stored trip carries unknown item `{}`", l.item))
+        })?;
+        let e = by.entry((s, i)).or_default();
+        let units = u64::try_from(l.units.max(0)).unwrap_or(0);
+        if l.phase == "first" {
+            e.0 += units;
+        } else {
+            e.1 += units;
+        }
+    }
+    Ok(by
+        .into_iter()
+        .map(|((s, i), (first, relief))| Sent {
+            shelter: ShelterIx(s),
+            item: ItemIx(i),
+            first,
+            relief,
+        })
+        .collect())
+}
+
+/// A computed draft: `plan.json`'s content, `trips.csv`, `plan.geojson`, the
+/// trips issuing it books and the stock it takes per warehouse and item.
 pub struct Drafted {
     /// `plan.json`'s content.
     pub document: serde_json::Value,
     /// `trips.csv`, as `reliefflow plan` writes it.
     pub trips_csv: String,
+    /// `plan.geojson`, as `reliefflow plan` writes it.
+    pub geojson: String,
     /// Units taken per warehouse and item.
     pub needs: Vec<Need>,
+    /// The trips, as the store books them.
+    pub trips: Vec<TripBooking>,
+}
+
+/// The trips of plan `p` as the store books them.
+pub fn bookings(sc: &Scenario, p: &Plan) -> Vec<TripBooking> {
+    p.trips
+        .iter()
+        .map(|t| {
+            let wh = &sc.warehouses[t.warehouse];
+            TripBooking {
+                trip: t.id as i64,
+                warehouse_id: wh.id.clone(),
+                truck: t.truck as i64,
+                phase: t.phase.as_str().to_string(),
+                load_h: t.depart_h - wh.fleet.loading_h,
+                depart_h: t.depart_h,
+                return_h: t.return_h.is_finite().then_some(t.return_h),
+                stops: t
+                    .stops
+                    .iter()
+                    .map(|s| sc.shelters[s.shelter].id.clone())
+                    .collect(),
+                lines: t
+                    .lines()
+                    .map(|(s, l)| TripLine {
+                        shelter_id: sc.shelters[s].id.clone(),
+                        item: sc.catalogue.items[l.item].item.clone(),
+                        phase: l.phase.as_str().to_string(),
+                        units: l.quantity as i64,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Matrices of the last few drafts, keyed by what they depend on (the shelters
@@ -179,6 +280,8 @@ pub fn compute(sc: &Scenario, graph: &RoadGraph, cache: &PrepCache) -> Result<Dr
     Ok(Drafted {
         document: plan_document(sc, &p, &k),
         trips_csv: String::from_utf8(csv).expect("CSV of UTF-8 fields"),
+        geojson: plan_geojson(sc, graph, &p).to_string(),
+        trips: bookings(sc, &p),
         needs,
     })
 }

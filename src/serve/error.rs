@@ -1,5 +1,7 @@
 //! The service's errors as HTTP answers: a status and a JSON body
-//! `{"error": "...", "field": "..."}` naming what was wrong.
+//! `{"code": "...", "message": "...", "field": "..."}`: `code` is stable, for
+//! programs to branch on (as OSRM's error codes); `message` is for a person;
+//! `field` names the request field at fault, when one is.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -16,6 +18,10 @@ use crate::store::StoreError;
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
+    /// Stable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `stale_draft`, `wrong_state`, `truck_busy`, `stock_short`, `conflict`,
+    /// `too_large`, `unsupported_media_type`, `invalid_field`, `internal`.
+    pub code: &'static str,
     /// What went wrong, for a person.
     pub message: String,
     /// The request field at fault, when one is.
@@ -27,15 +33,23 @@ impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
+            code: code_of(status),
             message: message.into(),
             field: None,
         }
+    }
+
+    /// The same error with code `code`.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     /// 422: field `field` is invalid.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_field",
             message: message.into(),
             field: Some(field.into()),
         }
@@ -57,8 +71,8 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = match &self.field {
-            Some(f) => json!({"error": self.message, "field": f}),
-            None => json!({"error": self.message}),
+            Some(f) => json!({"code": self.code, "message": self.message, "field": f}),
+            None => json!({"code": self.code, "message": self.message}),
         };
         (self.status, axum::Json(body)).into_response()
     }
@@ -74,9 +88,20 @@ impl From<StoreError> for ApiError {
 impl From<PlanConflict> for ApiError {
     fn from(e: PlanConflict) -> Self {
         match e {
-            PlanConflict::Missing(_) => ApiError::not_found(e.to_string()),
+            PlanConflict::Missing(_) | PlanConflict::MissingTrip(..) => {
+                ApiError::not_found(e.to_string())
+            }
             PlanConflict::Store(s) => s.into(),
-            other => ApiError::new(StatusCode::CONFLICT, other.to_string()),
+            other => {
+                let code = match other {
+                    PlanConflict::Stale { .. } => "stale_draft",
+                    PlanConflict::State { .. } | PlanConflict::TripState { .. } => "wrong_state",
+                    PlanConflict::TruckBusy { .. } => "truck_busy",
+                    PlanConflict::Short { .. } | PlanConflict::NotOnHand { .. } => "stock_short",
+                    _ => "conflict",
+                };
+                ApiError::new(StatusCode::CONFLICT, other.to_string()).with_code(code)
+            }
         }
     }
 }
@@ -118,7 +143,28 @@ fn reject(r: JsonRejection) -> ApiError {
         .map(str::to_string);
     ApiError {
         status,
+        code: if field.is_some() && status == StatusCode::UNPROCESSABLE_ENTITY {
+            "invalid_field"
+        } else {
+            code_of(status)
+        },
         message: detail.to_string(),
         field,
+    }
+}
+
+/// The code of an error of `status` with nothing more specific to say.
+fn code_of(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        413 => "too_large",
+        415 => "unsupported_media_type",
+        422 => "invalid_field",
+        s if s >= 500 => "internal",
+        _ => "bad_request",
     }
 }

@@ -58,9 +58,13 @@ pub struct DisruptionBody {
 pub struct IncidentBody {
     /// Name.
     pub name: String,
-    /// Event time as given (default: the scenario's).
+    /// Event time as given, for display (default: the scenario's).
     #[serde(default)]
     pub event_time: Option<String>,
+    /// The event, seconds since 1970 UTC: hour 0 of the incident's plans and
+    /// the clock trucks are booked on across incidents (default: now).
+    #[serde(default)]
+    pub event_unix: Option<i64>,
     /// Affected shelter ids (default: every shelter).
     #[serde(default)]
     pub shelters: Vec<String>,
@@ -212,6 +216,16 @@ pub async fn create_incident(
     if body.name.trim().is_empty() {
         return Err(ApiError::field("name", "name: must not be empty"));
     }
+    let now = crate::store::now_unix();
+    if let Some(t) = body.event_unix {
+        // A day ahead at most (clocks drift); a year back at most.
+        if !(now - 366 * 86_400..=now + 86_400).contains(&t) {
+            return Err(ApiError::field(
+                "event_unix",
+                format!("event_unix: {t} is not within a year before and a day after now ({now}): seconds since 1970 UTC expected"),
+            ));
+        }
+    }
     let known = st.store.shelters().await?;
     for (k, id) in body.shelters.iter().enumerate() {
         if !known.iter().any(|s| &s.id == id) {
@@ -241,6 +255,7 @@ pub async fn create_incident(
                 shelters: body.shelters,
                 closed_ways,
                 disruption,
+                event_unix: body.event_unix,
             },
         )
         .await?;

@@ -15,10 +15,13 @@ use super::AppState;
 use crate::store::inventory_edits::Edit;
 use crate::store::records::Role;
 
-/// Body of `PATCH /v1/shelters/{id}`: the counts to set (persons), and a note.
+/// Body of `PATCH /v1/shelters/{id}`: open or closed, the counts to set
+/// (persons), and a note.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShelterPatch {
+    /// Open (false: closed, planned for no more).
+    pub open: Option<bool>,
     /// People sheltered.
     pub headcount: Option<u32>,
     /// Elderly.
@@ -46,6 +49,7 @@ pub async fn patch_shelter(
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
     let fields = [
+        ("open", body.open.map(u32::from)),
         ("headcount", body.headcount),
         ("elderly", body.elderly),
         ("children", body.children),
@@ -56,7 +60,7 @@ pub async fn patch_shelter(
     if fields.iter().all(|f| f.1.is_none()) {
         return Err(ApiError::field(
             "headcount",
-            "nothing to change: give headcount or a priority count",
+            "nothing to change: give open, headcount or a priority count",
         ));
     }
     for (field, value) in fields {
@@ -70,6 +74,68 @@ pub async fn patch_shelter(
         }
     }
     let rec = st.store.shelters().await?.into_iter().find(|s| s.id == id);
+    Ok(Json(json!(rec)))
+}
+
+/// Body of `PATCH /v1/warehouses/{id}`: the fleet as it is now, and a note.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetPatch {
+    /// Trucks in service (0 – 10 000).
+    pub trucks: Option<u32>,
+    /// Payload per truck, kg (0 – 100 000].
+    pub payload_kg: Option<f64>,
+    /// Cargo volume per truck, m³ (0 – 1 000].
+    pub volume_m3: Option<f64>,
+    /// Time to load one truck, hours [0, 48).
+    pub loading_h: Option<f64>,
+    /// Why (recorded).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `PATCH /v1/warehouses/{id}` (admin): changes the fleet; drafts made before
+/// are refused at issue. 200 with the warehouse as stored now; 404 for an
+/// unknown warehouse; 422 naming a value out of range.
+pub async fn patch_warehouse(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Body(body): Body<FleetPatch>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = require(&st.store, &headers, Role::Admin).await?;
+    let fields = [
+        ("trucks", body.trucks.map(f64::from), 0.0, 10_000.0, true),
+        ("payload_kg", body.payload_kg, 0.0, 100_000.0, false),
+        ("volume_m3", body.volume_m3, 0.0, 1_000.0, false),
+        ("loading_h", body.loading_h, 0.0, 48.0, true),
+    ];
+    if fields.iter().all(|f| f.1.is_none()) {
+        return Err(ApiError::field(
+            "trucks",
+            "nothing to change: give trucks, payload_kg, volume_m3 or loading_h",
+        ));
+    }
+    for &(field, value, lo, hi, lo_inclusive) in &fields {
+        let Some(v) = value else { continue };
+        let above = if lo_inclusive { v >= lo } else { v > lo };
+        let below = if field == "loading_h" { v < hi } else { v <= hi };
+        if !(v.is_finite() && above && below) {
+            let open = if lo_inclusive { '[' } else { '(' };
+            let close = if field == "loading_h" { ')' } else { ']' };
+            return Err(ApiError::field(
+                field,
+                format!("{field}: expected a number in {open}{lo}, {hi}{close}, got {v}"),
+            ));
+        }
+    }
+    for (field, value, ..) in fields {
+        let Some(v) = value else { continue };
+        if st.store.set_fleet(caller, &id, field, v, &body.note).await? == Edit::Missing {
+            return Err(ApiError::not_found(format!("no warehouse `{id}`")));
+        }
+    }
+    let rec = st.store.warehouses().await?.into_iter().find(|w| w.id == id);
     Ok(Json(json!(rec)))
 }
 

@@ -5,6 +5,7 @@
 //! [`crate::store`].
 
 pub mod auth;
+pub mod diff;
 pub mod draft;
 pub mod error;
 pub mod handlers;
@@ -46,6 +47,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/warehouses", get(handlers::warehouses))
         .route("/v1/shelters", get(handlers::shelters))
         .route("/v1/shelters/:id", patch(inventory::patch_shelter))
+        .route("/v1/warehouses/:id", patch(inventory::patch_warehouse))
         .route("/v1/warehouses/:id/stocktake", post(inventory::stocktake))
         .route("/v1/incidents", post(incidents::create_incident))
         .route("/v1/incidents/:id", get(incidents::incident))
@@ -59,6 +61,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/v1/plans/:id", get(plans::get_plan))
         .route("/v1/plans/:id/trips.csv", get(plans::trips_csv))
+        .route("/v1/plans/:id/plan.geojson", get(plans::geojson))
+        .route("/v1/plans/:id/trips", get(plans::trips))
+        .route("/v1/plans/:id/trips/:trip/depart", post(plans::depart))
+        .route("/v1/plans/:id/trips/:trip/deliver", post(plans::deliver))
+        .route("/v1/plans/:id/replan", post(plans::replan))
         .route("/v1/plans/:id/issue", post(plans::issue))
         .route("/v1/plans/:id/release", post(plans::release))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

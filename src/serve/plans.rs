@@ -8,60 +8,241 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::{json, Value};
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::auth::require;
+use super::diff::diff;
 use super::draft::{self, DraftInput};
 use super::error::ApiError;
 use super::AppState;
-use crate::store::records::Role;
+use crate::store::dispatch::TripState;
+use crate::store::records::{Caller, NewDraft, PlanRecord, PlanStatus, Role};
 
 /// `POST /v1/incidents/{id}/plans`: 201 with a draft planned against the stock
-/// available now (on hand less what issued plans hold).
+/// available now (on hand less what issued trips hold) and the trucks free
+/// (trucks booked on other trips are busy until they are back).
 pub async fn draft(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
+    let (plan_id, answer) = make_draft(&st, caller, id, None).await?;
+    tracing::info!(plan_id, incident = id, "draft");
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// `POST /v1/plans/{id}/replan`: 201 with a draft that would replace issued plan
+/// `id`: its trips under way stay as they are (their trucks busy until back,
+/// their loads counted as sent), the rest is planned again against the
+/// incident as it is now (new closures, headcounts), with the stock and trucks
+/// of the replaced plan's trips that have not left; `changes` says, trip by
+/// trip, what is kept, changed, cancelled and new. Issuing it supersedes `id`.
+pub async fn replan(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = require(&st.store, &headers, Role::Officer).await?;
+    let old = st
+        .store
+        .plan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    if old.status != PlanStatus::Issued {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "plan {id} is {}: only an issued plan is re-planned (draft a new plan instead)",
+                old.status.as_str()
+            ),
+        ));
+    }
+    let incident = old.incident_id;
+    let (plan_id, answer) = make_draft(&st, caller, incident, Some(old)).await?;
+    tracing::info!(plan_id, replaces = id, "re-plan");
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// Drafts a plan for incident `incident_id` (a re-plan of `replaces` when given)
+/// and stores it; the plan's id and the answer.
+async fn make_draft(
+    st: &Arc<AppState>,
+    caller: Caller,
+    incident_id: i64,
+    replaces: Option<PlanRecord>,
+) -> Result<(i64, Value), ApiError> {
+    let t0 = std::time::Instant::now();
     let incident = st
         .store
-        .incident(id)
+        .incident(incident_id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("no incident {id}")))?;
-    // The version first: a plan issued between the two reads makes this draft
+        .ok_or_else(|| ApiError::not_found(format!("no incident {incident_id}")))?;
+    // The version first: a plan issued between the reads makes this draft
     // stale (refused at issue), never wrongly fresh.
     let version = st.store.ledger_version().await?;
-    let input = DraftInput {
+    let mut input = DraftInput {
         warehouses: st.store.warehouses().await?,
         shelters: st.store.shelters().await?,
         incident,
+        busy_until: st
+            .store
+            .trucks_busy_until(replaces.as_ref().map_or(-1, |p| p.id))
+            .await?,
+        returning: BTreeMap::new(),
+        sent: Vec::new(),
     };
+    let mut under_way = BTreeSet::new();
+    if let Some(old) = &replaces {
+        for t in st.store.trips_of(old.id).await? {
+            match t.state {
+                TripState::Reserved => {
+                    for (item, units) in t.loads {
+                        *input
+                            .returning
+                            .entry((t.warehouse_id.clone(), item))
+                            .or_default() += units;
+                    }
+                }
+                TripState::Departed | TripState::Delivered => {
+                    under_way.insert(t.trip);
+                }
+                TripState::Released => {}
+            }
+        }
+        input.sent = old
+            .trips
+            .iter()
+            .filter(|t| under_way.contains(&t.trip))
+            .flat_map(|t| t.lines.iter().cloned())
+            .collect();
+    }
     let sc = draft::scenario(&st.base, &input)?;
     let state = st.clone();
     let drafted =
         tokio::task::spawn_blocking(move || draft::compute(&sc, &state.graph, &state.prepared))
             .await
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("planner: {e}")))?
+            .map_err(|e| ApiError::internal(format!("planner: {e}")))?
             .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;
+    let supersedes = replaces.as_ref().map_or(0, |p| p.id);
     let plan_id = st
         .store
         .create_draft(
             caller,
-            id,
-            version,
-            &drafted.needs,
-            (&drafted.document, &drafted.trips_csv),
+            NewDraft {
+                incident_id,
+                ledger_version: version,
+                needs: &drafted.needs,
+                document: &drafted.document,
+                trips_csv: &drafted.trips_csv,
+                geojson: &drafted.geojson,
+                trips: &drafted.trips,
+                supersedes,
+            },
         )
         .await?;
+    let mut answer = json!({
+        "plan_id": plan_id,
+        "incident_id": incident_id,
+        "status": "draft",
+        "ledger_version": version,
+        "needs": drafted.needs,
+        "plan": drafted.document,
+        "seconds": t0.elapsed().as_secs_f64(),
+    });
+    if let Some(old) = &replaces {
+        answer["replaces"] = json!(old.id);
+        answer["changes"] = json!(diff(&old.trips, &under_way, &drafted.trips));
+    }
+    Ok((plan_id, answer))
+}
+
+/// `GET /v1/plans/{id}/trips`: the plan's trips with their trucks, times and
+/// loads; for an issued (or released, superseded) plan also each trip's state
+/// and booked times, seconds since 1970 UTC.
+pub async fn trips(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    require(&st.store, &headers, Role::Viewer).await?;
+    let p = st
+        .store
+        .plan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let booked = st.store.trips_of(id).await?;
+    let trips: Vec<Value> = p
+        .trips
+        .iter()
+        .map(|t| {
+            let mut v = json!(t);
+            if let Some(b) = booked.iter().find(|b| b.trip == t.trip) {
+                v["state"] = json!(b.state);
+                v["busy_from_unix"] = json!(b.busy_from_unix);
+                v["depart_unix"] = json!(b.depart_unix);
+                v["return_unix"] = json!(b.return_unix);
+            }
+            v
+        })
+        .collect();
+    Ok(Json(
+        json!({"plan_id": id, "status": p.status, "trips": trips}),
+    ))
+}
+
+/// `POST /v1/plans/{id}/trips/{trip}/depart`: the trip has left; its load
+/// leaves the warehouse's units on hand and is in transit. 409 unless reserved.
+pub async fn depart(
+    st: State<Arc<AppState>>,
+    headers: HeaderMap,
+    path: Path<(i64, i64)>,
+) -> Result<Json<Value>, ApiError> {
+    advance(st, headers, path, TripState::Departed).await
+}
+
+/// `POST /v1/plans/{id}/trips/{trip}/deliver`: the trip has unloaded at its
+/// stops. 409 unless departed.
+pub async fn deliver(
+    st: State<Arc<AppState>>,
+    headers: HeaderMap,
+    path: Path<(i64, i64)>,
+) -> Result<Json<Value>, ApiError> {
+    advance(st, headers, path, TripState::Delivered).await
+}
+
+async fn advance(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((id, trip)): Path<(i64, i64)>,
+    to: TripState,
+) -> Result<Json<Value>, ApiError> {
+    let caller = require(&st.store, &headers, Role::Officer).await?;
+    st.store.advance_trip(caller, id, trip, to).await?;
+    Ok(Json(json!({"plan_id": id, "trip": trip, "state": to})))
+}
+
+/// `GET /v1/plans/{id}/plan.geojson`: warehouses, shelters with their
+/// delivery figures, and every driven leg as a line (`[lon, lat]`).
+pub async fn geojson(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    require(&st.store, &headers, Role::Viewer).await?;
+    let text = st
+        .store
+        .plan_geojson(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    if text.is_empty() {
+        return Err(ApiError::not_found(format!(
+            "plan {id} was stored before plans kept their GeoJSON: draft it again"
+        )));
+    }
     Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "plan_id": plan_id,
-            "incident_id": id,
-            "status": "draft",
-            "ledger_version": version,
-            "needs": drafted.needs,
-            "plan": drafted.document,
-        })),
+        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+        text,
     ))
 }
 
@@ -130,6 +311,7 @@ pub async fn get_plan(
         "status": p.status,
         "ledger_version": p.ledger_version,
         "needs": p.needs,
+        "supersedes": (p.supersedes != 0).then_some(p.supersedes),
         "plan": p.document,
     })))
 }

@@ -75,6 +75,9 @@ pub struct IncidentRecord {
     pub disruption: IncidentDisruption,
     /// Created, seconds since 1970 UTC.
     pub created_unix: i64,
+    /// The event, seconds since 1970 UTC: hour 0 of its plans, the clock on
+    /// which trucks are booked across incidents.
+    pub event_unix: i64,
 }
 
 /// What an incident is created with.
@@ -90,6 +93,8 @@ pub struct NewIncident {
     pub closed_ways: Vec<i64>,
     /// The rest of the disruption.
     pub disruption: IncidentDisruption,
+    /// The event, seconds since 1970 UTC (`None`: now).
+    pub event_unix: Option<i64>,
 }
 
 fn to_json<T: Serialize>(v: &T) -> String {
@@ -106,9 +111,10 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let id = next_id(&mut tx).await?;
         let created_unix = now_unix();
+        let event_unix = new.event_unix.unwrap_or(created_unix);
         sqlx::query(
-            "INSERT INTO incidents (id, name, event_time, shelters, closed_ways, disruption, created_by, created_unix) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO incidents (id, name, event_time, shelters, closed_ways, disruption, created_by, created_unix, event_unix) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(&new.name)
@@ -118,10 +124,12 @@ impl Store {
         .bind(to_json(&new.disruption))
         .bind(by.token_id)
         .bind(created_unix)
+        .bind(event_unix)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(IncidentRecord {
+            event_unix,
             id,
             name: new.name.clone(),
             event_time: new.event_time.clone(),
@@ -135,7 +143,7 @@ impl Store {
     /// The incident `id`, if any.
     pub async fn incident(&self, id: i64) -> Result<Option<IncidentRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, event_time, shelters, closed_ways, disruption, created_unix FROM incidents WHERE id = $1",
+            "SELECT id, name, event_time, shelters, closed_ways, disruption, created_unix, event_unix FROM incidents WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -156,6 +164,7 @@ impl Store {
             disruption: serde_json::from_str(&text("disruption")?)
                 .map_err(|e| corrupt("disruption", e))?,
             created_unix: r.try_get("created_unix")?,
+            event_unix: r.try_get("event_unix")?,
         }))
     }
 

@@ -27,7 +27,8 @@ pub struct WarehouseRecord {
     pub volume_m3: f64,
     /// Loading time per truck, hours.
     pub loading_h: f64,
-    /// Per item: units on hand, held by issued plans, and available (on hand less held).
+    /// Per item: units on hand, reserved by issued trips, in transit, and
+    /// available (on hand less reserved).
     pub stock: BTreeMap<String, StockLevel>,
 }
 
@@ -36,8 +37,10 @@ pub struct WarehouseRecord {
 pub struct StockLevel {
     /// Units on hand.
     pub on_hand: i64,
-    /// Units reserved by issued plans.
+    /// Units reserved by issued trips that have not left (part of on hand).
     pub reserved: i64,
+    /// Units on departed trips, not yet delivered (no longer on hand).
+    pub in_transit: i64,
     /// Units free for a new plan.
     pub available: i64,
 }
@@ -57,6 +60,8 @@ pub struct ShelterRecord {
     pub headcount: i64,
     /// Priority people (elderly, children, pregnant, disabled, injured), persons.
     pub priority: [i64; 5],
+    /// Open (a closed shelter is planned for no more).
+    pub open: bool,
 }
 
 impl Store {
@@ -155,19 +160,24 @@ impl Store {
     ) -> Result<BTreeMap<String, BTreeMap<String, StockLevel>>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.warehouse_id AS w, s.item AS i, s.on_hand AS on_hand, \
-             CAST(COALESCE((SELECT SUM(r.units) FROM reservations r WHERE r.warehouse_id = s.warehouse_id \
-             AND r.item = s.item AND r.state = 'reserved'), 0) AS BIGINT) AS reserved FROM stock s",
+             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
+             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'reserved'), 0) AS BIGINT) AS reserved, \
+             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
+             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'departed'), 0) AS BIGINT) AS in_transit \
+             FROM stock s",
         )
         .fetch_all(self.pool())
         .await?;
         let mut out: BTreeMap<String, BTreeMap<String, StockLevel>> = BTreeMap::new();
         for r in rows {
             let (on_hand, reserved): (i64, i64) = (r.try_get("on_hand")?, r.try_get("reserved")?);
+            let in_transit: i64 = r.try_get("in_transit")?;
             out.entry(r.try_get("w")?).or_default().insert(
                 r.try_get("i")?,
                 StockLevel {
                     on_hand,
                     reserved,
+                    in_transit,
                     available: on_hand - reserved,
                 },
             );
@@ -178,7 +188,7 @@ impl Store {
     /// Every shelter, in the scenario's order.
     pub async fn shelters(&self) -> Result<Vec<ShelterRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, district, lon, lat, headcount, elderly, children, pregnant, disabled, injured \
+            "SELECT id, name, district, lon, lat, headcount, elderly, children, pregnant, disabled, injured, open \
              FROM shelters ORDER BY position",
         )
         .fetch_all(self.pool())
@@ -198,6 +208,7 @@ impl Store {
                         r.try_get("disabled")?,
                         r.try_get("injured")?,
                     ],
+                    open: r.try_get::<i64, _>("open")? != 0,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

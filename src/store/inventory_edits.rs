@@ -15,8 +15,9 @@ pub enum Edit {
     Missing,
 }
 
-/// The shelter counts that may be changed, as stored.
-pub const SHELTER_FIELDS: [&str; 6] = [
+/// The shelter fields that may be changed, as stored (`open`: 1 or 0).
+pub const SHELTER_FIELDS: [&str; 7] = [
+    "open",
     "headcount",
     "elderly",
     "children",
@@ -101,6 +102,68 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Edit::Done(old))
+    }
+}
+
+/// The fleet fields of a warehouse that may be changed, as stored.
+pub const FLEET_FIELDS: [&str; 4] = ["trucks", "payload_kg", "volume_m3", "loading_h"];
+
+impl Store {
+    /// Sets fleet field `field` (one of [`FLEET_FIELDS`]) of warehouse `id` to
+    /// `value`; what is available changes, so drafts made before are refused at
+    /// issue.
+    pub async fn set_fleet(
+        &self,
+        by: Caller,
+        id: &str,
+        field: &str,
+        value: f64,
+        note: &str,
+    ) -> Result<Edit, StoreError> {
+        let Some(field) = FLEET_FIELDS.iter().find(|f| **f == field) else {
+            return Err(StoreError::Corrupt(format!("fleet field `{field}`")));
+        };
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT CAST({field} AS DOUBLE PRECISION) AS v FROM warehouses WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(Edit::Missing);
+        };
+        let old: f64 = row.try_get("v")?;
+        let sql = format!("UPDATE warehouses SET {field} = $1 WHERE id = $2");
+        let q = sqlx::query(&sql);
+        let q = if *field == "trucks" {
+            q.bind(value.round() as i64)
+        } else {
+            q.bind(value)
+        };
+        q.bind(id).execute(&mut *tx).await?;
+        let event = next_id(&mut tx).await?;
+        sqlx::query(
+            "INSERT INTO inventory_events (id, at_unix, token_id, target, field, old_value, new_value, note, old_real, new_real) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(event)
+        .bind(now_unix())
+        .bind(by.token_id)
+        .bind(format!("warehouse/{id}"))
+        .bind(*field)
+        .bind(old.round() as i64)
+        .bind(value.round() as i64)
+        .bind(note)
+        .bind(old)
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Edit::Done(old.round() as i64))
     }
 }
 

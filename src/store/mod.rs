@@ -7,6 +7,7 @@
 //! counter row in `meta`, so concurrent writers queue on that row (PostgreSQL) or
 //! on the database lock (SQLite) instead of failing half-way.
 
+pub mod dispatch;
 pub mod incidents;
 pub mod inventory;
 pub mod inventory_edits;
@@ -25,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_plan_trips_csv.sql")),
     (3, include_str!("migrations/0003_inventory_events.sql")),
     (4, include_str!("migrations/0004_incident_disruption.sql")),
+    (5, include_str!("migrations/0005_trips.sql")),
 ];
 
 /// Errors of the store.

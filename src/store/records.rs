@@ -5,7 +5,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::{meta, next_id, now_unix, Store, StoreError};
+use super::{next_id, now_unix, Store, StoreError};
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -56,14 +56,19 @@ pub enum PlanStatus {
     Issued,
     /// Gave its stock back.
     Released,
+    /// Replaced by an issued re-plan: its trips not yet departed gave their
+    /// stock and trucks back; departed ones go on.
+    Superseded,
 }
 
 impl PlanStatus {
-    fn as_str(self) -> &'static str {
+    /// The state's name as stored.
+    pub fn as_str(self) -> &'static str {
         match self {
             PlanStatus::Draft => "draft",
             PlanStatus::Issued => "issued",
             PlanStatus::Released => "released",
+            PlanStatus::Superseded => "superseded",
         }
     }
 
@@ -72,6 +77,7 @@ impl PlanStatus {
             "draft" => Ok(PlanStatus::Draft),
             "issued" => Ok(PlanStatus::Issued),
             "released" => Ok(PlanStatus::Released),
+            "superseded" => Ok(PlanStatus::Superseded),
             other => Err(StoreError::Corrupt(format!("plan status `{other}`"))),
         }
     }
@@ -103,6 +109,79 @@ pub struct PlanRecord {
     pub needs: Vec<Need>,
     /// The plan (`plan.json`'s content).
     pub document: serde_json::Value,
+    /// The trips issuing books (empty for drafts stored before version 5).
+    pub trips: Vec<TripBooking>,
+    /// The issued plan this re-plan replaces when issued (0: none).
+    pub supersedes: i64,
+}
+
+/// One line of a trip: units of an item for a shelter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TripLine {
+    /// Shelter id.
+    pub shelter_id: String,
+    /// Item name.
+    pub item: String,
+    /// `first` or `relief`.
+    pub phase: String,
+    /// Units.
+    pub units: i64,
+}
+
+/// A trip of a plan as the store books it: its truck from the start of loading
+/// to its return, and its load.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct TripBooking {
+    /// The plan's trip id (from 1).
+    pub trip: i64,
+    /// Warehouse id.
+    pub warehouse_id: String,
+    /// Truck number within the warehouse (0-based).
+    pub truck: i64,
+    /// Phase the trip was scheduled in: `first` or `relief`.
+    pub phase: String,
+    /// Loading starts, hours after the event.
+    pub load_h: f64,
+    /// Departure (loaded), hours after the event.
+    pub depart_h: f64,
+    /// Back at the warehouse, hours after the event (`None`: no road back).
+    pub return_h: Option<f64>,
+    /// Shelter ids in visiting order.
+    pub stops: Vec<String>,
+    /// What it carries, per shelter, item and phase.
+    pub lines: Vec<TripLine>,
+}
+
+impl TripBooking {
+    /// Units per item the trip takes from its warehouse, by item name.
+    pub fn units_by_item(&self) -> std::collections::BTreeMap<&str, i64> {
+        let mut out = std::collections::BTreeMap::new();
+        for l in &self.lines {
+            *out.entry(l.item.as_str()).or_default() += l.units;
+        }
+        out
+    }
+}
+
+/// A draft as computed, to be stored.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDraft<'a> {
+    /// Incident id.
+    pub incident_id: i64,
+    /// Ledger version the draft was computed against.
+    pub ledger_version: i64,
+    /// Stock it takes.
+    pub needs: &'a [Need],
+    /// `plan.json`'s content.
+    pub document: &'a serde_json::Value,
+    /// `trips.csv`.
+    pub trips_csv: &'a str,
+    /// `plan.geojson`.
+    pub geojson: &'a str,
+    /// Its trips.
+    pub trips: &'a [TripBooking],
+    /// The issued plan it replaces when issued (0: none).
+    pub supersedes: i64,
 }
 
 /// Why a plan could not be issued or released.
@@ -140,9 +219,52 @@ pub enum PlanConflict {
         /// Units the plan takes.
         units: i64,
     },
+    /// A truck the plan books is booked on an overlapping trip (never expected
+    /// after the version check).
+    #[error("truck {truck} of warehouse {warehouse_id} is booked on another trip then (plan {other_plan}, trip {other_trip})")]
+    TruckBusy {
+        /// Warehouse id.
+        warehouse_id: String,
+        /// Truck number.
+        truck: i64,
+        /// The plan holding it.
+        other_plan: i64,
+        /// Its trip.
+        other_trip: i64,
+    },
+    /// A trip cannot leave: the warehouse holds fewer units on hand than it
+    /// loads (a stocktake lowered them since the plan was issued).
+    #[error("warehouse {warehouse_id} holds {on_hand} unit(s) of {item} on hand, trip {trip} loads {units}")]
+    NotOnHand {
+        /// Warehouse id.
+        warehouse_id: String,
+        /// Item.
+        item: String,
+        /// The trip.
+        trip: i64,
+        /// Units on hand.
+        on_hand: i64,
+        /// Units it loads.
+        units: i64,
+    },
+    /// The trip is not in the state the action needs.
+    #[error("trip {trip} of plan {plan_id} is {state}, not {wanted}")]
+    TripState {
+        /// Plan id.
+        plan_id: i64,
+        /// Trip id.
+        trip: i64,
+        /// Its state.
+        state: &'static str,
+        /// The state the action needs.
+        wanted: &'static str,
+    },
     /// No such plan.
     #[error("no plan {0}")]
     Missing(i64),
+    /// No such trip in the plan.
+    #[error("plan {0} has no trip {1}")]
+    MissingTrip(i64, i64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -202,29 +324,25 @@ impl Store {
         }))
     }
 
-    /// Stores a draft plan computed against `ledger_version`, with its document
-    /// and its `trips.csv`.
-    pub async fn create_draft(
-        &self,
-        by: Caller,
-        incident_id: i64,
-        ledger_version: i64,
-        needs: &[Need],
-        (document, trips_csv): (&serde_json::Value, &str),
-    ) -> Result<i64, StoreError> {
+    /// Stores a draft plan with its document, `trips.csv`, `plan.geojson` and
+    /// the trips issuing it would book.
+    pub async fn create_draft(&self, by: Caller, d: NewDraft<'_>) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin().await?;
         let id = next_id(&mut tx).await?;
         let now = now_unix();
         sqlx::query(
-            "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, trips_csv, created_by, created_unix, changed_unix) \
-             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $8)",
+            "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, trips_csv, geojson, trip_rows, supersedes, created_by, created_unix, changed_unix) \
+             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
         )
         .bind(id)
-        .bind(incident_id)
-        .bind(ledger_version)
-        .bind(serde_json::to_string(needs).expect("needs serialise"))
-        .bind(document.to_string())
-        .bind(trips_csv)
+        .bind(d.incident_id)
+        .bind(d.ledger_version)
+        .bind(serde_json::to_string(d.needs).expect("needs serialise"))
+        .bind(d.document.to_string())
+        .bind(d.trips_csv)
+        .bind(d.geojson)
+        .bind(serde_json::to_string(d.trips).expect("trips serialise"))
+        .bind(d.supersedes)
         .bind(by.token_id)
         .bind(now)
         .execute(&mut *tx)
@@ -236,7 +354,7 @@ impl Store {
     /// The plan `id`, if any.
     pub async fn plan(&self, id: i64) -> Result<Option<PlanRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, incident_id, status, ledger_version, needs, document FROM plans WHERE id = $1",
+            "SELECT id, incident_id, status, ledger_version, needs, document, trip_rows, supersedes FROM plans WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -254,17 +372,30 @@ impl Store {
             needs: serde_json::from_str(&text("needs")?).map_err(|e| corrupt("needs", e))?,
             document: serde_json::from_str(&text("document")?)
                 .map_err(|e| corrupt("document", e))?,
+            trips: serde_json::from_str(&text("trip_rows")?)
+                .map_err(|e| corrupt("trip_rows", e))?,
+            supersedes: r.try_get("supersedes")?,
         }))
     }
 
     /// Plan `id`'s `trips.csv`, if the plan exists.
     pub async fn plan_trips_csv(&self, id: i64) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT trips_csv FROM plans WHERE id = $1")
+        self.plan_text(id, "trips_csv").await
+    }
+
+    /// Plan `id`'s `plan.geojson`, if the plan exists (empty for plans stored
+    /// before version 5).
+    pub async fn plan_geojson(&self, id: i64) -> Result<Option<String>, StoreError> {
+        self.plan_text(id, "geojson").await
+    }
+
+    async fn plan_text(&self, id: i64, column: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {column} FROM plans WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
         Ok(match row {
-            Some(r) => Some(r.try_get("trips_csv")?),
+            Some(r) => Some(r.try_get(column)?),
             None => None,
         })
     }
@@ -282,93 +413,10 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Issues draft `id`: in one transaction, refuses when the ledger moved since
-    /// the draft, reserves the plan's stock and records each reservation.
-    pub async fn issue(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
-        let plan = self.plan(id).await?.ok_or(PlanConflict::Missing(id))?;
-        let mut tx = self.pool().begin().await?;
-        // First statement writes: the row (PostgreSQL) or the database (SQLite) is
-        // ours until commit, and a draft made before another issue is refused.
-        let moved = sqlx::query(
-            "UPDATE meta SET value = value + 1 WHERE key = 'ledger_version' AND value = $1",
-        )
-        .bind(plan.ledger_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if moved == 0 {
-            let now = meta(&mut *tx, "ledger_version").await?;
-            return Err(PlanConflict::Stale {
-                drafted: plan.ledger_version,
-                now,
-            });
-        }
-        expect_status(&mut tx, id, PlanStatus::Draft).await?;
-        let now = now_unix();
-        for n in &plan.needs {
-            let row = sqlx::query(
-                "SELECT CAST(s.on_hand - COALESCE((SELECT SUM(r.units) FROM reservations r WHERE r.warehouse_id = s.warehouse_id \
-                 AND r.item = s.item AND r.state = 'reserved'), 0) AS BIGINT) AS free FROM stock s WHERE s.warehouse_id = $1 AND s.item = $2",
-            )
-            .bind(&n.warehouse_id)
-            .bind(&n.item)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let available: i64 = match row {
-                Some(r) => r.try_get("free")?,
-                None => 0,
-            };
-            if available < n.units {
-                return Err(PlanConflict::Short {
-                    warehouse_id: n.warehouse_id.clone(),
-                    item: n.item.clone(),
-                    available,
-                    units: n.units,
-                });
-            }
-            sqlx::query(
-                "INSERT INTO reservations (plan_id, warehouse_id, item, units, state) VALUES ($1, $2, $3, $4, 'reserved')",
-            )
-            .bind(id)
-            .bind(&n.warehouse_id)
-            .bind(&n.item)
-            .bind(n.units)
-            .execute(&mut *tx)
-            .await?;
-            record(&mut tx, by, id, n, "available", "reserved", now).await?;
-        }
-        set_status(&mut tx, id, PlanStatus::Issued, now).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Releases issued plan `id`: its reservations return to what is available.
-    pub async fn release(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
-        let plan = self.plan(id).await?.ok_or(PlanConflict::Missing(id))?;
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
-            .execute(&mut *tx)
-            .await?;
-        expect_status(&mut tx, id, PlanStatus::Issued).await?;
-        let now = now_unix();
-        sqlx::query(
-            "UPDATE reservations SET state = 'released' WHERE plan_id = $1 AND state = 'reserved'",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        for n in &plan.needs {
-            record(&mut tx, by, id, n, "reserved", "released", now).await?;
-        }
-        set_status(&mut tx, id, PlanStatus::Released, now).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// `Err` unless plan `id` is in state `wanted` (read inside the transaction).
-async fn expect_status(
+pub(super) async fn expect_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
     wanted: PlanStatus,
@@ -390,7 +438,7 @@ async fn expect_status(
     }
 }
 
-async fn set_status(
+pub(super) async fn set_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
     status: PlanStatus,
@@ -402,34 +450,5 @@ async fn set_status(
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
-}
-
-/// Appends one ledger event.
-async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    by: Caller,
-    plan_id: i64,
-    n: &Need,
-    from: &str,
-    to: &str,
-    now: i64,
-) -> Result<(), StoreError> {
-    let id = next_id(tx).await?;
-    sqlx::query(
-        "INSERT INTO ledger_events (id, at_unix, token_id, plan_id, warehouse_id, item, units, from_state, to_state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(by.token_id)
-    .bind(plan_id)
-    .bind(&n.warehouse_id)
-    .bind(&n.item)
-    .bind(n.units)
-    .bind(from)
-    .bind(to)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }

@@ -1,0 +1,591 @@
+//! The one place where stock and trucks are held and given back: issuing a plan
+//! (its trips book their trucks and reserve their loads, in one transaction),
+//! trips leaving and arriving, releasing a plan, and a re-plan replacing the
+//! plan it was drafted from.
+//!
+//! States of a unit, side by side: on hand (in the warehouse), reserved (held by
+//! an issued trip not yet gone), in transit (a departed trip: on hand went down),
+//! delivered, released. Every change is appended to `ledger_events` with the
+//! plan, the trip and the token that made it.
+//!
+//! Invariants (tested against real SQLite and PostgreSQL under concurrent
+//! officers and kills): units reserved never exceed units on hand for any
+//! warehouse and item; no truck is booked on two trips whose loading-to-return
+//! intervals overlap.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::records::{
+    expect_status, set_status, Caller, PlanConflict, PlanRecord, PlanStatus, TripBooking,
+};
+use super::{meta, next_id, now_unix, Store, StoreError};
+
+/// Seconds since 1970 standing for "never back" (a trip with no road back).
+pub const NEVER_UNIX: i64 = 4_102_444_800;
+
+/// A trip's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TripState {
+    /// Issued: its load is held, its truck booked.
+    Reserved,
+    /// Left the warehouse: its load is in transit.
+    Departed,
+    /// Unloaded at its stops.
+    Delivered,
+    /// Given back before it left.
+    Released,
+}
+
+impl TripState {
+    /// The state's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TripState::Reserved => "reserved",
+            TripState::Departed => "departed",
+            TripState::Delivered => "delivered",
+            TripState::Released => "released",
+        }
+    }
+
+    fn parse(s: &str) -> Result<TripState, StoreError> {
+        [
+            TripState::Reserved,
+            TripState::Departed,
+            TripState::Delivered,
+            TripState::Released,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+        .ok_or_else(|| StoreError::Corrupt(format!("trip state `{s}`")))
+    }
+
+    /// The state of its load in the ledger's words.
+    fn unit_state(self) -> &'static str {
+        match self {
+            TripState::Departed => "in_transit",
+            other => other.as_str(),
+        }
+    }
+}
+
+/// A booked trip as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BookedTrip {
+    /// Plan id.
+    pub plan_id: i64,
+    /// Trip id within the plan (0: the holds of a plan issued before trips were
+    /// booked).
+    pub trip: i64,
+    /// Warehouse id.
+    pub warehouse_id: String,
+    /// Truck number (−1: none booked).
+    pub truck: i64,
+    /// `first` or `relief`.
+    pub phase: String,
+    /// Loading starts, seconds since 1970 UTC.
+    pub busy_from_unix: i64,
+    /// Departure, seconds since 1970 UTC.
+    pub depart_unix: i64,
+    /// Back, seconds since 1970 UTC ([`NEVER_UNIX`]: no road back).
+    pub return_unix: i64,
+    /// State.
+    pub state: TripState,
+    /// Units per item.
+    pub loads: BTreeMap<String, i64>,
+}
+
+/// Seconds after `event_unix` of `h` hours after the event.
+fn at(event_unix: i64, h: f64) -> i64 {
+    if h.is_finite() {
+        event_unix + (h * 3600.0).round() as i64
+    } else {
+        NEVER_UNIX
+    }
+}
+
+impl Store {
+    /// Issues draft `id`. In one transaction: refuses when what is available
+    /// moved since the draft (409: re-plan); for a re-plan, gives back the trips
+    /// of the plan it replaces that have not left and marks that plan
+    /// superseded; books each trip's truck (refused if it overlaps another
+    /// booking) and reserves its load (refused if more than is available).
+    pub async fn issue(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
+        let plan = self.plan(id).await?.ok_or(PlanConflict::Missing(id))?;
+        let event_unix = self.event_unix(plan.incident_id).await?;
+        let mut tx = self.pool().begin().await?;
+        // First statement writes: the row (PostgreSQL) or the database (SQLite) is
+        // ours until commit, and a draft made before another issue is refused.
+        let moved = sqlx::query(
+            "UPDATE meta SET value = value + 1 WHERE key = 'ledger_version' AND value = $1",
+        )
+        .bind(plan.ledger_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            let now = meta(&mut *tx, "ledger_version").await?;
+            return Err(PlanConflict::Stale {
+                drafted: plan.ledger_version,
+                now,
+            });
+        }
+        expect_status(&mut tx, id, PlanStatus::Draft).await?;
+        let now = now_unix();
+        if plan.supersedes != 0 {
+            expect_status(&mut tx, plan.supersedes, PlanStatus::Issued).await?;
+            give_back(&mut tx, by, plan.supersedes, now).await?;
+            set_status(&mut tx, plan.supersedes, PlanStatus::Superseded, now).await?;
+        }
+        let trips = bookings_of(&plan);
+        for t in &trips {
+            book(&mut tx, by, id, t, event_unix, now).await?;
+        }
+        set_status(&mut tx, id, PlanStatus::Issued, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Releases issued plan `id`: its trips that have not left give their load
+    /// and trucks back; trips under way go on.
+    pub async fn release(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
+        if self.plan(id).await?.is_none() {
+            return Err(PlanConflict::Missing(id));
+        }
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
+            .execute(&mut *tx)
+            .await?;
+        expect_status(&mut tx, id, PlanStatus::Issued).await?;
+        let now = now_unix();
+        give_back(&mut tx, by, id, now).await?;
+        set_status(&mut tx, id, PlanStatus::Released, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves trip `trip` of plan `plan_id` on: `Departed` (from reserved; its
+    /// load leaves the warehouse's units on hand) or `Delivered` (from
+    /// departed). What is available does not change, so drafts stay fresh.
+    pub async fn advance_trip(
+        &self,
+        by: Caller,
+        plan_id: i64,
+        trip: i64,
+        to: TripState,
+    ) -> Result<(), PlanConflict> {
+        let from = match to {
+            TripState::Departed => TripState::Reserved,
+            TripState::Delivered => TripState::Departed,
+            other => {
+                return Err(PlanConflict::Store(StoreError::Corrupt(format!(
+                    "a trip cannot be moved to {}",
+                    other.as_str()
+                ))))
+            }
+        };
+        let mut tx = self.pool().begin().await?;
+        // Queue writers on the counter row first (see the module docs of store).
+        next_id(&mut tx).await?;
+        let row = sqlx::query("SELECT state FROM trips WHERE plan_id = $1 AND trip = $2")
+            .bind(plan_id)
+            .bind(trip)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(PlanConflict::MissingTrip(plan_id, trip))?;
+        let state = TripState::parse(&row.try_get::<String, _>("state")?)?;
+        if state != from {
+            return Err(PlanConflict::TripState {
+                plan_id,
+                trip,
+                state: state.as_str(),
+                wanted: from.as_str(),
+            });
+        }
+        let loads = loads_of(&mut tx, plan_id, trip).await?;
+        let now = now_unix();
+        for (w, item, units) in &loads {
+            if to == TripState::Departed {
+                let on_hand: i64 =
+                    sqlx::query("SELECT on_hand FROM stock WHERE warehouse_id = $1 AND item = $2")
+                        .bind(w)
+                        .bind(item)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map_or(Ok(0), |r| r.try_get("on_hand"))?;
+                if on_hand < *units {
+                    return Err(PlanConflict::NotOnHand {
+                        warehouse_id: w.clone(),
+                        item: item.clone(),
+                        trip,
+                        on_hand,
+                        units: *units,
+                    });
+                }
+                sqlx::query(
+                    "UPDATE stock SET on_hand = on_hand - $1 WHERE warehouse_id = $2 AND item = $3",
+                )
+                .bind(units)
+                .bind(w)
+                .bind(item)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let ev = LedgerEvent {
+                plan_id,
+                trip,
+                warehouse_id: w,
+                item,
+                units: *units,
+            };
+            record(&mut tx, by, &ev, (from.unit_state(), to.unit_state()), now).await?;
+        }
+        set_trip_state(&mut tx, plan_id, trip, to, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The trips booked for plan `id`, in trip order.
+    pub async fn trips_of(&self, id: i64) -> Result<Vec<BookedTrip>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT plan_id, trip, warehouse_id, truck, phase, busy_from_unix, depart_unix, return_unix, state \
+             FROM trips WHERE plan_id = $1 ORDER BY trip",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let loads = sqlx::query(
+            "SELECT trip, item, units FROM trip_loads WHERE plan_id = $1 ORDER BY trip, item",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_trip: BTreeMap<i64, BTreeMap<String, i64>> = BTreeMap::new();
+        for r in loads {
+            *by_trip
+                .entry(r.try_get("trip")?)
+                .or_default()
+                .entry(r.try_get("item")?)
+                .or_default() += r.try_get::<i64, _>("units")?;
+        }
+        rows.iter()
+            .map(|r| {
+                let trip: i64 = r.try_get("trip")?;
+                Ok(BookedTrip {
+                    plan_id: r.try_get("plan_id")?,
+                    trip,
+                    warehouse_id: r.try_get("warehouse_id")?,
+                    truck: r.try_get("truck")?,
+                    phase: r.try_get("phase")?,
+                    busy_from_unix: r.try_get("busy_from_unix")?,
+                    depart_unix: r.try_get("depart_unix")?,
+                    return_unix: r.try_get("return_unix")?,
+                    state: TripState::parse(&r.try_get::<String, _>("state")?)?,
+                    loads: by_trip.remove(&trip).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// When each booked truck is back, seconds since 1970, per warehouse and
+    /// truck number: the latest return of its trips that are reserved, under way
+    /// or delivered. The trips of plan `except` that have not left are left out
+    /// (a re-plan of that plan will give them back).
+    pub async fn trucks_busy_until(
+        &self,
+        except: i64,
+    ) -> Result<BTreeMap<String, BTreeMap<i64, i64>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT warehouse_id, truck, MAX(return_unix) AS until FROM trips \
+             WHERE truck >= 0 AND state IN ('reserved', 'departed', 'delivered') \
+             AND NOT (plan_id = $1 AND state = 'reserved') GROUP BY warehouse_id, truck",
+        )
+        .bind(except)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
+        for r in rows {
+            out.entry(r.try_get("warehouse_id")?)
+                .or_default()
+                .insert(r.try_get("truck")?, r.try_get("until")?);
+        }
+        Ok(out)
+    }
+
+    /// The event time of incident `id`, seconds since 1970 UTC.
+    pub async fn event_unix(&self, id: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT event_unix FROM incidents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("plan of a missing incident {id}")))?;
+        Ok(row.try_get("event_unix")?)
+    }
+}
+
+/// The trips issuing `plan` books: its trip rows, or for a draft stored before
+/// trips were (version 5), its needs as one trip 0 without a truck.
+fn bookings_of(plan: &PlanRecord) -> Vec<TripBooking> {
+    if !plan.trips.is_empty() || plan.needs.is_empty() {
+        return plan.trips.clone();
+    }
+    let mut by_warehouse: BTreeMap<&str, Vec<super::records::TripLine>> = BTreeMap::new();
+    for n in &plan.needs {
+        by_warehouse
+            .entry(&n.warehouse_id)
+            .or_default()
+            .push(super::records::TripLine {
+                shelter_id: String::new(),
+                item: n.item.clone(),
+                phase: "first".into(),
+                units: n.units,
+            });
+    }
+    by_warehouse
+        .into_iter()
+        .zip(0..)
+        .map(|((w, lines), k)| TripBooking {
+            trip: -k,
+            warehouse_id: w.to_string(),
+            truck: -1,
+            phase: "first".into(),
+            load_h: 0.0,
+            depart_h: 0.0,
+            return_h: Some(0.0),
+            stops: Vec::new(),
+            lines,
+        })
+        .collect()
+}
+
+/// Books trip `t` of plan `plan_id`: its truck (refused when another booking
+/// overlaps) and its load (refused when more than is available).
+async fn book(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    by: Caller,
+    plan_id: i64,
+    t: &TripBooking,
+    event_unix: i64,
+    now: i64,
+) -> Result<(), PlanConflict> {
+    let (from, depart) = (at(event_unix, t.load_h), at(event_unix, t.depart_h));
+    let back = at(event_unix, t.return_h.unwrap_or(f64::INFINITY)).max(depart);
+    if t.truck >= 0 {
+        let clash = sqlx::query(
+            "SELECT plan_id, trip FROM trips WHERE warehouse_id = $1 AND truck = $2 \
+             AND state IN ('reserved', 'departed', 'delivered') AND busy_from_unix < $3 AND return_unix > $4",
+        )
+        .bind(&t.warehouse_id)
+        .bind(t.truck)
+        .bind(back)
+        .bind(from)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(c) = clash {
+            return Err(PlanConflict::TruckBusy {
+                warehouse_id: t.warehouse_id.clone(),
+                truck: t.truck,
+                other_plan: c.try_get("plan_id")?,
+                other_trip: c.try_get("trip")?,
+            });
+        }
+    }
+    sqlx::query(
+        "INSERT INTO trips (plan_id, trip, warehouse_id, truck, phase, busy_from_unix, depart_unix, return_unix, state, changed_unix) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reserved', $9)",
+    )
+    .bind(plan_id)
+    .bind(t.trip)
+    .bind(&t.warehouse_id)
+    .bind(t.truck)
+    .bind(&t.phase)
+    .bind(from)
+    .bind(depart)
+    .bind(back)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for (item, units) in t.units_by_item() {
+        let available = available(tx, &t.warehouse_id, item).await?;
+        if available < units {
+            return Err(PlanConflict::Short {
+                warehouse_id: t.warehouse_id.clone(),
+                item: item.to_string(),
+                available,
+                units,
+            });
+        }
+        sqlx::query(
+            "INSERT INTO trip_loads (plan_id, trip, warehouse_id, item, units) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(plan_id)
+        .bind(t.trip)
+        .bind(&t.warehouse_id)
+        .bind(item)
+        .bind(units)
+        .execute(&mut **tx)
+        .await?;
+        let ev = LedgerEvent {
+            plan_id,
+            trip: t.trip,
+            warehouse_id: &t.warehouse_id,
+            item,
+            units,
+        };
+        record(tx, by, &ev, ("available", "reserved"), now).await?;
+    }
+    Ok(())
+}
+
+/// Units of `item` at `warehouse_id` on hand and not reserved (inside the
+/// transaction).
+async fn available(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    warehouse_id: &str,
+    item: &str,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT CAST(s.on_hand - COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t \
+         ON t.plan_id = l.plan_id AND t.trip = l.trip WHERE l.warehouse_id = s.warehouse_id \
+         AND l.item = s.item AND t.state = 'reserved'), 0) AS BIGINT) AS free \
+         FROM stock s WHERE s.warehouse_id = $1 AND s.item = $2",
+    )
+    .bind(warehouse_id)
+    .bind(item)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match row {
+        Some(r) => r.try_get("free")?,
+        None => 0,
+    })
+}
+
+/// Gives back every trip of plan `plan_id` that has not left (reserved →
+/// released), recording each load.
+async fn give_back(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    by: Caller,
+    plan_id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let trips = sqlx::query("SELECT trip FROM trips WHERE plan_id = $1 AND state = 'reserved'")
+        .bind(plan_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for r in trips {
+        let trip: i64 = r.try_get("trip")?;
+        for (w, item, units) in loads_of(tx, plan_id, trip).await? {
+            let ev = LedgerEvent {
+                plan_id,
+                trip,
+                warehouse_id: &w,
+                item: &item,
+                units,
+            };
+            record(tx, by, &ev, ("reserved", "released"), now).await?;
+        }
+        set_trip_state(tx, plan_id, trip, TripState::Released, now).await?;
+    }
+    Ok(())
+}
+
+/// (warehouse, item, units) of one trip.
+async fn loads_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    plan_id: i64,
+    trip: i64,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT warehouse_id, item, units FROM trip_loads WHERE plan_id = $1 AND trip = $2 ORDER BY warehouse_id, item",
+    )
+    .bind(plan_id)
+    .bind(trip)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("warehouse_id")?,
+                r.try_get("item")?,
+                r.try_get("units")?,
+            ))
+        })
+        .collect()
+}
+
+async fn set_trip_state(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    plan_id: i64,
+    trip: i64,
+    state: TripState,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE trips SET state = $1, changed_unix = $2 WHERE plan_id = $3 AND trip = $4")
+        .bind(state.as_str())
+        .bind(now)
+        .bind(plan_id)
+        .bind(trip)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What one ledger event is about.
+struct LedgerEvent<'a> {
+    plan_id: i64,
+    trip: i64,
+    warehouse_id: &'a str,
+    item: &'a str,
+    units: i64,
+}
+
+/// Appends one ledger event: `units` moved from one state to another.
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    by: Caller,
+    ev: &LedgerEvent<'_>,
+    (from, to): (&str, &str),
+    now: i64,
+) -> Result<(), StoreError> {
+    let id = next_id(tx).await?;
+    sqlx::query(
+        "INSERT INTO ledger_events (id, at_unix, token_id, plan_id, trip, warehouse_id, item, units, from_state, to_state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(by.token_id)
+    .bind(ev.plan_id)
+    .bind(ev.trip)
+    .bind(ev.warehouse_id)
+    .bind(ev.item)
+    .bind(ev.units)
+    .bind(from)
+    .bind(to)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_after_the_event_become_seconds_and_no_road_back_is_never() {
+        assert_eq!(at(1_000, 1.5), 1_000 + 5_400);
+        assert_eq!(at(1_000, f64::INFINITY), NEVER_UNIX);
+        for s in [
+            TripState::Reserved,
+            TripState::Departed,
+            TripState::Delivered,
+            TripState::Released,
+        ] {
+            assert_eq!(TripState::parse(s.as_str()).unwrap(), s);
+        }
+        assert!(TripState::parse("lost").is_err());
+    }
+}
