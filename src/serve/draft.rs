@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::facility::ShelterIx;
 use crate::io::areas::area_from_geojson;
-use crate::network::SlowArea;
+use crate::network::{Disruption, SlowArea};
 use crate::plan::{add_bounds, kpi, plan_prepared, prepare, Plan, PlanError, Prepared};
 use crate::report::plan_files::{plan_document, plan_geojson, write_trips_to};
 use crate::scenario::sent::Sent;
@@ -114,7 +114,13 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
             sc.stock.clear_warehouse(WarehouseIx(w));
         }
     }
-    let d = &mut sc.disruption;
+    add_roads(&mut sc.disruption, inc)?;
+    Ok(sc)
+}
+
+/// Adds what incident `inc` does to roads (closed ways, map-point closures,
+/// closed and slow areas) to `d`.
+pub fn add_roads(d: &mut Disruption, inc: &IncidentRecord) -> Result<(), ApiError> {
     d.closed_ways.extend(inc.closed_ways.iter().copied());
     d.closed_ways
         .extend(inc.disruption.closed_points.iter().map(|p| p.way_id));
@@ -132,7 +138,7 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
             label: s.label.clone(),
         });
     }
-    Ok(sc)
+    Ok(())
 }
 
 /// `lines` of trips under way as units sent per shelter and item of `sc`

@@ -119,7 +119,11 @@ pub async fn patch_warehouse(
     for &(field, value, lo, hi, lo_inclusive) in &fields {
         let Some(v) = value else { continue };
         let above = if lo_inclusive { v >= lo } else { v > lo };
-        let below = if field == "loading_h" { v < hi } else { v <= hi };
+        let below = if field == "loading_h" {
+            v < hi
+        } else {
+            v <= hi
+        };
         if !(v.is_finite() && above && below) {
             let open = if lo_inclusive { '[' } else { '(' };
             let close = if field == "loading_h" { ')' } else { ']' };
@@ -131,11 +135,21 @@ pub async fn patch_warehouse(
     }
     for (field, value, ..) in fields {
         let Some(v) = value else { continue };
-        if st.store.set_fleet(caller, &id, field, v, &body.note).await? == Edit::Missing {
+        if st
+            .store
+            .set_fleet(caller, &id, field, v, &body.note)
+            .await?
+            == Edit::Missing
+        {
             return Err(ApiError::not_found(format!("no warehouse `{id}`")));
         }
     }
-    let rec = st.store.warehouses().await?.into_iter().find(|w| w.id == id);
+    let rec = st
+        .store
+        .warehouses()
+        .await?
+        .into_iter()
+        .find(|w| w.id == id);
     Ok(Json(json!(rec)))
 }
 

@@ -12,6 +12,7 @@ pub mod handlers;
 pub mod incidents;
 pub mod inventory;
 pub mod plans;
+pub mod routing;
 
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/v1/health", get(handlers::health))
         .route("/v1/openapi.json", get(openapi))
+        .route("/v1/table", get(routing::table))
+        .route("/v1/route", get(routing::route))
         .route("/v1/warehouses", get(handlers::warehouses))
         .route("/v1/shelters", get(handlers::shelters))
         .route("/v1/shelters/:id", patch(inventory::patch_shelter))
