@@ -5,307 +5,13 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use common::repo;
-
-/// A private PostgreSQL cluster on 127.0.0.1 for one test (Debian's server
-/// binaries, installed by `scripts/ensure-postgres` when missing); stopped and
-/// removed when dropped.
-struct Postgres {
-    bin: std::path::PathBuf,
-    dir: tempfile::TempDir,
-    root: bool,
-    url: String,
-}
-
-impl Postgres {
-    fn start() -> Postgres {
-        let find = || {
-            std::fs::read_dir("/usr/lib/postgresql")
-                .ok()?
-                .filter_map(Result::ok)
-                .map(|e| e.path().join("bin"))
-                .find(|b| b.join("initdb").is_file())
-        };
-        let bin = find().unwrap_or_else(|| {
-            let ok = Command::new(repo("scripts/ensure-postgres"))
-                .status()
-                .unwrap();
-            assert!(ok.success(), "scripts/ensure-postgres failed");
-            find().expect("PostgreSQL server binaries after scripts/ensure-postgres")
-        });
-        let root = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout)
-            .unwrap()
-            .trim()
-            == "0";
-        let dir = tempfile::tempdir().unwrap();
-        if root {
-            // initdb and postgres refuse to run as root: the cluster is postgres's.
-            let ok = Command::new("chown")
-                .args(["-R", "postgres"])
-                .arg(dir.path())
-                .status();
-            assert!(ok.unwrap().success());
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let pg = Postgres {
-            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-            bin,
-            dir,
-            root,
-        };
-        let data = pg.dir.path().join("data");
-        let data = data.to_str().unwrap();
-        pg.run(
-            "initdb",
-            &["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
-        );
-        let opts = format!("-h 127.0.0.1 -p {port} -k {data} -c fsync=on");
-        let log = format!("{data}.log");
-        pg.run(
-            "pg_ctl",
-            &["-D", data, "-l", &log, "-o", &opts, "-w", "start"],
-        );
-        pg
-    }
-
-    fn run(&self, tool: &str, args: &[&str]) {
-        let exe = self.bin.join(tool);
-        let mut cmd = if self.root {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
-        let out = cmd
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{tool} {args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let data = self.dir.path().join("data");
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.run(
-                "pg_ctl",
-                &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"],
-            );
-        }));
-    }
-}
-
-/// Where a test keeps its store: a scratch folder and the store's URL.
-struct Place {
-    _dir: tempfile::TempDir,
-    url: String,
-    _pg: Option<Postgres>,
-}
-
-fn sqlite() -> Place {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("store.sqlite").display());
-    Place {
-        _dir: dir,
-        url,
-        _pg: None,
-    }
-}
-
-fn postgres() -> Place {
-    let pg = Postgres::start();
-    Place {
-        _dir: tempfile::tempdir().unwrap(),
-        url: pg.url.clone(),
-        _pg: Some(pg),
-    }
-}
-
-/// `name::sqlite` and `name::postgres`: the test `name` on each store.
-macro_rules! on_both_stores {
-    ($name:ident) => {
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(&super::sqlite());
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(&super::postgres());
-            }
-        }
-    };
-}
-
-/// A running server; killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_reliefflow")
-}
-
-fn token(at: &Place, role: &str) -> String {
-    let out = Command::new(bin())
-        .args(["serve", "token", "create", "--role", role, "--db", &at.url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-fn start(at: &Place) -> Server {
-    let mut child = Command::new(bin())
-        .current_dir(repo(""))
-        .args([
-            "serve",
-            "--scenario",
-            "scenarios/xicheng-earthquake",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--db", &at.url])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(a) = line.strip_prefix("listening on ") {
-                let _ = tx.send(a.to_string());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(120))
-        .expect("the server says where it listens");
-    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    Server { child, base }
-}
-
-/// (status, JSON body) of a request.
-fn call(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
-    let mut req = ureq::request(method, url).timeout(Duration::from_secs(120));
-    if let Some(t) = token {
-        req = req.set("Authorization", &format!("Bearer {t}"));
-    }
-    let res = match body {
-        Some(b) => req.set("Content-Type", "application/json").send_string(b),
-        None => req.call(),
-    };
-    let r = match res {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {url}: {e}"),
-    };
-    let status = r.status();
-    let text = r.into_string().unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-/// Status of a `POST /v1/incidents` that declares a 2 MiB body and sends none
-/// (raw HTTP/1.1, so the client does not race the server's early answer).
-fn oversize(s: &Server, tok: &str) -> u16 {
-    use std::io::{Read, Write};
-    let addr = s.base.trim_start_matches("http://");
-    let mut c = std::net::TcpStream::connect(addr).unwrap();
-    c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(
-        c,
-        "POST /v1/incidents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {tok}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        2 << 20
-    )
-    .unwrap();
-    let mut head = [0u8; 12];
-    c.read_exact(&mut head).unwrap();
-    std::str::from_utf8(&head[9..12]).unwrap().parse().unwrap()
-}
-
-/// `POST /v1/plans/{plan}/{action}` (issue, release).
-fn act(s: &Server, tok: &str, plan: i64, action: &str) -> (u16, Value) {
-    let url = format!("{}/v1/plans/{plan}/{action}", s.base);
-    call("POST", &url, Some(tok), None)
-}
-
-/// Units reserved and on hand per (warehouse, item), from `GET /v1/warehouses`.
-fn levels(s: &Server, tok: &str) -> BTreeMap<(String, String), (i64, i64)> {
-    let (st, v) = call("GET", &format!("{}/v1/warehouses", s.base), Some(tok), None);
-    assert_eq!(st, 200);
-    let mut out = BTreeMap::new();
-    for w in v["warehouses"].as_array().unwrap() {
-        for (item, l) in w["stock"].as_object().unwrap() {
-            let k = (w["id"].as_str().unwrap().to_string(), item.clone());
-            out.insert(
-                k,
-                (
-                    l["reserved"].as_i64().unwrap(),
-                    l["on_hand"].as_i64().unwrap(),
-                ),
-            );
-        }
-    }
-    out
-}
-
-fn incident(s: &Server, tok: &str, body: Value) -> i64 {
-    let (st, v) = call(
-        "POST",
-        &format!("{}/v1/incidents", s.base),
-        Some(tok),
-        Some(&body.to_string()),
-    );
-    assert_eq!(st, 201, "{v}");
-    v["id"].as_i64().unwrap()
-}
-
-fn draft(s: &Server, tok: &str, incident: i64) -> Value {
-    let (st, v) = call(
-        "POST",
-        &format!("{}/v1/incidents/{incident}/plans", s.base),
-        Some(tok),
-        None,
-    );
-    assert_eq!(st, 201, "{v}");
-    v
-}
+use common::server::*;
 
 on_both_stores!(roles_and_bad_requests);
 
@@ -497,19 +203,26 @@ on_both_stores!(concurrent_officers);
 
 /// Concurrent officers never reserve more than is on hand.
 fn concurrent_officers(at: &Place) {
-    let officer = token(at, "officer");
+    let (officer, admin) = (token(at, "officer"), token(at, "admin"));
     let s = start(at);
+    // Stock for several incidents, so trucks are what they contend for too.
+    for w in ["XC-N", "XC-C", "XC-S", "BJ-M1"] {
+        for item in ["water", "ready_meal", "quilt"] {
+            stocktake(&s, &admin, w, item, 60_000);
+        }
+    }
     let ids: Vec<i64> = (0..3)
         .map(|k| incident(&s, &officer, json!({"name": format!("incident {k}")})))
         .collect();
     let (mut issued, mut refused) = (0, 0);
+    let mut plans = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = ids
             .iter()
             .map(|&id| {
                 let (s, officer) = (&s, &officer);
                 scope.spawn(move || {
-                    let mut out = (0, 0);
+                    let mut out = (0, 0, Vec::new());
                     for _ in 0..3 {
                         let d = draft(s, officer, id);
                         let p = d["plan_id"].as_i64().unwrap();
@@ -521,7 +234,10 @@ fn concurrent_officers(at: &Place) {
                         )
                         .0
                         {
-                            200 => out.0 += 1,
+                            200 => {
+                                out.0 += 1;
+                                out.2.push(p);
+                            }
                             409 => out.1 += 1,
                             other => panic!("issue answered {other}"),
                         }
@@ -531,11 +247,14 @@ fn concurrent_officers(at: &Place) {
             })
             .collect();
         for h in handles {
-            let (i, r) = h.join().unwrap();
+            let (i, r, p) = h.join().unwrap();
             issued += i;
             refused += r;
+            plans.extend(p);
         }
     });
+    // No truck on two overlapping trips, no trip over its truck's payload.
+    check_bookings(&s, &officer, &plans);
     assert!(
         issued >= 1 && issued + refused == 9,
         "{issued} issued, {refused} refused"
@@ -691,7 +410,14 @@ fn the_openapi_document_lists_every_route_and_method() {
             .into_iter()
             .filter(|m| call.contains(&format!("{m}(")))
             .collect();
-        routes.insert(path.replace(":id", "{id}"), methods);
+        let path: Vec<String> = path
+            .split('/')
+            .map(|seg| match seg.strip_prefix(':') {
+                Some(name) => format!("{{{name}}}"),
+                None => seg.to_string(),
+            })
+            .collect();
+        routes.insert(path.join("/"), methods);
     }
     let paths = doc["paths"].as_object().unwrap();
     assert_eq!(

@@ -1,6 +1,8 @@
 //! Shared helpers for integration tests: paths to the bundled real data.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::PathBuf;
 
 use reliefflow::network::{load_graph, CacheMode, Profile, RoadGraph};
