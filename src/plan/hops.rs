@@ -38,12 +38,27 @@ impl Hops {
         nodes: &[NodeId],
         k: usize,
     ) -> Self {
+        let all: Vec<usize> = (0..points.len()).collect();
+        Self {
+            next: Self::rows(graph, weights, points, nodes, k, &all),
+        }
+    }
+
+    /// The hop rows of shelters `rows` only (as [`Hops::compute`] makes them),
+    /// in the order given. O(s · |rows| + |rows| · local search).
+    pub fn rows(
+        graph: &RoadGraph,
+        weights: &EdgeWeights,
+        points: &[[f64; 2]],
+        nodes: &[NodeId],
+        k: usize,
+        rows: &[usize],
+    ) -> Vec<Vec<(usize, f64)>> {
         let n = points.len();
-        let next = (0..n)
-            .into_par_iter()
+        rows.par_iter()
             .map_init(
                 || Dijkstra::new(graph.node_count()),
-                |dj, a| {
+                |dj, &a| {
                     let mut near: Vec<(f64, usize)> = (0..n)
                         .filter(|&b| b != a)
                         .map(|b| (haversine_m(points[a], points[b]), b))
@@ -69,7 +84,6 @@ impl Hops {
                     out
                 },
             )
-            .collect();
-        Self { next }
+            .collect()
     }
 }

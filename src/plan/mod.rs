@@ -23,6 +23,7 @@ pub mod shortfall;
 pub mod travel;
 pub mod trip;
 pub mod truck_hours;
+pub mod warm;
 
 use std::time::Instant;
 

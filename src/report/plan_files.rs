@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use super::summary::{bottleneck_sentence, finding_sentence};
@@ -251,23 +252,36 @@ pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serd
             from = to;
         }
     }
-    let mut dj = Dijkstra::new(graph.node_count());
-    let sources: BTreeSet<NodeId> = legs.iter().map(|l| l.0).collect();
-    for src in sources {
-        let mine: Vec<_> = legs.iter().filter(|l| l.0 == src).collect();
-        let targets: Vec<NodeId> = mine.iter().map(|l| l.1).collect();
-        dj.run(graph, &plan.weights, src, &targets, u32::MAX);
-        for (_, to, from_id, to_id) in mine {
-            let Some(edges) = dj.path_edges(graph, *to) else {
-                continue;
-            };
-            let hours = dj.distance(*to).map(|(ms, _)| f64::from(ms) / 3_600_000.0);
-            let mut coords = vec![graph.coord(src)];
-            coords.extend(edges.iter().map(|&e| graph.coord(graph.head[e as usize])));
-            features.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                "properties": {"kind": "route", "from_id": from_id, "to_id": to_id, "hours": hours}}));
-        }
-    }
+    // One early-stopping search per leg source, in parallel; features in the
+    // order of the sources and legs (byte-stable output).
+    let sources: Vec<NodeId> = legs
+        .iter()
+        .map(|l| l.0)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let routes: Vec<Vec<serde_json::Value>> = sources
+        .par_iter()
+        .map_init(
+            || Dijkstra::new(graph.node_count()),
+            |dj, &src| {
+                let mine: Vec<_> = legs.iter().filter(|l| l.0 == src).collect();
+                let targets: Vec<NodeId> = mine.iter().map(|l| l.1).collect();
+                dj.run(graph, &plan.weights, src, &targets, u32::MAX);
+                mine.iter()
+                    .filter_map(|(_, to, from_id, to_id)| {
+                        let edges = dj.path_edges(graph, *to)?;
+                        let hours = dj.distance(*to).map(|(ms, _)| f64::from(ms) / 3_600_000.0);
+                        let mut coords = vec![graph.coord(src)];
+                        coords.extend(edges.iter().map(|&e| graph.coord(graph.head[e as usize])));
+                        Some(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
+                            "properties": {"kind": "route", "from_id": from_id, "to_id": to_id, "hours": hours}}))
+                    })
+                    .collect()
+            },
+        )
+        .collect();
+    features.extend(routes.into_iter().flatten());
     json!({"type": "FeatureCollection", "features": features,
         "attribution": "road geometry © OpenStreetMap contributors (ODbL)"})
 }

@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 
 use super::error::ApiError;
 use crate::facility::{ItemIx, WarehouseIx};
-use crate::network::RoadGraph;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use super::AppState;
 
 use crate::facility::ShelterIx;
 use crate::io::areas::area_from_geojson;
 use crate::network::{Disruption, SlowArea};
-use crate::plan::{add_bounds, kpi, plan_prepared, prepare, Plan, PlanError, Prepared};
+use crate::plan::{add_bounds, kpi, plan_prepared, Plan, PlanError};
 use crate::report::plan_files::{plan_document, plan_geojson, write_trips_to};
 use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
@@ -220,52 +221,17 @@ pub fn bookings(sc: &Scenario, p: &Plan) -> Vec<TripBooking> {
         .collect()
 }
 
-/// Matrices of the last few drafts, keyed by what they depend on (the shelters
-/// planned, the warehouses, closures and slow areas: not stock, fleets or
-/// headcounts), so drafts and
-/// re-drafts of an incident whose roads did not change skip the matrices.
-#[derive(Default)]
-pub struct PrepCache {
-    entries: Mutex<Vec<(String, Arc<Prepared>)>>,
-}
-
-/// Matrices kept at most.
-const PREP_CACHE: usize = 8;
-
-impl PrepCache {
-    /// The matrices of `sc` on `graph`, from the cache or computed (and kept).
-    pub fn get(&self, sc: &Scenario, graph: &RoadGraph) -> Result<Arc<Prepared>, PlanError> {
-        let key = format!(
-            "{:?}|{:?}|{:?}",
-            sc.shelters.iter().map(|s| &s.id).collect::<Vec<_>>(),
-            sc.warehouses.iter().map(|w| &w.id).collect::<Vec<_>>(),
-            sc.disruption
-        );
-        let hit = self
-            .entries
-            .lock()
-            .expect("cache lock")
-            .iter()
-            .find(|e| e.0 == key)
-            .map(|e| e.1.clone());
-        if let Some(p) = hit {
-            return Ok(p);
-        }
-        let p = Arc::new(prepare(sc, graph)?);
-        let mut entries = self.entries.lock().expect("cache lock");
-        if entries.len() >= PREP_CACHE {
-            entries.remove(0);
-        }
-        entries.push((key, p.clone()));
-        Ok(p)
-    }
-}
-
-/// Plans `sc` on `graph` (matrices from `cache`).
-pub fn compute(sc: &Scenario, graph: &RoadGraph, cache: &PrepCache) -> Result<Drafted, PlanError> {
-    let prep = cache.get(sc, graph)?;
+/// Plans `sc` on the service's graph, its matrices from the service's cache
+/// ([`super::prep_cache::PrepCache::get`]; `cold`: computed afresh, no warm start).
+pub fn compute(sc: &Scenario, state: &Arc<AppState>, cold: bool) -> Result<Drafted, PlanError> {
+    let graph = &state.graph;
+    let t0 = std::time::Instant::now();
+    let (prep, start) = state.prepared.get(sc, state, cold)?;
+    let t_prep = t0.elapsed().as_secs_f64();
     let mut p = plan_prepared(sc, &prep)?;
+    let t_plan = t0.elapsed().as_secs_f64();
     add_bounds(sc, &prep, &mut p)?;
+    let t_bounds = t0.elapsed().as_secs_f64();
     let k = kpi::compute(sc, &p);
     let mut needs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
     for t in &p.trips {
@@ -283,10 +249,20 @@ pub fn compute(sc: &Scenario, graph: &RoadGraph, cache: &PrepCache) -> Result<Dr
         .collect();
     let mut csv = Vec::new();
     write_trips_to(&mut csv, sc, &p).expect("CSV into memory");
+    let geojson = plan_geojson(sc, graph, &p).to_string();
+    tracing::debug!(
+        matrices_s = t_prep,
+        plan_s = t_plan - t_prep,
+        bounds_s = t_bounds - t_plan,
+        outputs_s = t0.elapsed().as_secs_f64() - t_bounds,
+        "draft computed"
+    );
+    let mut document = plan_document(sc, &p, &k);
+    document["matrices"] = serde_json::json!({"start": start, "seconds": prep.matrix_s});
     Ok(Drafted {
-        document: plan_document(sc, &p, &k),
+        document,
         trips_csv: String::from_utf8(csv).expect("CSV of UTF-8 fields"),
-        geojson: plan_geojson(sc, graph, &p).to_string(),
+        geojson,
         trips: bookings(sc, &p),
         needs,
     })

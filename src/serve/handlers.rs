@@ -16,7 +16,8 @@ use crate::store::records::Role;
 pub async fn health(State(st): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
     let v = st.store.ledger_version().await?;
     Ok(Json(
-        json!({"status": "ok", "scenario": st.base.name, "ledger_version": v}),
+        json!({"status": "ok", "scenario": st.base.name, "ledger_version": v,
+            "warm_start_ready": st.prepared.warm_ready()}),
     ))
 }
 

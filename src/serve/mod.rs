@@ -12,6 +12,7 @@ pub mod handlers;
 pub mod incidents;
 pub mod inventory;
 pub mod plans;
+pub mod prep_cache;
 pub mod routing;
 
 use std::sync::Arc;
@@ -36,8 +37,8 @@ pub struct AppState {
     pub graph: RoadGraph,
     /// The store.
     pub store: Store,
-    /// Matrices of recent drafts, by what they depend on ([`draft::PrepCache`]).
-    pub prepared: draft::PrepCache,
+    /// Matrices of recent drafts and trees for warm starts ([`prep_cache::PrepCache`]).
+    pub prepared: prep_cache::PrepCache,
 }
 
 /// The service's routes.

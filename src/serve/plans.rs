@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,9 +27,11 @@ pub async fn draft(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    query: Result<Query<StartQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let (plan_id, answer) = make_draft(&st, caller, id, None).await?;
+    let cold = cold_start(query)?;
+    let (plan_id, answer) = make_draft(&st, caller, id, None, cold).await?;
     tracing::info!(plan_id, incident = id, "draft");
     Ok((StatusCode::CREATED, Json(answer)))
 }
@@ -42,8 +46,10 @@ pub async fn replan(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    query: Result<Query<StartQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
+    let cold = cold_start(query)?;
     let old = st
         .store
         .plan(id)
@@ -59,9 +65,31 @@ pub async fn replan(
         ));
     }
     let incident = old.incident_id;
-    let (plan_id, answer) = make_draft(&st, caller, incident, Some(old)).await?;
+    let (plan_id, answer) = make_draft(&st, caller, incident, Some(old), cold).await?;
     tracing::info!(plan_id, replaces = id, "re-plan");
     Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// Query of a draft or re-plan: `start=cold` computes the matrices afresh
+/// (default `auto`: cached, or repaired from an earlier draft's trees).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartQuery {
+    /// `auto` or `cold`.
+    #[serde(default)]
+    pub start: Option<String>,
+}
+
+fn cold_start(query: Result<Query<StartQuery>, QueryRejection>) -> Result<bool, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    match q.start.as_deref() {
+        None | Some("auto") => Ok(false),
+        Some("cold") => Ok(true),
+        Some(other) => Err(ApiError::field(
+            "start",
+            format!("start: expected auto or cold, got `{other}`"),
+        )),
+    }
 }
 
 /// Drafts a plan for incident `incident_id` (a re-plan of `replaces` when given)
@@ -71,6 +99,7 @@ async fn make_draft(
     caller: Caller,
     incident_id: i64,
     replaces: Option<PlanRecord>,
+    cold: bool,
 ) -> Result<(i64, Value), ApiError> {
     let t0 = std::time::Instant::now();
     let incident = st
@@ -117,13 +146,14 @@ async fn make_draft(
             .flat_map(|t| t.lines.iter().cloned())
             .collect();
     }
+    let t_read = t0.elapsed().as_secs_f64();
     let sc = draft::scenario(&st.base, &input)?;
     let state = st.clone();
-    let drafted =
-        tokio::task::spawn_blocking(move || draft::compute(&sc, &state.graph, &state.prepared))
-            .await
-            .map_err(|e| ApiError::internal(format!("planner: {e}")))?
-            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;
+    let drafted = tokio::task::spawn_blocking(move || draft::compute(&sc, &state, cold))
+        .await
+        .map_err(|e| ApiError::internal(format!("planner: {e}")))?
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;
+    let t_plan = t0.elapsed().as_secs_f64();
     let supersedes = replaces.as_ref().map_or(0, |p| p.id);
     let plan_id = st
         .store
@@ -154,6 +184,12 @@ async fn make_draft(
         answer["replaces"] = json!(old.id);
         answer["changes"] = json!(diff(&old.trips, &under_way, &drafted.trips));
     }
+    tracing::debug!(
+        read_s = t_read,
+        plan_s = t_plan - t_read,
+        store_s = t0.elapsed().as_secs_f64() - t_plan,
+        "draft"
+    );
     Ok((plan_id, answer))
 }
 
