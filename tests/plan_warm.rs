@@ -88,3 +88,110 @@ fn a_faster_road_is_a_cold_start() {
         &prepare(&slowed, &g).unwrap(),
     );
 }
+
+/// The trips of `p` as planned trips to keep.
+fn planned(p: &reliefflow::plan::Plan) -> Vec<reliefflow::plan::keep::Planned> {
+    p.trips
+        .iter()
+        .map(|t| reliefflow::plan::keep::Planned {
+            warehouse: t.warehouse,
+            truck: t.truck,
+            phase: t.phase,
+            depart_h: t.depart_h,
+            stops: t
+                .stops
+                .iter()
+                .map(|s| (s.shelter, s.load.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_replan_keeps_every_trip_that_still_works_and_only_those() {
+    use reliefflow::plan::keep::keep;
+    use reliefflow::plan::plan_prepared;
+    let g = graph("beijing-core");
+    let sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
+    let prep = prepare(&sc, &g).unwrap();
+    let p = plan_prepared(&sc, &prep).unwrap();
+    // Nothing changed: every trip is kept as it was.
+    let same = keep(&sc, &prep, planned(&p));
+    assert_eq!(same.trips.len(), p.trips.len());
+    for t in &same.trips {
+        let o = p
+            .trips
+            .iter()
+            .find(|o| (o.warehouse, o.truck, o.depart_h) == (t.warehouse, t.truck, t.depart_h))
+            .unwrap();
+        assert_eq!((&o.stops, o.return_h), (&t.stops, t.return_h));
+    }
+    // Close the roads of the first leg of every first-batch trip of one
+    // warehouse: what is kept still meets every deadline, on the new roads,
+    // one trip after another per truck.
+    let (w, _) = sc.disruption.apply(&g).unwrap();
+    let mut closed = sc.clone();
+    for t in p.trips.iter().filter(|t| t.warehouse == 0).take(6) {
+        let r = fastest_route(
+            &g,
+            &w,
+            prep.warehouse_nodes[0],
+            prep.shelter_nodes[t.stops[0].shelter],
+        )
+        .unwrap();
+        closed
+            .disruption
+            .closed_ways
+            .extend(r.ways.iter().skip(r.ways.len() / 2).take(1));
+    }
+    let after = prepare(&closed, &g).unwrap();
+    let kept = keep(&closed, &after, planned(&p));
+    assert!(
+        kept.trips.len() < p.trips.len(),
+        "the closures broke some trip"
+    );
+    assert!(
+        kept.trips.len() > p.trips.len() / 2,
+        "most trips still work"
+    );
+    let t = &closed.targets;
+    let mut by_truck: std::collections::BTreeMap<(usize, usize), Vec<(f64, f64)>> =
+        Default::default();
+    for trip in &kept.trips {
+        let deadline = if trip.phase == reliefflow::plan::demand::Phase::First {
+            t.first_delivery_h
+        } else {
+            t.relief_h
+        };
+        let mut at = trip.depart_h;
+        for (k, s) in trip.stops.iter().enumerate() {
+            let leg = if k == 0 {
+                after.travel.outbound(
+                    reliefflow::facility::WarehouseIx(trip.warehouse),
+                    reliefflow::facility::ShelterIx(s.shelter),
+                )
+            } else {
+                after
+                    .hops
+                    .get(trip.stops[k - 1].shelter, s.shelter)
+                    .map(|h| h + t.unloading_h)
+            };
+            at += leg.expect("a kept trip's legs have roads");
+            assert!((s.arrive_h - at).abs() < 1e-9 && at <= deadline + 1e-9);
+        }
+        by_truck
+            .entry((trip.warehouse, trip.truck))
+            .or_default()
+            .push((
+                trip.depart_h - sc.warehouses[trip.warehouse].fleet.loading_h,
+                trip.return_h,
+            ));
+    }
+    for (truck, mut runs) in by_truck {
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for r in runs.windows(2) {
+            assert!(r[1].0 >= r[0].1 - 1e-9, "truck {truck:?} overlaps");
+        }
+        assert!(kept.free_h[truck.0][truck.1] >= runs.last().unwrap().1 - 1e-9);
+    }
+}

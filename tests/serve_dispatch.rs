@@ -210,6 +210,31 @@ fn trucks_trips_and_replan(at: &Place) {
         old, want_old,
         "every old trip not under way is kept, changed or cancelled once"
     );
+    // Trips not yet gone that still work are kept as they were.
+    let kept = r["plan"]["trips_kept"].as_u64().unwrap();
+    assert!(kept > 0, "{}", r["plan"]["trips_kept"]);
+    assert!(ids(&c["kept"], "old_trip").len() as u64 >= kept);
+    let (st, fresh) = post(
+        &s,
+        &officer,
+        &format!("/v1/plans/{pa}/replan?keep=none&start=cold&effort=full"),
+        None,
+    );
+    assert_eq!(st, 201, "{fresh}");
+    assert_eq!(
+        (
+            fresh["plan"]["trips_kept"].as_u64(),
+            fresh["plan"]["matrices"]["start"].as_str()
+        ),
+        (Some(0), Some("cold"))
+    );
+    let (st, v) = post(
+        &s,
+        &officer,
+        &format!("/v1/plans/{pa}/replan?keep=some"),
+        None,
+    );
+    assert_eq!((st, v["field"].as_str()), (422, Some("keep")), "{v}");
     let pr = r["plan_id"].as_i64().unwrap();
     let tr = trips(&s, &officer, pr);
     let mut new: Vec<i64> = [

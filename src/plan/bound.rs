@@ -68,13 +68,27 @@ pub fn bounds(
     let both =
         |s: usize, i: usize| first(s, i) + demand.get(Phase::Relief, ShelterIx(s), ItemIx(i));
     let (a_first, a_relief) = achieved_kg;
-    let (first_kg, first_marginal) =
-        bound(scenario, travel, &first, t.first_delivery_h, true, a_first)?;
+    // Four independent flows, two at a time.
+    let ((with_first, with_relief), (no_first, no_relief)) = rayon::join(
+        || {
+            rayon::join(
+                || bound(scenario, travel, &first, t.first_delivery_h, true, a_first),
+                || bound(scenario, travel, &both, t.relief_h, true, a_relief),
+            )
+        },
+        || {
+            rayon::join(
+                || bound(scenario, travel, &first, t.first_delivery_h, false, 0.0),
+                || bound(scenario, travel, &both, t.relief_h, false, 0.0),
+            )
+        },
+    );
+    let (first_kg, first_marginal) = with_first?;
     Ok(Bounds {
         first_kg,
-        relief_kg: bound(scenario, travel, &both, t.relief_h, true, a_relief)?.0,
-        first_kg_no_fleet: bound(scenario, travel, &first, t.first_delivery_h, false, 0.0)?.0,
-        relief_kg_no_fleet: bound(scenario, travel, &both, t.relief_h, false, 0.0)?.0,
+        relief_kg: with_relief?.0,
+        first_kg_no_fleet: no_first?.0,
+        relief_kg_no_fleet: no_relief?.0,
         first_marginal,
     })
 }
@@ -94,7 +108,7 @@ const STEPS: usize = 15;
 fn bound(
     scenario: &Scenario,
     travel: &TravelHours,
-    demand: &dyn Fn(usize, usize) -> u64,
+    demand: &(dyn Fn(usize, usize) -> u64 + Sync),
     deadline_h: f64,
     fleet: bool,
     achieved_kg: f64,

@@ -15,6 +15,7 @@ pub mod demand;
 pub mod fleet;
 pub mod fleet_alloc;
 pub mod hops;
+pub mod keep;
 pub mod kpi;
 pub mod ledger;
 pub mod load;

@@ -10,10 +10,11 @@ use std::sync::Arc;
 
 use super::AppState;
 
+use super::replan;
 use crate::facility::ShelterIx;
 use crate::io::areas::area_from_geojson;
 use crate::network::{Disruption, SlowArea};
-use crate::plan::{add_bounds, kpi, plan_prepared, Plan, PlanError};
+use crate::plan::{add_bounds, kpi, plan_with_effort, Effort, Plan, PlanError};
 use crate::report::plan_files::{plan_document, plan_geojson, write_trips_to};
 use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
@@ -221,14 +222,38 @@ pub fn bookings(sc: &Scenario, p: &Plan) -> Vec<TripBooking> {
         .collect()
 }
 
+/// How a draft is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DraftOptions {
+    /// Matrices computed afresh (no cache, no warm start).
+    pub cold: bool,
+    /// How hard the planner searches when trucks are scarce.
+    pub effort: Effort,
+}
+
 /// Plans `sc` on the service's graph, its matrices from the service's cache
-/// ([`super::prep_cache::PrepCache::get`]; `cold`: computed afresh, no warm start).
-pub fn compute(sc: &Scenario, state: &Arc<AppState>, cold: bool) -> Result<Drafted, PlanError> {
+/// ([`super::prep_cache::PrepCache::get`]). `keep`: trips of a replaced plan
+/// not yet gone, kept where they still work ([`crate::plan::keep`]) and the
+/// rest planned around them.
+pub fn compute(
+    sc: &Scenario,
+    state: &Arc<AppState>,
+    opts: DraftOptions,
+    keep: &[TripBooking],
+) -> Result<Drafted, PlanError> {
     let graph = &state.graph;
     let t0 = std::time::Instant::now();
-    let (prep, start) = state.prepared.get(sc, state, cold)?;
+    let (prep, start) = state.prepared.get(sc, state, opts.cold)?;
     let t_prep = t0.elapsed().as_secs_f64();
-    let mut p = plan_prepared(sc, &prep)?;
+    let kept = crate::plan::keep::keep(sc, &prep, replan::planned(sc, keep));
+    let rest = (!kept.trips.is_empty())
+        .then(|| replan::without(sc, &kept))
+        .flatten();
+    let kept_trips = if rest.is_some() { kept.trips.len() } else { 0 };
+    let mut p = plan_with_effort(rest.as_ref().unwrap_or(sc), &prep, opts.effort)?;
+    if rest.is_some() {
+        replan::merge(&mut p, kept);
+    }
     let t_plan = t0.elapsed().as_secs_f64();
     add_bounds(sc, &prep, &mut p)?;
     let t_bounds = t0.elapsed().as_secs_f64();
@@ -259,6 +284,7 @@ pub fn compute(sc: &Scenario, state: &Arc<AppState>, cold: bool) -> Result<Draft
     );
     let mut document = plan_document(sc, &p, &k);
     document["matrices"] = serde_json::json!({"start": start, "seconds": prep.matrix_s});
+    document["trips_kept"] = serde_json::json!(kept_trips);
     Ok(Drafted {
         document,
         trips_csv: String::from_utf8(csv).expect("CSV of UTF-8 fields"),

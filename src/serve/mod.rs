@@ -13,6 +13,7 @@ pub mod incidents;
 pub mod inventory;
 pub mod plans;
 pub mod prep_cache;
+pub mod replan;
 pub mod routing;
 
 use std::sync::Arc;

@@ -14,11 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::auth::require;
 use super::diff::diff;
-use super::draft::{self, DraftInput};
+use super::draft::{self, DraftInput, DraftOptions};
 use super::error::ApiError;
 use super::AppState;
+use crate::plan::Effort;
 use crate::store::dispatch::TripState;
-use crate::store::records::{Caller, NewDraft, PlanRecord, PlanStatus, Role};
+use crate::store::records::{Caller, NewDraft, PlanRecord, PlanStatus, Role, TripBooking};
 
 /// `POST /v1/incidents/{id}/plans`: 201 with a draft planned against the stock
 /// available now (on hand less what issued trips hold) and the trucks free
@@ -27,11 +28,11 @@ pub async fn draft(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    query: Result<Query<StartQuery>, QueryRejection>,
+    query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let cold = cold_start(query)?;
-    let (plan_id, answer) = make_draft(&st, caller, id, None, cold).await?;
+    let ask = options(query, false)?;
+    let (plan_id, answer) = make_draft(&st, caller, id, None, ask).await?;
     tracing::info!(plan_id, incident = id, "draft");
     Ok((StatusCode::CREATED, Json(answer)))
 }
@@ -46,10 +47,10 @@ pub async fn replan(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    query: Result<Query<StartQuery>, QueryRejection>,
+    query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let cold = cold_start(query)?;
+    let ask = options(query, true)?;
     let old = st
         .store
         .plan(id)
@@ -65,31 +66,66 @@ pub async fn replan(
         ));
     }
     let incident = old.incident_id;
-    let (plan_id, answer) = make_draft(&st, caller, incident, Some(old), cold).await?;
+    let (plan_id, answer) = make_draft(&st, caller, incident, Some(old), ask).await?;
     tracing::info!(plan_id, replaces = id, "re-plan");
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
-/// Query of a draft or re-plan: `start=cold` computes the matrices afresh
-/// (default `auto`: cached, or repaired from an earlier draft's trees).
+/// Query of a draft or re-plan. `start=cold` computes the matrices afresh
+/// (default `auto`: cached, or repaired from an earlier draft's trees);
+/// `effort=quick` searches a sixteenth as long when trucks are scarce (default
+/// `full` for a draft, `quick` for a re-plan); `keep=none` plans a re-plan's trips not yet gone again from
+/// scratch (default `feasible`: those that still work are kept).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StartQuery {
+pub struct PlanQuery {
     /// `auto` or `cold`.
     #[serde(default)]
     pub start: Option<String>,
+    /// `full` or `quick`.
+    #[serde(default)]
+    pub effort: Option<String>,
+    /// `feasible` or `none`.
+    #[serde(default)]
+    pub keep: Option<String>,
 }
 
-fn cold_start(query: Result<Query<StartQuery>, QueryRejection>) -> Result<bool, ApiError> {
+/// What a request asks of the planner.
+#[derive(Debug, Clone, Copy)]
+struct Ask {
+    opts: DraftOptions,
+    keep: bool,
+}
+
+/// The options of a request; a re-plan (`replan`) searches `quick` unless asked
+/// for `full`: it answers while the officer waits, and keeps most trips.
+fn options(query: Result<Query<PlanQuery>, QueryRejection>, replan: bool) -> Result<Ask, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    match q.start.as_deref() {
-        None | Some("auto") => Ok(false),
-        Some("cold") => Ok(true),
+    let pick = |field: &str, value: Option<&str>, values: [&str; 2]| match value {
+        None => Ok(false),
+        Some(v) if v == values[0] => Ok(false),
+        Some(v) if v == values[1] => Ok(true),
         Some(other) => Err(ApiError::field(
-            "start",
-            format!("start: expected auto or cold, got `{other}`"),
+            field,
+            format!(
+                "{field}: expected {} or {}, got `{other}`",
+                values[0], values[1]
+            ),
         )),
-    }
+    };
+    Ok(Ask {
+        opts: DraftOptions {
+            cold: pick("start", q.start.as_deref(), ["auto", "cold"])?,
+            effort: if q.effort.is_none() && replan
+                || pick("effort", q.effort.as_deref(), ["full", "quick"])?
+            {
+                Effort::Sweep
+            } else {
+                Effort::Full
+            },
+        },
+        keep: !pick("keep", q.keep.as_deref(), ["feasible", "none"])?,
+    })
 }
 
 /// Drafts a plan for incident `incident_id` (a re-plan of `replaces` when given)
@@ -99,7 +135,7 @@ async fn make_draft(
     caller: Caller,
     incident_id: i64,
     replaces: Option<PlanRecord>,
-    cold: bool,
+    ask: Ask,
 ) -> Result<(i64, Value), ApiError> {
     let t0 = std::time::Instant::now();
     let incident = st
@@ -122,10 +158,12 @@ async fn make_draft(
         sent: Vec::new(),
     };
     let mut under_way = BTreeSet::new();
+    let mut not_gone = BTreeSet::new();
     if let Some(old) = &replaces {
         for t in st.store.trips_of(old.id).await? {
             match t.state {
                 TripState::Reserved => {
+                    not_gone.insert(t.trip);
                     for (item, units) in t.loads {
                         *input
                             .returning
@@ -148,8 +186,17 @@ async fn make_draft(
     }
     let t_read = t0.elapsed().as_secs_f64();
     let sc = draft::scenario(&st.base, &input)?;
+    let keep: Vec<TripBooking> = match &replaces {
+        Some(old) if ask.keep => old
+            .trips
+            .iter()
+            .filter(|t| not_gone.contains(&t.trip))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
     let state = st.clone();
-    let drafted = tokio::task::spawn_blocking(move || draft::compute(&sc, &state, cold))
+    let drafted = tokio::task::spawn_blocking(move || draft::compute(&sc, &state, ask.opts, &keep))
         .await
         .map_err(|e| ApiError::internal(format!("planner: {e}")))?
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;

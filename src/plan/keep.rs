@@ -1,0 +1,120 @@
+//! Keeping what still works when a plan is made again (the duty officer's
+//! re-plan after a closure): a trip not yet gone is kept, re-timed on the
+//! roads as they are now, while it still reaches each stop by its phase's
+//! deadline and its truck is back from the trip before. A truck keeps its
+//! trips in departure order up to the first that no longer works; from there
+//! on it is free for the new plan. Drivers already briefed keep their run
+//! sheets; only what the closure broke is planned again.
+//!
+//! O(T · stops) for T trips.
+
+use super::demand::Phase;
+use super::load::Line;
+use super::trip::{Stop, Trip};
+use super::Prepared;
+use crate::facility::{ShelterIx, WarehouseIx};
+use crate::scenario::Scenario;
+
+/// A trip as it was planned, to keep if it still works.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// Warehouse index.
+    pub warehouse: usize,
+    /// Truck number within the warehouse.
+    pub truck: usize,
+    /// Phase it was scheduled in (its deadline binds every stop).
+    pub phase: Phase,
+    /// Departure (loaded), hours after the event.
+    pub depart_h: f64,
+    /// Stops in visiting order, each with its lines.
+    pub stops: Vec<(usize, Vec<Line>)>,
+}
+
+/// What is kept: the trips, re-timed (ids from 1 in departure order per truck),
+/// and when each truck is free after them, hours after the event
+/// (`free_h[w][k]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    /// Trips kept.
+    pub trips: Vec<Trip>,
+    /// When each truck is free after the trips kept (at least when it was free
+    /// before).
+    pub free_h: Vec<Vec<f64>>,
+}
+
+/// `p` driven on `prep`'s travel hours from its departure: the trip, or `None`
+/// when a stop is late, a leg has no road, or there is no road back.
+fn drive(scenario: &Scenario, prep: &Prepared, p: &Planned, id: usize) -> Option<Trip> {
+    let t = &scenario.targets;
+    let deadline = match p.phase {
+        Phase::First => t.first_delivery_h,
+        Phase::Relief => t.relief_h,
+    };
+    let mut stops: Vec<Stop> = Vec::with_capacity(p.stops.len());
+    let mut at = p.depart_h;
+    for (s, load) in &p.stops {
+        at = match stops.last() {
+            None => {
+                at + prep
+                    .travel
+                    .outbound(WarehouseIx(p.warehouse), ShelterIx(*s))?
+            }
+            Some(prev) => at + t.unloading_h + prep.hops.get(prev.shelter, *s)?,
+        };
+        if at > deadline + 1e-9 {
+            return None;
+        }
+        stops.push(Stop {
+            shelter: *s,
+            arrive_h: at,
+            load: load.clone(),
+        });
+    }
+    let last = stops.last()?;
+    let back = prep
+        .travel
+        .inbound(ShelterIx(last.shelter), WarehouseIx(p.warehouse))?;
+    Some(Trip {
+        id,
+        warehouse: p.warehouse,
+        truck: p.truck,
+        phase: p.phase,
+        depart_h: p.depart_h,
+        return_h: last.arrive_h + t.unloading_h + back,
+        stops,
+    })
+}
+
+/// The trips of `planned` that still work on `prep`'s roads (see the module
+/// docs), for `scenario`'s trucks (free from [`crate::facility::Warehouse::truck_free_h`]).
+pub fn keep(scenario: &Scenario, prep: &Prepared, mut planned: Vec<Planned>) -> Kept {
+    let mut free_h: Vec<Vec<f64>> = scenario
+        .warehouses
+        .iter()
+        .map(|w| w.truck_free_h())
+        .collect();
+    let mut stopped: Vec<Vec<bool>> = free_h.iter().map(|t| vec![false; t.len()]).collect();
+    planned.sort_by(|a, b| {
+        (a.warehouse, a.truck)
+            .cmp(&(b.warehouse, b.truck))
+            .then(a.depart_h.total_cmp(&b.depart_h))
+    });
+    let mut trips = Vec::new();
+    for p in planned {
+        let Some(free) = free_h.get_mut(p.warehouse).and_then(|t| t.get_mut(p.truck)) else {
+            continue;
+        };
+        if stopped[p.warehouse][p.truck] {
+            continue;
+        }
+        let loading = scenario.warehouses[p.warehouse].fleet.loading_h;
+        match drive(scenario, prep, &p, trips.len() + 1) {
+            Some(trip) if trip.depart_h - loading >= *free - 1e-9 => {
+                *free = trip.return_h;
+                trips.push(trip);
+            }
+            _ => stopped[p.warehouse][p.truck] = true,
+        }
+    }
+    Kept { trips, free_h }
+}
