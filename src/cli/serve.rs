@@ -90,12 +90,7 @@ pub fn run(args: ServeArgs, default_scenario: impl FnOnce() -> Result<PathBuf>) 
                 let addr = listener.local_addr()?;
                 println!("listening on http://{addr}");
                 std::io::stdout().flush()?;
-                let state = Arc::new(AppState {
-                    base,
-                    graph: loaded.graph,
-                    store,
-                    prepared: Default::default(),
-                });
+                let state = Arc::new(AppState::new(base, loaded.graph, store));
                 serve(state, listener, shutdown()).await?;
                 Ok(())
             })

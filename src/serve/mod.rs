@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod diff;
 pub mod draft;
+pub mod draft_memo;
 pub mod error;
 pub mod handlers;
 pub mod incidents;
@@ -40,6 +41,27 @@ pub struct AppState {
     pub store: Store,
     /// Matrices of recent drafts and trees for warm starts ([`prep_cache::PrepCache`]).
     pub prepared: prep_cache::PrepCache,
+    /// Recent drafts by their inputs ([`draft_memo::DraftMemo`]).
+    pub drafts: draft_memo::DraftMemo,
+    /// Permits for CPU work (plans, tables): one per core, handed out in the
+    /// order asked, so a burst of drafts queues fairly instead of every draft
+    /// crawling on a share of the cores.
+    pub planners: tokio::sync::Semaphore,
+}
+
+impl AppState {
+    /// The state of a service on `base`, its `graph` and `store`.
+    pub fn new(base: Scenario, graph: RoadGraph, store: Store) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        AppState {
+            base,
+            graph,
+            store,
+            prepared: Default::default(),
+            drafts: Default::default(),
+            planners: tokio::sync::Semaphore::new(cores),
+        }
+    }
 }
 
 /// The service's routes.

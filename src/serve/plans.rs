@@ -31,7 +31,7 @@ pub async fn draft(
     query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let ask = options(query, false)?;
+    let ask = options(query)?;
     let (plan_id, answer) = make_draft(&st, caller, id, None, ask).await?;
     tracing::info!(plan_id, incident = id, "draft");
     Ok((StatusCode::CREATED, Json(answer)))
@@ -50,7 +50,7 @@ pub async fn replan(
     query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let ask = options(query, true)?;
+    let ask = options(query)?;
     let old = st
         .store
         .plan(id)
@@ -73,8 +73,8 @@ pub async fn replan(
 
 /// Query of a draft or re-plan. `start=cold` computes the matrices afresh
 /// (default `auto`: cached, or repaired from an earlier draft's trees);
-/// `effort=quick` searches a sixteenth as long when trucks are scarce (default
-/// `full` for a draft, `quick` for a re-plan); `keep=none` plans a re-plan's trips not yet gone again from
+/// `effort=full` searches sixteen times as long when trucks are scarce (default
+/// `quick`); `keep=none` plans a re-plan's trips not yet gone again from
 /// scratch (default `feasible`: those that still work are kept).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,7 +82,7 @@ pub struct PlanQuery {
     /// `auto` or `cold`.
     #[serde(default)]
     pub start: Option<String>,
-    /// `full` or `quick`.
+    /// `quick` or `full`.
     #[serde(default)]
     pub effort: Option<String>,
     /// `feasible` or `none`.
@@ -97,9 +97,10 @@ struct Ask {
     keep: bool,
 }
 
-/// The options of a request; a re-plan (`replan`) searches `quick` unless asked
-/// for `full`: it answers while the officer waits, and keeps most trips.
-fn options(query: Result<Query<PlanQuery>, QueryRejection>, replan: bool) -> Result<Ask, ApiError> {
+/// The options of a request. The service searches `quick` unless asked for
+/// `full`: an officer waits for the answer, often with others in the queue
+/// (see `benches/README.md` for what `full` adds and costs).
+fn options(query: Result<Query<PlanQuery>, QueryRejection>) -> Result<Ask, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
     let pick = |field: &str, value: Option<&str>, values: [&str; 2]| match value {
         None => Ok(false),
@@ -116,12 +117,10 @@ fn options(query: Result<Query<PlanQuery>, QueryRejection>, replan: bool) -> Res
     Ok(Ask {
         opts: DraftOptions {
             cold: pick("start", q.start.as_deref(), ["auto", "cold"])?,
-            effort: if q.effort.is_none() && replan
-                || pick("effort", q.effort.as_deref(), ["full", "quick"])?
-            {
-                Effort::Sweep
-            } else {
+            effort: if pick("effort", q.effort.as_deref(), ["quick", "full"])? {
                 Effort::Full
+            } else {
+                Effort::Sweep
             },
         },
         keep: !pick("keep", q.keep.as_deref(), ["feasible", "none"])?,
@@ -195,11 +194,35 @@ async fn make_draft(
             .collect(),
         _ => Vec::new(),
     };
+    let key = json!({
+        "incident": input.incident,
+        "warehouses": input.warehouses,
+        "shelters": input.shelters,
+        "busy_until": input.busy_until,
+        "returning": input.returning.iter().collect::<Vec<_>>(),
+        "sent": input.sent,
+        "keep": keep,
+        "cold": ask.opts.cold,
+        "effort": format!("{:?}", ask.opts.effort),
+    });
+    let cell = st.drafts.cell(&key);
     let state = st.clone();
-    let drafted = tokio::task::spawn_blocking(move || draft::compute(&sc, &state, ask.opts, &keep))
-        .await
-        .map_err(|e| ApiError::internal(format!("planner: {e}")))?
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))?;
+    let drafted = cell
+        .get_or_try_init(|| async move {
+            let _permit = state
+                .planners
+                .acquire()
+                .await
+                .map_err(|e| ApiError::internal(format!("planner permits: {e}")))?;
+            let state = state.clone();
+            tokio::task::spawn_blocking(move || draft::compute(&sc, &state, ask.opts, &keep))
+                .await
+                .map_err(|e| ApiError::internal(format!("planner: {e}")))?
+                .map(Arc::new)
+                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))
+        })
+        .await?
+        .clone();
     let t_plan = t0.elapsed().as_secs_f64();
     let supersedes = replaces.as_ref().map_or(0, |p| p.id);
     let plan_id = st
@@ -226,6 +249,7 @@ async fn make_draft(
         "needs": drafted.needs,
         "plan": drafted.document,
         "seconds": t0.elapsed().as_secs_f64(),
+        "effort": if ask.opts.effort == Effort::Full { "full" } else { "quick" },
     });
     if let Some(old) = &replaces {
         answer["replaces"] = json!(old.id);

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use sqlx::Row;
 
+use super::booking::{append_ledger, book_all, give_back, LedgerRow, Times};
 use super::records::{
     expect_status, set_status, Caller, PlanConflict, PlanRecord, PlanStatus, TripBooking,
 };
@@ -140,10 +141,15 @@ impl Store {
             give_back(&mut tx, by, plan.supersedes, now).await?;
             set_status(&mut tx, plan.supersedes, PlanStatus::Superseded, now).await?;
         }
-        let trips = bookings_of(&plan);
-        for t in &trips {
-            book(&mut tx, by, id, t, event_unix, now).await?;
-        }
+        let trips: Vec<(TripBooking, Times)> = bookings_of(&plan)
+            .into_iter()
+            .map(|t| {
+                let (from, depart) = (at(event_unix, t.load_h), at(event_unix, t.depart_h));
+                let back = at(event_unix, t.return_h.unwrap_or(f64::INFINITY)).max(depart);
+                (t, Times { from, depart, back })
+            })
+            .collect();
+        book_all(&mut tx, by, id, &trips, now).await?;
         set_status(&mut tx, id, PlanStatus::Issued, now).await?;
         tx.commit().await?;
         Ok(())
@@ -207,6 +213,7 @@ impl Store {
         }
         let loads = loads_of(&mut tx, plan_id, trip).await?;
         let now = now_unix();
+        let mut events = Vec::with_capacity(loads.len());
         for (w, item, units) in &loads {
             if to == TripState::Departed {
                 let on_hand: i64 =
@@ -234,15 +241,17 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            let ev = LedgerEvent {
+            events.push(LedgerRow {
                 plan_id,
                 trip,
-                warehouse_id: w,
-                item,
+                warehouse_id: w.clone(),
+                item: item.clone(),
                 units: *units,
-            };
-            record(&mut tx, by, &ev, (from.unit_state(), to.unit_state()), now).await?;
+                from: from.unit_state(),
+                to: to.unit_state(),
+            });
         }
+        append_ledger(&mut tx, by, &events, now).await?;
         set_trip_state(&mut tx, plan_id, trip, to, now).await?;
         tx.commit().await?;
         Ok(())
@@ -361,137 +370,6 @@ fn bookings_of(plan: &PlanRecord) -> Vec<TripBooking> {
         .collect()
 }
 
-/// Books trip `t` of plan `plan_id`: its truck (refused when another booking
-/// overlaps) and its load (refused when more than is available).
-async fn book(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    by: Caller,
-    plan_id: i64,
-    t: &TripBooking,
-    event_unix: i64,
-    now: i64,
-) -> Result<(), PlanConflict> {
-    let (from, depart) = (at(event_unix, t.load_h), at(event_unix, t.depart_h));
-    let back = at(event_unix, t.return_h.unwrap_or(f64::INFINITY)).max(depart);
-    if t.truck >= 0 {
-        let clash = sqlx::query(
-            "SELECT plan_id, trip FROM trips WHERE warehouse_id = $1 AND truck = $2 \
-             AND state IN ('reserved', 'departed', 'delivered') AND busy_from_unix < $3 AND return_unix > $4",
-        )
-        .bind(&t.warehouse_id)
-        .bind(t.truck)
-        .bind(back)
-        .bind(from)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(c) = clash {
-            return Err(PlanConflict::TruckBusy {
-                warehouse_id: t.warehouse_id.clone(),
-                truck: t.truck,
-                other_plan: c.try_get("plan_id")?,
-                other_trip: c.try_get("trip")?,
-            });
-        }
-    }
-    sqlx::query(
-        "INSERT INTO trips (plan_id, trip, warehouse_id, truck, phase, busy_from_unix, depart_unix, return_unix, state, changed_unix) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reserved', $9)",
-    )
-    .bind(plan_id)
-    .bind(t.trip)
-    .bind(&t.warehouse_id)
-    .bind(t.truck)
-    .bind(&t.phase)
-    .bind(from)
-    .bind(depart)
-    .bind(back)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    for (item, units) in t.units_by_item() {
-        let available = available(tx, &t.warehouse_id, item).await?;
-        if available < units {
-            return Err(PlanConflict::Short {
-                warehouse_id: t.warehouse_id.clone(),
-                item: item.to_string(),
-                available,
-                units,
-            });
-        }
-        sqlx::query(
-            "INSERT INTO trip_loads (plan_id, trip, warehouse_id, item, units) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(plan_id)
-        .bind(t.trip)
-        .bind(&t.warehouse_id)
-        .bind(item)
-        .bind(units)
-        .execute(&mut **tx)
-        .await?;
-        let ev = LedgerEvent {
-            plan_id,
-            trip: t.trip,
-            warehouse_id: &t.warehouse_id,
-            item,
-            units,
-        };
-        record(tx, by, &ev, ("available", "reserved"), now).await?;
-    }
-    Ok(())
-}
-
-/// Units of `item` at `warehouse_id` on hand and not reserved (inside the
-/// transaction).
-async fn available(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    warehouse_id: &str,
-    item: &str,
-) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "SELECT CAST(s.on_hand - COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t \
-         ON t.plan_id = l.plan_id AND t.trip = l.trip WHERE l.warehouse_id = s.warehouse_id \
-         AND l.item = s.item AND t.state = 'reserved'), 0) AS BIGINT) AS free \
-         FROM stock s WHERE s.warehouse_id = $1 AND s.item = $2",
-    )
-    .bind(warehouse_id)
-    .bind(item)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(match row {
-        Some(r) => r.try_get("free")?,
-        None => 0,
-    })
-}
-
-/// Gives back every trip of plan `plan_id` that has not left (reserved →
-/// released), recording each load.
-async fn give_back(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    by: Caller,
-    plan_id: i64,
-    now: i64,
-) -> Result<(), StoreError> {
-    let trips = sqlx::query("SELECT trip FROM trips WHERE plan_id = $1 AND state = 'reserved'")
-        .bind(plan_id)
-        .fetch_all(&mut **tx)
-        .await?;
-    for r in trips {
-        let trip: i64 = r.try_get("trip")?;
-        for (w, item, units) in loads_of(tx, plan_id, trip).await? {
-            let ev = LedgerEvent {
-                plan_id,
-                trip,
-                warehouse_id: &w,
-                item: &item,
-                units,
-            };
-            record(tx, by, &ev, ("reserved", "released"), now).await?;
-        }
-        set_trip_state(tx, plan_id, trip, TripState::Released, now).await?;
-    }
-    Ok(())
-}
-
 /// (warehouse, item, units) of one trip.
 async fn loads_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -530,43 +408,6 @@ async fn set_trip_state(
         .bind(trip)
         .execute(&mut **tx)
         .await?;
-    Ok(())
-}
-
-/// What one ledger event is about.
-struct LedgerEvent<'a> {
-    plan_id: i64,
-    trip: i64,
-    warehouse_id: &'a str,
-    item: &'a str,
-    units: i64,
-}
-
-/// Appends one ledger event: `units` moved from one state to another.
-async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    by: Caller,
-    ev: &LedgerEvent<'_>,
-    (from, to): (&str, &str),
-    now: i64,
-) -> Result<(), StoreError> {
-    let id = next_id(tx).await?;
-    sqlx::query(
-        "INSERT INTO ledger_events (id, at_unix, token_id, plan_id, trip, warehouse_id, item, units, from_state, to_state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(by.token_id)
-    .bind(ev.plan_id)
-    .bind(ev.trip)
-    .bind(ev.warehouse_id)
-    .bind(ev.item)
-    .bind(ev.units)
-    .bind(from)
-    .bind(to)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! counter row in `meta`, so concurrent writers queue on that row (PostgreSQL) or
 //! on the database lock (SQLite) instead of failing half-way.
 
+pub mod booking;
 pub mod dispatch;
 pub mod incidents;
 pub mod inventory;
