@@ -135,7 +135,9 @@ pub async fn book_all(
     )
     .fetch_all(&mut **tx)
     .await?;
-    let mut booked: BTreeMap<(String, i64), Vec<(i64, i64, i64, i64)>> = BTreeMap::new();
+    // (loading starts, back, plan, trip) per (warehouse, truck).
+    type Runs = Vec<(i64, i64, i64, i64)>;
+    let mut booked: BTreeMap<(String, i64), Runs> = BTreeMap::new();
     for r in rows {
         booked
             .entry((r.try_get("warehouse_id")?, r.try_get("truck")?))
