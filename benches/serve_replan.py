@@ -54,7 +54,8 @@ try:
     d, t_first = req("POST", f"/v1/incidents/{inc['id']}/plans")
     print(f"first draft (cold): {t_first:.3f} s, matrices {d['plan']['matrices']['seconds']:.3f} s")
     plan = d["plan_id"]
-    req("POST", f"/v1/plans/{plan}/issue")
+    _, t_issue = req("POST", f"/v1/plans/{plan}/issue")
+    print(f"issue ({len(d['plan']['trips'])} trips booked): {t_issue:.3f} s")
     trips, _ = req("GET", f"/v1/plans/{plan}/trips")
     req("POST", f"/v1/plans/{plan}/trips/{trips['trips'][0]['trip']}/depart")
     while not req("GET", "/v1/health")[0]["warm_start_ready"]:
