@@ -50,6 +50,25 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A permit for CPU work ([`AppState::planners`]), waiting in line for it.
+    pub async fn cpu_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, error::ApiError> {
+        self.planners
+            .acquire()
+            .await
+            .map_err(|e| error::ApiError::internal(format!("planner permits: {e}")))
+    }
+
+    /// Plan `id` from the store, or 404.
+    pub async fn plan_or_404(
+        &self,
+        id: i64,
+    ) -> Result<crate::store::records::PlanRecord, error::ApiError> {
+        self.store
+            .plan(id)
+            .await?
+            .ok_or_else(|| error::ApiError::not_found(format!("no plan {id}")))
+    }
+
     /// The state of a service on `base`, its `graph` and `store`.
     pub fn new(base: Scenario, graph: RoadGraph, store: Store) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);

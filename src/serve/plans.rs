@@ -51,11 +51,7 @@ pub async fn replan(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
     let ask = options(query)?;
-    let old = st
-        .store
-        .plan(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let old = st.plan_or_404(id).await?;
     if old.status != PlanStatus::Issued {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -209,11 +205,7 @@ async fn make_draft(
     let state = st.clone();
     let drafted = cell
         .get_or_try_init(|| async move {
-            let _permit = state
-                .planners
-                .acquire()
-                .await
-                .map_err(|e| ApiError::internal(format!("planner permits: {e}")))?;
+            let _permit = state.cpu_permit().await?;
             let state = state.clone();
             tokio::task::spawn_blocking(move || draft::compute(&sc, &state, ask.opts, &keep))
                 .await
@@ -273,11 +265,7 @@ pub async fn trips(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    let p = st
-        .store
-        .plan(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let p = st.plan_or_404(id).await?;
     let booked = st.store.trips_of(id).await?;
     let trips: Vec<Value> = p
         .trips
@@ -332,44 +320,47 @@ async fn advance(
 /// `GET /v1/plans/{id}/plan.geojson`: warehouses, shelters with their
 /// delivery figures, and every driven leg as a line (`[lon, lat]`).
 pub async fn geojson(
-    State(st): State<Arc<AppState>>,
+    st: State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    id: Path<i64>,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
-    require(&st.store, &headers, Role::Viewer).await?;
-    let text = st
-        .store
-        .plan_geojson(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
-    if text.is_empty() {
-        return Err(ApiError::not_found(format!(
-            "plan {id} was stored before plans kept their GeoJSON: draft it again"
-        )));
-    }
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
-        text,
-    ))
+    stored_file(st, headers, id, "plan.geojson").await
 }
 
 /// `GET /v1/plans/{id}/trips.csv`: the plan's trips as `reliefflow plan`'s
 /// `trips.csv` (one row per item per stop).
 pub async fn trips_csv(
+    st: State<Arc<AppState>>,
+    headers: HeaderMap,
+    id: Path<i64>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    stored_file(st, headers, id, "trips.csv").await
+}
+
+/// A file stored with plan `id` (`plan.geojson` or `trips.csv`), with its
+/// content type; 404 for no plan, or a plan stored before it kept the file.
+async fn stored_file(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    file: &str,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    let csv = st
-        .store
-        .plan_trips_csv(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-        csv,
-    ))
+    let (text, kind) = if file == "trips.csv" {
+        (
+            st.store.plan_trips_csv(id).await?,
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        (st.store.plan_geojson(id).await?, "application/geo+json")
+    };
+    let text = text.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    if text.is_empty() {
+        return Err(ApiError::not_found(format!(
+            "plan {id} was stored before plans kept their {file}: draft it again"
+        )));
+    }
+    Ok(([(axum::http::header::CONTENT_TYPE, kind)], text))
 }
 
 /// `GET /v1/incidents/{id}/plans`: the incident's plans (without their
@@ -407,11 +398,7 @@ pub async fn get_plan(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    let p = st
-        .store
-        .plan(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+    let p = st.plan_or_404(id).await?;
     Ok(Json(json!({
         "plan_id": p.id,
         "incident_id": p.incident_id,

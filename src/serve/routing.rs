@@ -177,11 +177,7 @@ pub async fn table(
     }
     let w = weights(&st, q.incident).await?;
     let (nodes, waypoints) = snap(&st, &pts)?;
-    let _permit = st
-        .planners
-        .acquire()
-        .await
-        .map_err(|e| ApiError::internal(format!("permits: {e}")))?;
+    let _permit = st.cpu_permit().await?;
     let state = st.clone();
     let answer = tokio::task::spawn_blocking(move || {
         let src: Vec<NodeId> = from.iter().map(|&i| nodes[i]).collect();
@@ -230,11 +226,7 @@ pub async fn route(
     let pts = parse_coordinates(&q.coordinates)?;
     let w = weights(&st, q.incident).await?;
     let (nodes, waypoints) = snap(&st, &pts)?;
-    let _permit = st
-        .planners
-        .acquire()
-        .await
-        .map_err(|e| ApiError::internal(format!("permits: {e}")))?;
+    let _permit = st.cpu_permit().await?;
     let state = st.clone();
     tokio::task::spawn_blocking(move || {
         let (mut coords, mut legs): (Vec<[f64; 2]>, Vec<Value>) = (Vec::new(), Vec::new());
