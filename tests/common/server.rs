@@ -349,46 +349,83 @@ pub fn stocktake(s: &Server, admin: &str, warehouse: &str, item: &str, units: i6
     assert_eq!(st, 200, "{v}");
 }
 
-/// Every booked trip of `plans` (state reserved, departed or delivered): no
-/// truck on two overlapping trips; payload within the warehouse's trucks.
+/// Every booked trip of `plans` (state reserved, departed or delivered), with
+/// the service's own figures left aside: no truck on two overlapping trips; the
+/// load within the truck's payload and volume (this checker's own copy of the
+/// default norms); every stop reached by the deadline of the trip's phase; the
+/// truck loaded before it leaves and back after it gets to its stops.
 pub fn check_bookings(s: &Server, tok: &str, plans: &[i64]) {
-    let fleets: BTreeMap<String, f64> = get(s, tok, "/v1/warehouses")["warehouses"]
+    let fleets: BTreeMap<String, (f64, f64)> = get(s, tok, "/v1/warehouses")["warehouses"]
         .as_array()
         .unwrap()
         .iter()
         .map(|w| {
             (
                 w["id"].as_str().unwrap().to_string(),
-                w["payload_kg"].as_f64().unwrap(),
+                (
+                    w["payload_kg"].as_f64().unwrap(),
+                    w["volume_m3"].as_f64().unwrap(),
+                ),
             )
         })
         .collect();
-    let kg = BTreeMap::from([
-        ("water", 1.0),
-        ("ready_meal", 0.35),
-        ("quilt", 2.0),
-        ("family_tent", 25.0),
-        ("clothing_kit", 1.5),
-        ("hygiene_kit", 2.0),
-        ("medical_kit", 10.0),
+    // (kg, m³) per unit.
+    let unit = BTreeMap::from([
+        ("water", (1.0, 0.001)),
+        ("ready_meal", (0.35, 0.0008)),
+        ("quilt", (2.0, 0.02)),
+        ("family_tent", (25.0, 0.12)),
+        ("clothing_kit", (1.5, 0.006)),
+        ("hygiene_kit", (2.0, 0.008)),
+        ("medical_kit", (10.0, 0.04)),
     ]);
     // (loading starts, back, plan, trip) per (warehouse, truck).
     type Runs = Vec<(i64, i64, i64, i64)>;
     let mut by_truck: BTreeMap<(String, i64), Runs> = BTreeMap::new();
     for &p in plans {
+        let doc = get(s, tok, &format!("/v1/plans/{p}"))["plan"].clone();
         for t in trips(s, tok, p) {
             let state = t["state"].as_str().unwrap_or("draft");
             if !["reserved", "departed", "delivered"].contains(&state) {
                 continue;
             }
             let w = t["warehouse_id"].as_str().unwrap().to_string();
-            let load: f64 = t["lines"]
+            let (mut kg, mut m3) = (0.0, 0.0);
+            for l in t["lines"].as_array().unwrap() {
+                let (ukg, um3) = unit[l["item"].as_str().unwrap()];
+                kg += l["units"].as_f64().unwrap() * ukg;
+                m3 += l["units"].as_f64().unwrap() * um3;
+            }
+            assert!(kg <= fleets[&w].0 + 1e-6, "plan {p} trip {t}: {kg} kg");
+            assert!(m3 <= fleets[&w].1 + 1e-6, "plan {p} trip {t}: {m3} m³");
+            let deadline = doc["targets"][if t["phase"] == "first" {
+                "first_delivery_h"
+            } else {
+                "relief_h"
+            }]
+            .as_f64()
+            .unwrap();
+            let planned = doc["trips"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|l| l["units"].as_f64().unwrap() * kg[l["item"].as_str().unwrap()])
-                .sum();
-            assert!(load <= fleets[&w] + 1e-6, "plan {p} trip {t}: {load} kg");
+                .find(|x| x["trip_id"] == t["trip"])
+                .unwrap_or_else(|| panic!("plan {p} trip {} not in plan.json", t["trip"]));
+            let depart = t["depart_h"].as_f64().unwrap();
+            let mut last = depart;
+            for stop in planned["stops"].as_array().unwrap() {
+                let at = stop["arrive_h"].as_f64().unwrap();
+                assert!(
+                    at >= last && at <= deadline + 1e-3,
+                    "plan {p} trip {t}: arrives {at} h"
+                );
+                last = at;
+            }
+            assert!(t["load_h"].as_f64().unwrap() <= depart);
+            assert!(
+                t["return_h"].as_f64().is_none_or(|r| r >= last),
+                "plan {p} trip {t}"
+            );
             let (from, back) = (
                 t["busy_from_unix"].as_i64().unwrap(),
                 t["return_unix"].as_i64().unwrap(),
