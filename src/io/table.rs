@@ -44,16 +44,30 @@ pub struct Row<T> {
 /// Reads every row of `path` as `T` (columns matched by header name; extra columns
 /// ignored; a UTF-8 BOM tolerated).
 pub fn read_table<T: DeserializeOwned>(path: &Path) -> Result<Vec<Row<T>>, TableError> {
-    let whole = |message: String| TableError {
+    let file = std::fs::File::open(path).map_err(|e| TableError {
         path: path.display().to_string(),
+        line: None,
+        field: None,
+        message: e.to_string(),
+    })?;
+    read_table_from(file, &path.display().to_string())
+}
+
+/// [`read_table`] from any reader (an upload), its errors naming `name` as
+/// the file. O(bytes).
+pub fn read_table_from<T: DeserializeOwned, R: std::io::Read>(
+    reader: R,
+    name: &str,
+) -> Result<Vec<Row<T>>, TableError> {
+    let whole = |message: String| TableError {
+        path: name.to_string(),
         line: None,
         field: None,
         message,
     };
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| whole(e.to_string()))?;
+        .from_reader(reader);
     let mut headers = rdr.headers().map_err(|e| whole(e.to_string()))?.clone();
     if let Some(first) = headers.get(0) {
         if let Some(stripped) = first.strip_prefix('\u{feff}') {
@@ -80,7 +94,7 @@ pub fn read_table<T: DeserializeOwned>(path: &Path) -> Result<Vec<Row<T>>, Table
                 None => kind,
             };
             TableError {
-                path: path.display().to_string(),
+                path: name.to_string(),
                 line: Some(line),
                 field,
                 message,

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use super::auth::require;
 use super::error::{ApiError, Body};
 use super::AppState;
+use crate::io::table::{check_unique, read_table_from, Row, TableError};
 use crate::store::inventory_edits::Edit;
 use crate::store::records::Role;
 
@@ -75,6 +76,134 @@ pub async fn patch_shelter(
     }
     let rec = st.store.shelters().await?.into_iter().find(|s| s.id == id);
     Ok(Json(json!(rec)))
+}
+
+/// One row of a shelter-counts upload: a shelter's id and what to set (empty
+/// or missing cells change nothing).
+#[derive(Debug, Deserialize)]
+struct CountRow {
+    id: String,
+    #[serde(default)]
+    open: Option<String>,
+    #[serde(default)]
+    headcount: Option<u32>,
+    #[serde(default)]
+    elderly: Option<u32>,
+    #[serde(default)]
+    children: Option<u32>,
+    #[serde(default)]
+    pregnant: Option<u32>,
+    #[serde(default)]
+    disabled: Option<u32>,
+    #[serde(default)]
+    injured: Option<u32>,
+}
+
+/// What names the upload in errors, as a file would be named.
+const UPLOAD: &str = "shelter counts (request body)";
+
+/// `POST /v1/shelters/counts` (officer): the counts the shelters sent, as CSV
+/// (`id,headcount,elderly,children,pregnant,disabled,injured,open`; any subset
+/// of the columns after `id`, empty cells change nothing; UTF-8, a BOM
+/// tolerated). Checked row by row with the errors of the command line (line,
+/// column, what was expected; a shelter id unknown or repeated, priority people
+/// above the headcount) and applied all or none, each change recorded. 200 with
+/// the shelters changed.
+pub async fn upload_counts(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<Json<Value>, ApiError> {
+    let caller = require(&st.store, &headers, Role::Officer).await?;
+    let bad = |e: TableError| ApiError::field("body", e.to_string());
+    let rows: Vec<Row<CountRow>> = read_table_from(body.as_bytes(), UPLOAD).map_err(bad)?;
+    if rows.is_empty() {
+        return Err(ApiError::field(
+            "body",
+            format!(
+                "{UPLOAD}: no rows (a header `id,headcount,…` and one row per shelter expected)"
+            ),
+        ));
+    }
+    let known = st.store.shelters().await?;
+    let path = std::path::Path::new(UPLOAD);
+    let mut seen = std::collections::HashMap::new();
+    let mut changes: Vec<(String, &str, i64)> = Vec::new();
+    for Row { line, value: r } in &rows {
+        check_unique(path, &mut seen, &r.id, *line).map_err(bad)?;
+        let stored = known.iter().find(|s| s.id == r.id).ok_or_else(|| {
+            bad(TableError::at(
+                path,
+                *line,
+                "id",
+                format!("no shelter `{}`", r.id),
+            ))
+        })?;
+        let counts = [r.elderly, r.children, r.pregnant, r.disabled, r.injured];
+        let priority: i64 = counts
+            .iter()
+            .zip(stored.priority)
+            .map(|(new, old)| new.map_or(old, i64::from))
+            .sum();
+        let headcount = r.headcount.map_or(stored.headcount, i64::from);
+        if priority > headcount {
+            return Err(bad(TableError::at(
+                path,
+                *line,
+                "headcount",
+                format!("{priority} priority persons but a headcount of {headcount}"),
+            )));
+        }
+        if let Some(o) = &r.open {
+            let open = match o.to_ascii_lowercase().as_str() {
+                "1" | "yes" | "true" | "open" => 1,
+                "0" | "no" | "false" | "closed" => 0,
+                other => {
+                    return Err(bad(TableError::at(
+                        path,
+                        *line,
+                        "open",
+                        format!("expected yes or no (1/0, true/false, open/closed), got `{other}`"),
+                    )))
+                }
+            };
+            changes.push((r.id.clone(), "open", open));
+        }
+        let fields = [
+            "headcount",
+            "elderly",
+            "children",
+            "pregnant",
+            "disabled",
+            "injured",
+        ];
+        for (field, v) in fields
+            .into_iter()
+            .zip([r.headcount].into_iter().chain(counts))
+        {
+            if let Some(v) = v {
+                changes.push((r.id.clone(), field, i64::from(v)));
+            }
+        }
+    }
+    let note = format!("upload of {} row(s)", rows.len());
+    if st.store.set_shelter_counts(caller, &changes, &note).await? == Edit::Missing {
+        return Err(ApiError::field(
+            "body",
+            format!("{UPLOAD}: a shelter was removed meanwhile"),
+        ));
+    }
+    let ids: std::collections::HashSet<&str> = rows.iter().map(|r| r.value.id.as_str()).collect();
+    let now: Vec<_> = st
+        .store
+        .shelters()
+        .await?
+        .into_iter()
+        .filter(|s| ids.contains(s.id.as_str()))
+        .collect();
+    Ok(Json(
+        json!({"rows": rows.len(), "changes": changes.len(), "shelters": now}),
+    ))
 }
 
 /// Body of `PATCH /v1/warehouses/{id}`: the fleet as it is now, and a note.

@@ -92,6 +92,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/route", get(routing::route))
         .route("/v1/warehouses", get(handlers::warehouses))
         .route("/v1/shelters", get(handlers::shelters))
+        .route("/v1/shelters/counts", post(inventory::upload_counts))
         .route("/v1/shelters/:id", patch(inventory::patch_shelter))
         .route("/v1/warehouses/:id", patch(inventory::patch_warehouse))
         .route("/v1/warehouses/:id/stocktake", post(inventory::stocktake))

@@ -71,37 +71,55 @@ impl Store {
         value: i64,
         note: &str,
     ) -> Result<Edit, StoreError> {
-        let Some(field) = SHELTER_FIELDS.iter().find(|f| **f == field) else {
-            return Err(StoreError::Corrupt(format!("shelter field `{field}`")));
-        };
+        self.set_shelter_counts(by, &[(id.to_string(), field, value)], note)
+            .await
+    }
+
+    /// Sets every `(shelter id, field, value)` of `changes` in one transaction
+    /// (all or none); `Missing` when a shelter is unknown, and then nothing
+    /// changes. Each change is recorded in `inventory_events`.
+    pub async fn set_shelter_counts(
+        &self,
+        by: Caller,
+        changes: &[(String, &str, i64)],
+        note: &str,
+    ) -> Result<Edit, StoreError> {
         let mut tx = self.pool().begin().await?;
         // Writes first (see the module doc of the store): the id counter.
-        let event = next_id(&mut tx).await?;
-        let row = sqlx::query(&format!("SELECT {field} AS v FROM shelters WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
+        next_id(&mut tx).await?;
+        let mut first_old = 0;
+        for (k, (id, field, value)) in changes.iter().enumerate() {
+            let Some(field) = SHELTER_FIELDS.iter().find(|f| *f == field) else {
+                return Err(StoreError::Corrupt(format!("shelter field `{field}`")));
+            };
+            let row = sqlx::query(&format!("SELECT {field} AS v FROM shelters WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else {
+                return Ok(Edit::Missing);
+            };
+            let old: i64 = row.try_get("v")?;
+            if k == 0 {
+                first_old = old;
+            }
+            sqlx::query(&format!("UPDATE shelters SET {field} = $1 WHERE id = $2"))
+                .bind(*value)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            record(
+                &mut tx,
+                by,
+                &format!("shelter/{id}"),
+                field,
+                (old, *value),
+                note,
+            )
             .await?;
-        let Some(row) = row else {
-            return Ok(Edit::Missing);
-        };
-        let old: i64 = row.try_get("v")?;
-        sqlx::query(&format!("UPDATE shelters SET {field} = $1 WHERE id = $2"))
-            .bind(value)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        insert_event(
-            &mut tx,
-            event,
-            by,
-            &format!("shelter/{id}"),
-            field,
-            (old, value),
-            note,
-        )
-        .await?;
+        }
         tx.commit().await?;
-        Ok(Edit::Done(old))
+        Ok(Edit::Done(first_old))
     }
 }
 
