@@ -540,3 +540,51 @@ fn osrm_style_table_and_route(at: &Place) {
         401
     );
 }
+
+on_both_stores!(a_stale_draft_is_replanned_at_issue_when_asked);
+
+/// `on_stale=replan`: a draft made stale by another officer's issue is drafted
+/// again and issued in the same request.
+fn a_stale_draft_is_replanned_at_issue_when_asked(at: &Place) {
+    let officer = token(at, "officer");
+    let s = start(at);
+    let a = incident(
+        &s,
+        &officer,
+        json!({"name": "north", "shelters": ["bj0", "bj1"]}),
+    );
+    let b = incident(
+        &s,
+        &officer,
+        json!({"name": "south", "shelters": ["bj2", "bj3"]}),
+    );
+    let (da, db) = (draft(&s, &officer, a), draft(&s, &officer, b));
+    let pb = db["plan_id"].as_i64().unwrap();
+    assert_eq!(
+        act(&s, &officer, da["plan_id"].as_i64().unwrap(), "issue").0,
+        200
+    );
+    let path = |q: &str| format!("/v1/plans/{pb}/issue{q}");
+    let (st, v) = post(&s, &officer, &path("?on_stale=maybe"), None);
+    assert_eq!((st, v["field"].as_str()), (422, Some("on_stale")), "{v}");
+    let (st, v) = post(&s, &officer, &path(""), None);
+    assert_eq!((st, v["code"].as_str()), (409, Some("stale_draft")), "{v}");
+    let (st, v) = post(&s, &officer, &path("?on_stale=replan"), None);
+    assert_eq!(st, 200, "{v}");
+    let issued = v["plan_id"].as_i64().unwrap();
+    assert_ne!(issued, pb);
+    assert_eq!(v["replanned_from"], pb);
+    assert_eq!(v["draft"]["incident_id"], b);
+    assert_eq!(
+        get(&s, &officer, &format!("/v1/plans/{issued}"))["status"],
+        "issued"
+    );
+    assert_eq!(
+        get(&s, &officer, &format!("/v1/plans/{pb}"))["status"],
+        "draft"
+    );
+    check_bookings(&s, &officer, &[da["plan_id"].as_i64().unwrap(), issued]);
+    for (k, (reserved, on_hand)) in levels(&s, &officer) {
+        assert!(reserved <= on_hand, "{k:?}");
+    }
+}

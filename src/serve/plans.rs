@@ -19,7 +19,9 @@ use super::error::ApiError;
 use super::AppState;
 use crate::plan::Effort;
 use crate::store::dispatch::TripState;
-use crate::store::records::{Caller, NewDraft, PlanRecord, PlanStatus, Role, TripBooking};
+use crate::store::records::{
+    Caller, NewDraft, PlanConflict, PlanRecord, PlanStatus, Role, TripBooking,
+};
 
 /// `POST /v1/incidents/{id}/plans`: 201 with a draft planned against the stock
 /// available now (on hand less what issued trips hold) and the trucks free
@@ -410,16 +412,82 @@ pub async fn get_plan(
     })))
 }
 
-/// `POST /v1/plans/{id}/issue`: reserves the draft's stock; 409 when what is
-/// available changed since the draft (re-plan) or the plan is not a draft.
+/// Query of `issue`: `on_stale=replan` drafts again and issues when the
+/// draft is stale (default `refuse`: 409).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueQuery {
+    /// `refuse` or `replan`.
+    #[serde(default)]
+    pub on_stale: Option<String>,
+}
+
+/// Stale drafts re-planned at most, per issue request.
+const AUTO_REPLANS: usize = 3;
+
+/// `POST /v1/plans/{id}/issue`: books the draft's trips and reserves their
+/// stock; 409 when what is available changed since the draft or the plan is
+/// not a draft. With `on_stale=replan`, a stale draft is drafted again (a
+/// re-plan again if it was one; up to three times) and that draft issued: the
+/// answer then names the plan issued (`plan_id`), the stale one
+/// (`replanned_from`) and carries the new draft.
 pub async fn issue(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    query: Result<Query<IssueQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    st.store.issue(caller, id).await?;
-    Ok(Json(json!({"plan_id": id, "status": "issued"})))
+    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let auto = match q.on_stale.as_deref() {
+        None | Some("refuse") => false,
+        Some("replan") => true,
+        Some(other) => {
+            return Err(ApiError::field(
+                "on_stale",
+                format!("on_stale: expected refuse or replan, got `{other}`"),
+            ))
+        }
+    };
+    let mut current = id;
+    let mut draft = Value::Null;
+    for _ in 0..=AUTO_REPLANS {
+        match st.store.issue(caller, current).await {
+            Ok(()) => {
+                let mut answer = json!({"plan_id": current, "status": "issued"});
+                if current != id {
+                    answer["replanned_from"] = json!(id);
+                    answer["draft"] = draft;
+                }
+                return Ok(Json(answer));
+            }
+            Err(PlanConflict::Stale { .. }) if auto => {
+                let p = st.plan_or_404(current).await?;
+                let replaces = match p.supersedes {
+                    0 => None,
+                    old => Some(st.plan_or_404(old).await?),
+                };
+                let ask = options(Ok(Query(PlanQuery {
+                    start: None,
+                    effort: None,
+                    keep: None,
+                })))?;
+                let (next, answer) = make_draft(&st, caller, p.incident_id, replaces, ask).await?;
+                tracing::info!(
+                    stale = current,
+                    plan_id = next,
+                    "stale draft re-planned at issue"
+                );
+                (current, draft) = (next, answer);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        format!("plan {id}: still stale after {AUTO_REPLANS} re-plans (other officers keep issuing): try again"),
+    )
+    .with_code("stale_draft"))
 }
 
 /// `POST /v1/plans/{id}/release`: returns an issued plan's stock; 409 when it is
