@@ -91,6 +91,7 @@ pub fn run(args: ServeArgs, default_scenario: impl FnOnce() -> Result<PathBuf>) 
                 println!("listening on http://{addr}");
                 std::io::stdout().flush()?;
                 let state = Arc::new(AppState::new(base, loaded.graph, store));
+                state.warm_up();
                 serve(state, listener, shutdown()).await?;
                 Ok(())
             })

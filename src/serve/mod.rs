@@ -50,6 +50,23 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Computes the matrices of the base scenario (every shelter, its own
+    /// disruption) and the trees for warm starts on a background thread, so the
+    /// first draft of an incident over every shelter finds them ready.
+    pub fn warm_up(self: &Arc<Self>) {
+        let state = self.clone();
+        std::thread::spawn(move || {
+            let t = std::time::Instant::now();
+            match state.prepared.get(&state.base, &state, false) {
+                Ok(_) => tracing::info!(
+                    seconds = t.elapsed().as_secs_f64(),
+                    "matrices of the base scenario ready"
+                ),
+                Err(e) => tracing::warn!("matrices of the base scenario: {e}"),
+            }
+        });
+    }
+
     /// A permit for CPU work ([`AppState::planners`]), waiting in line for it.
     pub async fn cpu_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, error::ApiError> {
         self.planners
