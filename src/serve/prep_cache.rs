@@ -43,6 +43,10 @@ struct WarmBase {
 pub struct PrepCache {
     entries: Mutex<Vec<(String, Arc<Prepared>)>>,
     warm: Mutex<Vec<WarmBase>>,
+    /// Held while matrices are computed, so a second request for the same
+    /// matrices (the start-up warm-up and the first draft) waits for the first
+    /// instead of computing them again.
+    computing: Mutex<()>,
 }
 
 fn sites_key(sc: &Scenario) -> String {
@@ -69,14 +73,11 @@ impl PrepCache {
         if cold {
             return Ok((Arc::new(prepare(sc, graph)?), Start::Cold));
         }
-        let hit = self
-            .entries
-            .lock()
-            .expect("cache lock")
-            .iter()
-            .find(|e| e.0 == key)
-            .map(|e| e.1.clone());
-        if let Some(p) = hit {
+        if let Some(p) = self.cached(&key) {
+            return Ok((p, Start::Cached));
+        }
+        let _computing = self.computing.lock().expect("cache lock");
+        if let Some(p) = self.cached(&key) {
             return Ok((p, Start::Cached));
         }
         let bases: Vec<(Arc<Prepared>, Arc<OnceLock<Trees>>)> = self
@@ -122,6 +123,15 @@ impl PrepCache {
             let _ = trees.set(built);
         });
         Ok((p, Start::Cold))
+    }
+
+    fn cached(&self, key: &str) -> Option<Arc<Prepared>> {
+        self.entries
+            .lock()
+            .expect("cache lock")
+            .iter()
+            .find(|e| e.0 == key)
+            .map(|e| e.1.clone())
     }
 
     fn keep(&self, key: String, p: Arc<Prepared>) {
