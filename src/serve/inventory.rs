@@ -13,7 +13,7 @@ use super::auth::require;
 use super::error::{ApiError, Body};
 use super::AppState;
 use crate::io::table::{check_unique, read_table_from, Row, TableError};
-use crate::store::inventory_edits::Edit;
+use crate::store::inventory_edits::{Edit, SHELTER_FIELDS};
 use crate::store::records::Role;
 
 /// Body of `PATCH /v1/shelters/{id}`: open or closed, the counts to set
@@ -169,15 +169,9 @@ pub async fn upload_counts(
             };
             changes.push((r.id.clone(), "open", open));
         }
-        let fields = [
-            "headcount",
-            "elderly",
-            "children",
-            "pregnant",
-            "disabled",
-            "injured",
-        ];
-        for (field, v) in fields
+        // The count fields, after `open`.
+        let fields = &SHELTER_FIELDS[1..];
+        for (&field, v) in fields
             .into_iter()
             .zip([r.headcount].into_iter().chain(counts))
         {
