@@ -171,10 +171,7 @@ pub async fn upload_counts(
         }
         // The count fields, after `open`.
         let fields = &SHELTER_FIELDS[1..];
-        for (&field, v) in fields
-            .into_iter()
-            .zip([r.headcount].into_iter().chain(counts))
-        {
+        for (&field, v) in fields.iter().zip([r.headcount].into_iter().chain(counts)) {
             if let Some(v) = v {
                 changes.push((r.id.clone(), field, i64::from(v)));
             }
