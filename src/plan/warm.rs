@@ -33,6 +33,8 @@ pub struct Trees {
     in_edges: InEdges,
     reversed: RoadGraph,
     reversed_in_edges: InEdges,
+    /// Original edge of each reversed edge.
+    reversed_orig: Vec<EdgeId>,
     /// Reversed edge of each edge.
     to_reversed: Vec<EdgeId>,
     /// Fastest speed of any edge under the trees' weights, metres per ms.
@@ -76,6 +78,7 @@ impl Trees {
             in_edges: InEdges::new(graph),
             reversed_in_edges: InEdges::new(&reversed),
             reversed,
+            reversed_orig: orig,
             to_reversed,
             fastest_m_per_ms,
         }
@@ -153,14 +156,7 @@ pub fn repaired(
             |rep, t| repair(rep, graph, &trees.in_edges, t, &weights, &changed),
         )
         .collect();
-    let orig: Vec<EdgeId> = {
-        let mut o = vec![0; trees.to_reversed.len()];
-        for (e, &r) in trees.to_reversed.iter().enumerate() {
-            o[r as usize] = e as EdgeId;
-        }
-        o
-    };
-    let rw = reversed_weights(&weights, &orig);
+    let rw = reversed_weights(&weights, &trees.reversed_orig);
     let rchanged: Vec<EdgeId> = changed
         .iter()
         .map(|&e| trees.to_reversed[e as usize])
