@@ -3,15 +3,12 @@
 //! closures, planned by the same planner as `reliefflow plan`.
 
 use std::collections::BTreeMap;
-
-use super::error::ApiError;
-use crate::facility::{ItemIx, WarehouseIx};
 use std::sync::Arc;
 
-use super::AppState;
-
+use super::error::ApiError;
 use super::replan;
-use crate::facility::ShelterIx;
+use super::AppState;
+use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::io::areas::area_from_geojson;
 use crate::network::{Disruption, SlowArea};
 use crate::plan::{add_bounds, kpi, plan_with_effort, Effort, Plan, PlanError};
@@ -20,8 +17,7 @@ use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
 use crate::store::incidents::IncidentRecord;
 use crate::store::inventory::{ShelterRecord, StockLevel, WarehouseRecord};
-use crate::store::records::Need;
-use crate::store::records::{TripBooking, TripLine};
+use crate::store::records::{Need, TripBooking, TripLine};
 use crate::supplies::Stock;
 
 /// What a draft is planned from, read from the store.

@@ -253,16 +253,17 @@ pub async fn patch_warehouse(
             ));
         }
     }
-    for (field, value, ..) in fields {
-        let Some(v) = value else { continue };
-        if st
-            .store
-            .set_fleet(caller, &id, field, v, &body.note)
-            .await?
-            == Edit::Missing
-        {
-            return Err(ApiError::not_found(format!("no warehouse `{id}`")));
-        }
+    let changes: Vec<(&str, f64)> = fields
+        .iter()
+        .filter_map(|&(field, value, ..)| Some((field, value?)))
+        .collect();
+    if st
+        .store
+        .set_fleet(caller, &id, &changes, &body.note)
+        .await?
+        == Edit::Missing
+    {
+        return Err(ApiError::not_found(format!("no warehouse `{id}`")));
     }
     let rec = st
         .store

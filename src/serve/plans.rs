@@ -268,13 +268,19 @@ pub async fn trips(
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
     let p = st.plan_or_404(id).await?;
-    let booked = st.store.trips_of(id).await?;
+    let booked: BTreeMap<i64, _> = st
+        .store
+        .trips_of(id)
+        .await?
+        .into_iter()
+        .map(|b| (b.trip, b))
+        .collect();
     let trips: Vec<Value> = p
         .trips
         .iter()
         .map(|t| {
             let mut v = json!(t);
-            if let Some(b) = booked.iter().find(|b| b.trip == t.trip) {
+            if let Some(b) = booked.get(&t.trip) {
                 v["state"] = json!(b.state);
                 v["busy_from_unix"] = json!(b.busy_from_unix);
                 v["depart_unix"] = json!(b.depart_unix);

@@ -176,9 +176,12 @@ pub async fn book_all(
                 .or_default() += units;
         }
     }
-    let free = available_all(tx).await?;
+    let free = super::inventory::levels(&mut **tx).await?;
     for ((w, item), units) in &takes {
-        let available = free.get(&(w.clone(), item.clone())).copied().unwrap_or(0);
+        let available = free
+            .get(w)
+            .and_then(|l| l.get(item))
+            .map_or(0, |l| l.available);
         if available < *units {
             return Err(PlanConflict::Short {
                 warehouse_id: w.clone(),
@@ -252,25 +255,6 @@ pub async fn book_all(
     }
     append_ledger(tx, by, &loads, now).await?;
     Ok(())
-}
-
-/// Units on hand and not reserved, per (warehouse, item), inside the
-/// transaction.
-async fn available_all(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-) -> Result<BTreeMap<(String, String), i64>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT s.warehouse_id AS w, s.item AS i, CAST(s.on_hand - COALESCE((SELECT SUM(l.units) \
-         FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
-         WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'reserved'), 0) AS BIGINT) AS free \
-         FROM stock s",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter()
-        .map(|r| Ok(((r.try_get("w")?, r.try_get("i")?), r.try_get("free")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
 }
 
 /// Gives back every trip of plan `plan_id` that has not left (reserved →

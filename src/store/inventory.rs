@@ -158,31 +158,7 @@ impl Store {
     pub async fn stock_levels(
         &self,
     ) -> Result<BTreeMap<String, BTreeMap<String, StockLevel>>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT s.warehouse_id AS w, s.item AS i, s.on_hand AS on_hand, \
-             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
-             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'reserved'), 0) AS BIGINT) AS reserved, \
-             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
-             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'departed'), 0) AS BIGINT) AS in_transit \
-             FROM stock s",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut out: BTreeMap<String, BTreeMap<String, StockLevel>> = BTreeMap::new();
-        for r in rows {
-            let (on_hand, reserved): (i64, i64) = (r.try_get("on_hand")?, r.try_get("reserved")?);
-            let in_transit: i64 = r.try_get("in_transit")?;
-            out.entry(r.try_get("w")?).or_default().insert(
-                r.try_get("i")?,
-                StockLevel {
-                    on_hand,
-                    reserved,
-                    in_transit,
-                    available: on_hand - reserved,
-                },
-            );
-        }
-        Ok(out)
+        levels(self.pool()).await
     }
 
     /// Every shelter, in the scenario's order.
@@ -214,4 +190,40 @@ impl Store {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }
+}
+
+/// Stock levels per warehouse id and item, read through `exec` (the pool, or a
+/// transaction that must see its own bookings).
+pub(super) async fn levels<'e, E>(
+    exec: E,
+) -> Result<BTreeMap<String, BTreeMap<String, StockLevel>>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+
+        "SELECT s.warehouse_id AS w, s.item AS i, s.on_hand AS on_hand, \
+             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
+             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'reserved'), 0) AS BIGINT) AS reserved, \
+             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
+             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'departed'), 0) AS BIGINT) AS in_transit \
+         FROM stock s",
+    )
+    .fetch_all(exec)
+    .await?;
+    let mut out: BTreeMap<String, BTreeMap<String, StockLevel>> = BTreeMap::new();
+    for r in rows {
+        let (on_hand, reserved): (i64, i64) = (r.try_get("on_hand")?, r.try_get("reserved")?);
+        let in_transit: i64 = r.try_get("in_transit")?;
+        out.entry(r.try_get("w")?).or_default().insert(
+            r.try_get("i")?,
+            StockLevel {
+                on_hand,
+                reserved,
+                in_transit,
+                available: on_hand - reserved,
+            },
+        );
+    }
+    Ok(out)
 }

@@ -57,7 +57,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let target = format!("stock/{warehouse_id}/{item}");
-        record(&mut tx, by, &target, "on_hand", (old, on_hand), note).await?;
+        record(
+            &mut tx,
+            by,
+            (&target, "on_hand"),
+            (old, on_hand),
+            None,
+            note,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Edit::Done(old))
     }
@@ -108,15 +116,8 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            record(
-                &mut tx,
-                by,
-                &format!("shelter/{id}"),
-                field,
-                (old, *value),
-                note,
-            )
-            .await?;
+            let target = format!("shelter/{id}");
+            record(&mut tx, by, (&target, field), (old, *value), None, note).await?;
         }
         tx.commit().await?;
         Ok(Edit::Done(first_old))
@@ -127,88 +128,79 @@ impl Store {
 pub const FLEET_FIELDS: [&str; 4] = ["trucks", "payload_kg", "volume_m3", "loading_h"];
 
 impl Store {
-    /// Sets fleet field `field` (one of [`FLEET_FIELDS`]) of warehouse `id` to
-    /// `value`; what is available changes, so drafts made before are refused at
-    /// issue.
+    /// Sets the fleet fields `changes` (each one of [`FLEET_FIELDS`], with its
+    /// value) of warehouse `id` in one transaction, each recorded; what is
+    /// available changes, so drafts made before are refused at issue. `Missing`
+    /// (and nothing changed) for an unknown warehouse.
     pub async fn set_fleet(
         &self,
         by: Caller,
         id: &str,
-        field: &str,
-        value: f64,
+        changes: &[(&str, f64)],
         note: &str,
     ) -> Result<Edit, StoreError> {
-        let Some(field) = FLEET_FIELDS.iter().find(|f| **f == field) else {
-            return Err(StoreError::Corrupt(format!("fleet field `{field}`")));
-        };
         let mut tx = self.pool().begin().await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
             .execute(&mut *tx)
             .await?;
-        let row = sqlx::query(&format!(
-            "SELECT CAST({field} AS DOUBLE PRECISION) AS v FROM warehouses WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Ok(Edit::Missing);
-        };
-        let old: f64 = row.try_get("v")?;
-        let sql = format!("UPDATE warehouses SET {field} = $1 WHERE id = $2");
-        let q = sqlx::query(&sql);
-        let q = if *field == "trucks" {
-            q.bind(value.round() as i64)
-        } else {
-            q.bind(value)
-        };
-        q.bind(id).execute(&mut *tx).await?;
-        let event = next_id(&mut tx).await?;
-        sqlx::query(
-            "INSERT INTO inventory_events (id, at_unix, token_id, target, field, old_value, new_value, note, old_real, new_real) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(event)
-        .bind(now_unix())
-        .bind(by.token_id)
-        .bind(format!("warehouse/{id}"))
-        .bind(*field)
-        .bind(old.round() as i64)
-        .bind(value.round() as i64)
-        .bind(note)
-        .bind(old)
-        .bind(value)
-        .execute(&mut *tx)
-        .await?;
+        let mut first_old = 0;
+        for (k, &(field, value)) in changes.iter().enumerate() {
+            let Some(field) = FLEET_FIELDS.iter().find(|f| **f == field) else {
+                return Err(StoreError::Corrupt(format!("fleet field `{field}`")));
+            };
+            let row = sqlx::query(&format!(
+                "SELECT CAST({field} AS DOUBLE PRECISION) AS v FROM warehouses WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                return Ok(Edit::Missing);
+            };
+            let old: f64 = row.try_get("v")?;
+            if k == 0 {
+                first_old = old.round() as i64;
+            }
+            let sql = format!("UPDATE warehouses SET {field} = $1 WHERE id = $2");
+            let q = sqlx::query(&sql);
+            let q = if *field == "trucks" {
+                q.bind(value.round() as i64)
+            } else {
+                q.bind(value)
+            };
+            q.bind(id).execute(&mut *tx).await?;
+            let target = format!("warehouse/{id}");
+            let whole = (old.round() as i64, value.round() as i64);
+            record(
+                &mut tx,
+                by,
+                (&target, field),
+                whole,
+                Some((old, value)),
+                note,
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(Edit::Done(old.round() as i64))
+        Ok(Edit::Done(first_old))
     }
 }
 
+/// Appends one inventory event: `values` old and new (whole), and for a
+/// real-valued field its exact old and new value (`reals`).
 async fn record(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     by: Caller,
-    target: &str,
-    field: &str,
-    values: (i64, i64),
+    (target, field): (&str, &str),
+    (old, new): (i64, i64),
+    reals: Option<(f64, f64)>,
     note: &str,
 ) -> Result<(), StoreError> {
     let id = next_id(tx).await?;
-    insert_event(tx, id, by, target, field, values, note).await
-}
-
-async fn insert_event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    id: i64,
-    by: Caller,
-    target: &str,
-    field: &str,
-    (old, new): (i64, i64),
-    note: &str,
-) -> Result<(), StoreError> {
+    let (old_real, new_real) = reals.unwrap_or((0.0, 0.0));
     sqlx::query(
-        "INSERT INTO inventory_events (id, at_unix, token_id, target, field, old_value, new_value, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO inventory_events (id, at_unix, token_id, target, field, old_value, new_value, note, old_real, new_real) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(now_unix())
@@ -218,6 +210,8 @@ async fn insert_event(
     .bind(old)
     .bind(new)
     .bind(note)
+    .bind(old_real)
+    .bind(new_real)
     .execute(&mut **tx)
     .await?;
     Ok(())
