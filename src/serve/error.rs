@@ -127,6 +127,14 @@ where
     }
 }
 
+/// The parameters of a query string, or 400 naming what could not be read.
+pub fn query<T>(
+    q: Result<axum::extract::Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ApiError> {
+    q.map(|axum::extract::Query(v)| v)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))
+}
+
 fn reject(r: JsonRejection) -> ApiError {
     let status = r.status();
     let text = r.body_text();

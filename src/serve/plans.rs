@@ -99,7 +99,7 @@ struct Ask {
 /// `full`: an officer waits for the answer, often with others in the queue
 /// (see `benches/README.md` for what `full` adds and costs).
 fn options(query: Result<Query<PlanQuery>, QueryRejection>) -> Result<Ask, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let q = super::error::query(query)?;
     let pick = |field: &str, value: Option<&str>, values: [&str; 2]| match value {
         None => Ok(false),
         Some(v) if v == values[0] => Ok(false),
@@ -444,7 +444,7 @@ pub async fn issue(
     query: Result<Query<IssueQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let q = super::error::query(query)?;
     let auto = match q.on_stale.as_deref() {
         None | Some("refuse") => false,
         Some("replan") => true,

@@ -161,7 +161,7 @@ pub async fn table(
     query: Result<Query<RoutingQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let q = super::error::query(query)?;
     let pts = parse_coordinates(&q.coordinates)?;
     let from = parse_indices(q.sources.as_deref(), pts.len(), "sources")?;
     let to = parse_indices(q.destinations.as_deref(), pts.len(), "destinations")?;
@@ -216,7 +216,7 @@ pub async fn route(
     query: Result<Query<RoutingQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    let Query(q) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let q = super::error::query(query)?;
     if q.sources.is_some() || q.destinations.is_some() {
         return Err(ApiError::field(
             "sources",
