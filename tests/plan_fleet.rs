@@ -131,9 +131,11 @@ fn local_search_keeps_stock_deadlines_and_loads_and_never_loses_value() {
     use reliefflow::facility::{ItemIx, ShelterIx, WarehouseIx};
     use reliefflow::plan::attempt::schedule_input;
     use reliefflow::plan::demand::Phase;
+    use reliefflow::plan::hops::HopTable;
     use reliefflow::plan::ledger::StockLedger;
     use reliefflow::plan::schedule::improve::{improve, Start};
     use reliefflow::plan::schedule::route_first::{route_first, Rating};
+    use reliefflow::plan::schedule::sequence::best_order;
 
     // Xicheng with a quarter of its trucks: trucks bind the first batch.
     let g = graph("beijing-core");
@@ -277,6 +279,67 @@ fn local_search_keeps_stock_deadlines_and_loads_and_never_loses_value() {
                 "trips overlap"
             );
         }
+    }
+
+    // Every tour's stops put in their best order are back no later than in any
+    // order, every stop in time (checked against all orders of each tour).
+    let hop = HopTable::new(input.hops);
+    let back_of = |w: usize, depart: f64, order: &[usize]| -> Option<f64> {
+        let mut at = depart + input.travel.outbound(WarehouseIx(w), ShelterIx(order[0]))?;
+        for p in 1..order.len() {
+            if at > input.deadline_h + 1e-9 {
+                return None;
+            }
+            at += input.unloading_h + hop.get(order[p - 1], order[p])?;
+        }
+        (at <= input.deadline_h + 1e-9).then_some(())?;
+        Some(
+            at + input.unloading_h
+                + input
+                    .travel
+                    .inbound(ShelterIx(*order.last()?), WarehouseIx(w))?,
+        )
+    };
+    let mut checked = 0;
+    for t in out
+        .trips
+        .iter()
+        .filter(|t| (2..=6).contains(&t.stops.len()))
+    {
+        let tour: Vec<usize> = t.stops.iter().map(|s| s.shelter).collect();
+        let (best, _) = best_order(&input, &hop, t.warehouse, t.depart_h, &tour);
+        let best = best.expect("the issued order is in time");
+        let mut sorted = best.clone();
+        sorted.sort_unstable();
+        let mut want = tour.clone();
+        want.sort_unstable();
+        assert_eq!(sorted, want, "the same stops");
+        let got = back_of(t.warehouse, t.depart_h, &best).expect("in time");
+        let mut brute = f64::INFINITY;
+        permutations(&mut tour.clone(), 0, &mut |o| {
+            if let Some(b) = back_of(t.warehouse, t.depart_h, o) {
+                brute = brute.min(b);
+            }
+        });
+        assert!(
+            (got - brute).abs() < 1e-9,
+            "best order back at {got}, brute force {brute}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 5, "only {checked} multi-stop tours");
+}
+
+/// Calls `f` with every order of `v[k..]` (by swaps, recursively).
+fn permutations(v: &mut Vec<usize>, k: usize, f: &mut dyn FnMut(&[usize])) {
+    if k == v.len() {
+        f(v);
+        return;
+    }
+    for i in k..v.len() {
+        v.swap(k, i);
+        permutations(v, k + 1, f);
+        v.swap(k, i);
     }
 }
 

@@ -21,7 +21,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 cargo build --release -q
 rf=target/release/reliefflow
-printf '%-20s %6s %12s %12s %12s %9s %9s %7s\n' scenario fleet "ours kg" "pyvrp kg" "bound kg" "ours/pv" "ours/bnd" "plan s"
+printf '%-20s %6s %12s %12s %12s %12s %9s %9s %9s %7s\n' scenario fleet "ours kg" "pyvrp kg" "pv@stock kg" "bound kg" "ours/pv" "ours/pv@s" "ours/bnd" "plan s"
 for sc in "${scenarios[@]}"; do
   for scale in 1.0 0.5 0.25; do
     dir="$work/vrp/$sc-$scale"
@@ -58,8 +58,10 @@ sc, scale, plan, pv, start, end = sys.argv[1:7]
 k = json.load(open(plan))["kpis"]
 f = dict(x.split("=") for x in pv.split()[1:])
 ours, theirs, bound = k["first_kg"], float(f["delivered_kg"]), k["first_kg_bound"]
-print(f"{sc:<20} {float(scale):6.0%} {ours:12.0f} {theirs:12.0f} {bound:12.0f} "
-      f"{ours / max(theirs, 1):9.3f} {ours / max(bound, 1):9.3f} {float(end) - float(start):7.2f}"
+at_stock = float(f["at_stock_kg"])
+print(f"{sc:<20} {float(scale):6.0%} {ours:12.0f} {theirs:12.0f} {at_stock:12.0f} {bound:12.0f} "
+      f"{ours / max(theirs, 1):9.3f} {ours / max(at_stock, 1):9.3f} {ours / max(bound, 1):9.3f} "
+      f"{float(end) - float(start):7.2f}"
       f"   (pyvrp: {f['kg_per_trip']} kg/trip, {f['iterations']} iterations)")
 PY
   done

@@ -87,3 +87,61 @@ impl Hops {
             .collect()
     }
 }
+
+/// The hops as a dense shelter × shelter table, for constant-time lookups where
+/// a search reads them millions of times ([`super::schedule::improve`]); above
+/// [`HopTable::MAX_SHELTERS`] shelters it falls back to [`Hops::get`].
+#[derive(Debug, Clone)]
+pub struct HopTable<'a> {
+    hops: &'a Hops,
+    /// `hours[a * n + b]`, NaN where `b` is not one of `a`'s neighbours.
+    hours: Vec<f64>,
+}
+
+impl<'a> HopTable<'a> {
+    /// Most shelters given a dense table (2 048² hours = 32 MiB).
+    pub const MAX_SHELTERS: usize = 2048;
+
+    /// The table of `hops`. O(s²) for s ≤ [`Self::MAX_SHELTERS`] shelters.
+    pub fn new(hops: &'a Hops) -> HopTable<'a> {
+        let n = hops.next.len();
+        let mut hours = Vec::new();
+        if n <= Self::MAX_SHELTERS {
+            hours = vec![f64::NAN; n * n];
+            for (a, row) in hops.next.iter().enumerate() {
+                for &(b, h) in row {
+                    hours[a * n + b] = h;
+                }
+            }
+        }
+        HopTable { hops, hours }
+    }
+
+    /// Drive time from shelter `a` to shelter `b`, hours, as [`Hops::get`].
+    #[inline]
+    pub fn get(&self, a: usize, b: usize) -> Option<f64> {
+        if self.hours.is_empty() {
+            return self.hops.get(a, b);
+        }
+        let h = self.hours[a * self.hops.next.len() + b];
+        (!h.is_nan()).then_some(h)
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn the_table_answers_as_the_lists() {
+        let hops = Hops {
+            next: vec![vec![(1, 0.5)], vec![(0, 0.25), (2, 1.0)], vec![]],
+        };
+        let t = HopTable::new(&hops);
+        for a in 0..3 {
+            for b in 0..3 {
+                assert_eq!(t.get(a, b), hops.get(a, b), "{a} → {b}");
+            }
+        }
+    }
+}

@@ -13,24 +13,35 @@
 //! Moves, around each stop `a` and the shelters `b` nearest it by road: insert `b`
 //! after (or, first in a tour, before) `a`; replace `a` by `b`; move `b`'s stop
 //! from its tour to after `a`; swap `a` and `b` between two tours; drop `a`; and
-//! a new tour to the shelter still due most, for every truck with time left. Work
-//! is bounded by a count of simulated stops, so the same input gives the same
-//! plan on any machine.
+//! a new tour to the shelter still due most, for every truck with time left.
+//!
+//! The descent runs to its first local optimum; then [`super::lns`] ruins and
+//! recreates from there ([`LNS_RUNS`] seeded runs, the best kept), and a last
+//! descent polishes the result. Work is bounded by a count of simulated stops,
+//! so the same input gives the same plan on any machine.
+
+use rayon::prelude::*;
 
 use super::input::ScheduleInput;
 use super::route_first::{deliverable, item_order, load_kg};
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
+use crate::plan::hops::HopTable;
 use crate::plan::ledger::StockLedger;
 use crate::plan::trip::{Stop, Trip};
 
 /// Simulated stops the search may spend (about 0.7 s on one core: ~175 ns each).
 pub const STOP_BUDGET: u64 = 4_000_000;
 
+/// Independent ruin-and-recreate runs from the descent's local optimum (each with
+/// its own seed and the whole budget left; in parallel where there are cores),
+/// of which the best is kept.
+const LNS_RUNS: u64 = 2;
+
 /// Road neighbours of a stop tried by the moves around it.
 const NEIGHBOURS: usize = 8;
 
 /// Tours per truck, `[w][k][tour]` = shelters in visiting order.
-type Routes = Vec<Vec<Vec<Vec<usize>>>>;
+pub(super) type Routes = Vec<Vec<Vec<Vec<usize>>>>;
 
 /// The state the first batch starts from: units due per `(shelter, item)`, stock,
 /// when each truck is free, the next trip id.
@@ -47,6 +58,7 @@ pub struct Start<'a> {
 
 /// A simulated solution: its trips, units still due, stock left, when each truck
 /// is free, the next trip id, and its worth.
+#[derive(Debug, Clone)]
 pub struct Outcome {
     /// Trips in the order the trucks leave, numbered from [`Start::next_id`].
     pub trips: Vec<Trip>,
@@ -71,7 +83,7 @@ pub struct Outcome {
 pub fn improve(
     input: &ScheduleInput,
     start: &Start,
-    value: &dyn Fn(&[f64]) -> f64,
+    value: &(dyn Fn(&[f64]) -> f64 + Sync),
     trips: &[Trip],
     budget: u64,
 ) -> Option<Outcome> {
@@ -91,6 +103,7 @@ pub fn improve(
         value,
         order: item_order(input),
         spent: 0,
+        hop: HopTable::new(input.hops),
     };
     // Loads follow the visiting order, so a stop the router loaded before a tour
     // was reordered may find nothing left: such stops are dropped.
@@ -99,30 +112,26 @@ pub fn improve(
         return None;
     };
     let first = out.value;
-    let (mut routes, mut best) = search.descend(routes, out, budget);
-    // Then ruin and recreate: drop the visits to a few neighbouring shelters and
-    // descend again; the better local optimum is kept.
-    let mut rng = SplitMix(0x5EED);
-    let (mut kicks, mut kept) = (0, 0);
-    while search.spent < budget {
-        if routes.iter().flatten().all(|tours| tours.is_empty()) {
-            break; // nothing to ruin
-        }
-        kicks += 1;
-        let mut cand = routes.clone();
-        ruin(&mut cand, input, &mut rng);
-        let Some(out) = search.settle(&mut cand) else {
-            continue;
-        };
-        let (cand, out) = search.descend(cand, out, budget);
-        if better(&out, &best) {
-            (routes, best) = (cand, out);
-            kept += 1;
-        }
-    }
+    let (routes, best) = search.descend(routes, out, budget);
+    // Then ruin and recreate from that local optimum ([`LNS_RUNS`] runs), and a
+    // last descent from the best.
+    let reserve = budget.saturating_sub(search.spent) / 10;
+    let to = budget.saturating_sub(reserve);
+    let ((routes, best, lns), spent) = (1..=LNS_RUNS)
+        .into_par_iter()
+        .map(|seed| {
+            let mut s = search.clone();
+            let r = super::lns::ruin_recreate(&mut s, routes.clone(), best.clone(), to, seed);
+            (r, s.spent)
+        })
+        .reduce_with(|a, b| if better(&b.0 .1, &a.0 .1) { b } else { a })
+        .expect("at least one run");
+    search.spent = spent;
+    let (_, best) = search.descend(routes, best, budget);
     tracing::debug!(
-        kicks,
-        kicks_kept = kept,
+        iterations = lns.iterations,
+        accepted = lns.accepted,
+        improved = lns.improved,
         stops_simulated = search.spent,
         value_before = first,
         value_after = best.value,
@@ -131,49 +140,8 @@ pub fn improve(
     Some(best)
 }
 
-/// Removes every visit to a random visited shelter and to its nearest
-/// [`RUIN`] − 1 road neighbours.
-fn ruin(routes: &mut Routes, input: &ScheduleInput, rng: &mut SplitMix) {
-    let visited: Vec<usize> = routes
-        .iter()
-        .flatten()
-        .flatten()
-        .flatten()
-        .copied()
-        .collect();
-    if visited.is_empty() {
-        return;
-    }
-    let a = visited[(rng.next() % visited.len() as u64) as usize];
-    let gone: Vec<usize> = std::iter::once(a)
-        .chain(input.hops.next[a].iter().take(RUIN - 1).map(|h| h.0))
-        .collect();
-    for tours in routes.iter_mut().flatten() {
-        for tour in tours.iter_mut() {
-            tour.retain(|s| !gone.contains(s));
-        }
-        tours.retain(|t| !t.is_empty());
-    }
-}
-
-/// Shelters whose visits one ruin removes.
-const RUIN: usize = 4;
-
-/// SplitMix64: a small deterministic generator for the ruins.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// `a` is worth more than `b`, or as much in fewer truck-hours.
-fn better(a: &Outcome, b: &Outcome) -> bool {
+pub(super) fn better(a: &Outcome, b: &Outcome) -> bool {
     let eps = 1e-9 * b.value.abs().max(1.0);
     a.value > b.value + eps || (a.value >= b.value - eps && a.truck_h < b.truck_h - 1e-6)
 }
@@ -233,18 +201,27 @@ fn apply(routes: &Routes, mv: &Move) -> Routes {
     r
 }
 
-struct Search<'a> {
-    input: &'a ScheduleInput<'a>,
-    start: &'a Start<'a>,
-    value: &'a dyn Fn(&[f64]) -> f64,
-    order: Vec<usize>,
-    spent: u64,
+/// The search's fixed inputs and the work it has spent.
+#[derive(Clone)]
+pub(super) struct Search<'a> {
+    /// The phase's scheduling input.
+    pub(super) input: &'a ScheduleInput<'a>,
+    /// The state the first batch starts from.
+    pub(super) start: &'a Start<'a>,
+    /// The objective's value of the kg per shelter.
+    pub(super) value: &'a (dyn Fn(&[f64]) -> f64 + Sync),
+    /// Items in loading order.
+    pub(super) order: Vec<usize>,
+    /// Stops simulated (and insertions rated) so far.
+    pub(super) spent: u64,
+    /// Hop hours between shelters, looked up in constant time.
+    pub(super) hop: HopTable<'a>,
 }
 
 impl Search<'_> {
     /// Simulates `routes`, dropping stops that find nothing left to unload; `None`
     /// when they are infeasible otherwise.
-    fn settle(&mut self, routes: &mut Routes) -> Option<Outcome> {
+    pub(super) fn settle(&mut self, routes: &mut Routes) -> Option<Outcome> {
         loop {
             match self.simulate(routes) {
                 Ok(out) => return Some(out),
@@ -260,7 +237,12 @@ impl Search<'_> {
     /// First-improvement descent from `routes` (simulated as `now`) to a local
     /// optimum or until `budget` stops are simulated; after a kept move the next
     /// pass goes on from the same place in the list of moves.
-    fn descend(&mut self, mut routes: Routes, mut now: Outcome, budget: u64) -> (Routes, Outcome) {
+    pub(super) fn descend(
+        &mut self,
+        mut routes: Routes,
+        mut now: Outcome,
+        budget: u64,
+    ) -> (Routes, Outcome) {
         let mut from = 0;
         loop {
             let moves = self.moves(&routes, &now);
@@ -396,10 +378,7 @@ impl Search<'_> {
                         let leg = if p == 0 {
                             input.travel.outbound(WarehouseIx(w), ShelterIx(s))
                         } else {
-                            input
-                                .hops
-                                .get(tour[p - 1], s)
-                                .map(|h| h + input.unloading_h)
+                            self.hop.get(tour[p - 1], s).map(|h| h + input.unloading_h)
                         };
                         at += leg.ok_or(None)?;
                         if at > input.deadline_h + 1e-9 {

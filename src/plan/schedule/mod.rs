@@ -15,10 +15,12 @@ pub mod chain;
 pub mod improve;
 pub mod input;
 pub mod list;
+mod lns;
 pub mod outcome;
 pub mod pack;
 pub mod ride_along;
 pub mod route_first;
+pub mod sequence;
 
 pub use input::ScheduleInput;
 pub use outcome::Schedule;

@@ -151,14 +151,16 @@ pub(super) fn deliverable(
     let (mut kg, mut m3) = used;
     let mut lines = Vec::new();
     for &i in order {
+        let q = due[s * ni + i].min(stock.get(WarehouseIx(w), ItemIx(i)));
+        if q == 0 {
+            continue;
+        }
         let it = &input.catalogue.items[i];
         let by_room = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9)
             .floor()
             .min(((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor())
             .max(0.0) as u64;
-        let q = due[s * ni + i]
-            .min(stock.get(WarehouseIx(w), ItemIx(i)))
-            .min(by_room);
+        let q = q.min(by_room);
         if q > 0 {
             kg += q as f64 * it.kg_per_unit;
             m3 += q as f64 * it.m3_per_unit;
