@@ -149,6 +149,7 @@ fn city_graph() -> RoadGraph {
         nodes,
         segments,
         bridge_ways: Vec::new(),
+        ways: Vec::new(),
         report: Default::default(),
     })
     .unwrap()

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::graph::RoadGraph;
 
 /// Bumped whenever [`RoadGraph`]'s layout or the builder's semantics change.
-pub const CACHE_FORMAT: u32 = 2;
+pub const CACHE_FORMAT: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Header {

@@ -15,6 +15,16 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
+/// Initial great-circle bearing from `a` to `b`, degrees clockwise from north in
+/// `[0, 360)` (0 for equal points).
+pub fn bearing_deg(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (lat1, lat2) = (a[1].to_radians(), b[1].to_radians());
+    let dlon = (b[0] - a[0]).to_radians();
+    let y = dlon.sin() * lat2.cos();
+    let x = lat1.cos() * lat2.sin() - lat1.sin() * lat2.cos() * dlon.cos();
+    y.atan2(x).to_degrees().rem_euclid(360.0)
+}
+
 /// Equirectangular projection around a reference latitude: `[x, y]` in metres.
 /// Accurate to well under 1 % over a city-sized extract, which is all snapping needs.
 #[derive(Debug, Clone, Copy)]
@@ -196,6 +206,15 @@ pub fn wgs84_to_gcj02(p: [f64; 2]) -> [f64; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bearings_point_the_right_way() {
+        let o = [116.4, 39.9];
+        assert!(bearing_deg(o, [116.4, 40.0]).abs() < 1e-9);
+        assert!((bearing_deg(o, [116.5, 39.9]) - 90.0).abs() < 0.1);
+        assert!((bearing_deg(o, [116.4, 39.8]) - 180.0).abs() < 1e-9);
+        assert!((bearing_deg(o, [116.3, 39.9]) - 270.0).abs() < 0.1);
+    }
 
     #[test]
     fn haversine_one_degree_latitude_is_about_111_km() {

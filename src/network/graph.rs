@@ -81,6 +81,8 @@ pub struct RoadGraph {
     pub source_id: Vec<i64>,
     /// Ids of the ways with an edge in the graph that are bridges, sorted.
     pub bridge_ways: Vec<i64>,
+    /// Name and class of every way with an edge in the graph, sorted by id.
+    pub ways: Vec<super::ways::WayInfo>,
     /// Build figures.
     pub stats: GraphStats,
 }
@@ -138,6 +140,7 @@ impl RoadGraph {
             lat: self.lat.clone(),
             source_id: self.source_id.clone(),
             bridge_ways: self.bridge_ways.clone(),
+            ways: self.ways.clone(),
             stats: self.stats.clone(),
         };
         (graph, orig)
@@ -291,6 +294,15 @@ impl RoadGraph {
             .collect();
         bridge_ways.sort_unstable();
         bridge_ways.dedup();
+        let mut kept: Vec<i64> = edges.iter().map(|e| e.4).collect();
+        kept.sort_unstable();
+        kept.dedup();
+        let ways = raw
+            .ways
+            .iter()
+            .filter(|w| kept.binary_search(&w.id).is_ok())
+            .cloned()
+            .collect();
         Ok(Self {
             first_out,
             head: edges.iter().map(|e| e.1).collect(),
@@ -302,6 +314,7 @@ impl RoadGraph {
             lat,
             source_id,
             bridge_ways,
+            ways,
             stats,
         })
     }
@@ -353,6 +366,7 @@ pub(crate) mod tests {
             nodes,
             segments: vec![seg(0, 1, 1), seg(1, 2, 2), seg(2, 0, 3), seg(2, 3, 4)],
             bridge_ways: vec![2, 4],
+            ways: Vec::new(),
             report: Default::default(),
         }
     }

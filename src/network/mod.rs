@@ -16,6 +16,7 @@ pub mod repair;
 pub mod route;
 pub mod snap;
 pub mod tags;
+pub mod ways;
 
 use std::path::Path;
 use std::time::Instant;

@@ -10,6 +10,7 @@ use osmpbfreader::{OsmObj, OsmPbfReader};
 
 use super::profile::Profile;
 use super::raw::{IngestReport, RawNetwork, RawNode, RawSegment};
+use super::ways::WayInfo;
 use super::tags::{node_blocks, way_rule, Direction};
 use crate::progress::Progress;
 
@@ -104,6 +105,7 @@ fn read_checked(
     progress.begin("OSM objects read for ways", 0);
     let mut ways = Vec::new();
     let mut bridge_ways = Vec::new();
+    let mut infos = Vec::new();
     for (k, obj) in pbf.par_iter().enumerate() {
         let obj = obj.map_err(corrupt)?;
         if k as u64 % PROGRESS_BATCH == PROGRESS_BATCH - 1 {
@@ -120,6 +122,8 @@ fn read_checked(
                 if is_bridge(tag("bridge")) {
                     bridge_ways.push(w.id.0);
                 }
+                let highway = tag("highway").unwrap_or_default();
+                infos.push(WayInfo::from_tags(w.id.0, highway, tag));
                 ways.push(KeptWay {
                     id: w.id.0,
                     nodes: w.nodes.iter().map(|n| n.0).collect(),
@@ -209,10 +213,13 @@ fn read_checked(
             }
         }
     }
+    infos.sort_by_key(|w: &WayInfo| w.id);
+    infos.dedup_by_key(|w| w.id);
     Ok(RawNetwork {
         nodes,
         segments,
         bridge_ways,
+        ways: infos,
         report,
     })
 }

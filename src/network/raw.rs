@@ -53,6 +53,9 @@ pub struct RawNetwork {
     /// Ids of the ways among the segments' that are bridges, sorted (damage
     /// scenarios fail bridges).
     pub bridge_ways: Vec<i64>,
+    /// Name and class of the ways among the segments', sorted by id.
+    #[serde(default)]
+    pub ways: Vec<super::ways::WayInfo>,
     /// What the reader kept and dropped.
     pub report: IngestReport,
 }

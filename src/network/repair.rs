@@ -327,6 +327,7 @@ mod tests {
             lat: (0..n).map(|i| (i / 6) as f64 * 0.001).collect(),
             source_id: (0..n as i64).collect(),
             bridge_ways: Vec::new(),
+            ways: Vec::new(),
             stats: Default::default(),
         }
     }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::summary::{bottleneck_sentence, finding_sentence};
 use crate::network::dijkstra::Dijkstra;
+use crate::network::ways::streets;
 use crate::network::{NodeId, RoadGraph};
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
@@ -236,20 +237,25 @@ pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serd
                 "first_arrival_h": if first_arrival[k].is_finite() { json!(first_arrival[k]) } else { json!(null) },
                 "trips": trips_to[k], "shortfall_units": short_units[k]}}));
     }
-    // Every driven leg: warehouse → first stop, stop → stop (graph nodes, labels).
-    let mut legs: BTreeSet<(NodeId, NodeId, String, String)> = BTreeSet::new();
+    // Every driven leg: warehouse → first stop, stop → stop, and the last stop
+    // back to the warehouse (`kind` "return") (graph nodes, labels, kind).
+    let mut legs: BTreeSet<(NodeId, NodeId, String, String, &str)> = BTreeSet::new();
     for t in &plan.trips {
-        let mut from = (
+        let home = (
             plan.warehouse_nodes[t.warehouse],
             scenario.warehouses[t.warehouse].id.clone(),
         );
+        let mut from = home.clone();
         for stop in &t.stops {
             let to = (
                 plan.shelter_nodes[stop.shelter],
                 scenario.shelters[stop.shelter].id.clone(),
             );
-            legs.insert((from.0, to.0, from.1.clone(), to.1.clone()));
+            legs.insert((from.0, to.0, from.1.clone(), to.1.clone(), "route"));
             from = to;
+        }
+        if t.return_h.is_finite() {
+            legs.insert((from.0, home.0, from.1, home.1, "return"));
         }
     }
     // One early-stopping search per leg source, in parallel; features in the
@@ -269,13 +275,21 @@ pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serd
                 let targets: Vec<NodeId> = mine.iter().map(|l| l.1).collect();
                 dj.run(graph, &plan.weights, src, &targets, u32::MAX);
                 mine.iter()
-                    .filter_map(|(_, to, from_id, to_id)| {
+                    .filter_map(|(_, to, from_id, to_id, kind)| {
                         let edges = dj.path_edges(graph, *to)?;
-                        let hours = dj.distance(*to).map(|(ms, _)| f64::from(ms) / 3_600_000.0);
+                        let (ms, metres) = dj.distance(*to)?;
                         let mut coords = vec![graph.coord(src)];
                         coords.extend(edges.iter().map(|&e| graph.coord(graph.head[e as usize])));
+                        // The streets driven, for drivers' run sheets: [name or null,
+                        // metres, bearing in degrees].
+                        let streets: Vec<serde_json::Value> = streets(graph, &edges)
+                            .into_iter()
+                            .map(|s| json!([s.label, s.metres.round(), s.bearing.round()]))
+                            .collect();
                         Some(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                            "properties": {"kind": "route", "from_id": from_id, "to_id": to_id, "hours": hours}}))
+                            "properties": {"kind": kind, "from_id": from_id, "to_id": to_id,
+                                "hours": f64::from(ms) / 3_600_000.0, "metres": f64::from(metres).round(),
+                                "streets": streets}}))
                     })
                     .collect()
             },
