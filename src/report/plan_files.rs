@@ -227,6 +227,23 @@ pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serd
             }
         }
     }
+    // Share of each shelter's first batch (kg) its trips deliver.
+    let ni = scenario.catalogue.items.len();
+    let kg = |i: usize| scenario.catalogue.items[i].kg_per_unit;
+    let mut first_got = vec![0.0; ns];
+    for t in &plan.trips {
+        for (s, l) in t.lines() {
+            if l.phase == crate::plan::demand::Phase::First {
+                first_got[s] += l.quantity as f64 * kg(l.item);
+            }
+        }
+    }
+    let first_share = |s: usize| -> Option<f64> {
+        let need: f64 = (0..ni)
+            .map(|i| plan.demand.first[s * ni + i] as f64 * kg(i))
+            .sum();
+        (need > 0.0).then(|| (first_got[s] / need).min(1.0))
+    };
     let mut short_units = vec![0u64; ns];
     for s in &plan.shortfalls {
         short_units[s.shelter] += s.quantity;
@@ -235,7 +252,7 @@ pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serd
         features.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
             "properties": {"kind": "shelter", "id": s.id, "name": s.name, "district": s.district, "headcount": s.headcount,
                 "first_arrival_h": if first_arrival[k].is_finite() { json!(first_arrival[k]) } else { json!(null) },
-                "trips": trips_to[k], "shortfall_units": short_units[k]}}));
+                "trips": trips_to[k], "shortfall_units": short_units[k], "first_share": first_share(k)}}));
     }
     // Every driven leg: warehouse → first stop, stop → stop, and the last stop
     // back to the warehouse (`kind` "return") (graph nodes, labels, kind).

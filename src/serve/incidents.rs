@@ -282,6 +282,7 @@ pub async fn extend_incident(
         .extend_incident(caller, id, &ways, more, &change)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no incident {id}")))?;
+    st.announce("incident_changed", 0, id);
     Ok(Json(json!(rec)))
 }
 
@@ -298,4 +299,22 @@ pub async fn incident(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no incident {id}")))?;
     Ok(Json(json!(rec)))
+}
+
+/// `GET /v1/incidents`: every incident, newest first (id, name, event time).
+pub async fn list_incidents(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    require(&st.store, &headers, Role::Viewer).await?;
+    let list: Vec<Value> = st
+        .store
+        .incident_list()
+        .await?
+        .into_iter()
+        .map(|(id, name, event_time, event_unix)| {
+            json!({"id": id, "name": name, "event_time": event_time, "event_unix": event_unix})
+        })
+        .collect();
+    Ok(Json(json!({"incidents": list})))
 }

@@ -5,6 +5,7 @@
 //! [`crate::store`].
 
 pub mod auth;
+pub mod console;
 pub mod diff;
 pub mod draft;
 pub mod draft_memo;
@@ -15,6 +16,7 @@ pub mod inventory;
 pub mod plans;
 pub mod prep_cache;
 pub mod replan;
+pub mod road_layer;
 pub mod routing;
 
 use std::sync::Arc;
@@ -47,6 +49,10 @@ pub struct AppState {
     /// order asked, so a burst of drafts queues fairly instead of every draft
     /// crawling on a share of the cores.
     pub planners: tokio::sync::Semaphore,
+    /// The roads the console draws, per zoom ([`road_layer::RoadLayer`]).
+    pub roads: road_layer::RoadLayer,
+    /// Changes announced to the console's event streams (`GET /v1/events`).
+    pub events: tokio::sync::broadcast::Sender<String>,
 }
 
 impl AppState {
@@ -75,6 +81,14 @@ impl AppState {
             .map_err(|e| error::ApiError::internal(format!("planner permits: {e}")))
     }
 
+    /// Tells every open event stream that something changed: `kind` (e.g.
+    /// `plan_issued`), and the plan and incident concerned (0: none). Nobody
+    /// listening is fine.
+    pub fn announce(&self, kind: &str, plan_id: i64, incident_id: i64) {
+        let text = serde_json::json!({"kind": kind, "plan_id": plan_id, "incident_id": incident_id});
+        let _ = self.events.send(text.to_string());
+    }
+
     /// Plan `id` from the store, or 404.
     pub async fn plan_or_404(
         &self,
@@ -96,6 +110,8 @@ impl AppState {
             prepared: Default::default(),
             drafts: Default::default(),
             planners: tokio::sync::Semaphore::new(cores),
+            roads: Default::default(),
+            events: tokio::sync::broadcast::channel(256).0,
         }
     }
 }
@@ -103,6 +119,13 @@ impl AppState {
 /// The service's routes.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
+        .route("/", get(console::root))
+        .route("/console/", get(console::index))
+        .route("/console/*path", get(console::asset))
+        .route("/v1/roads", get(console::roads))
+        .route("/v1/districts", get(console::districts))
+        .route("/v1/events", get(console::events))
+        .route("/v1/me", get(console::me))
         .route("/v1/health", get(handlers::health))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/table", get(routing::table))
@@ -113,7 +136,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/shelters/:id", patch(inventory::patch_shelter))
         .route("/v1/warehouses/:id", patch(inventory::patch_warehouse))
         .route("/v1/warehouses/:id/stocktake", post(inventory::stocktake))
-        .route("/v1/incidents", post(incidents::create_incident))
+        .route(
+            "/v1/incidents",
+            post(incidents::create_incident).get(incidents::list_incidents),
+        )
         .route("/v1/incidents/:id", get(incidents::incident))
         .route(
             "/v1/incidents/:id/disruptions",

@@ -255,6 +255,7 @@ async fn make_draft(
         store_s = t0.elapsed().as_secs_f64() - t_plan,
         "draft"
     );
+    st.announce("plan_drafted", plan_id, incident_id);
     Ok((plan_id, answer))
 }
 
@@ -322,6 +323,14 @@ async fn advance(
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
     st.store.advance_trip(caller, id, trip, to).await?;
+    st.announce(
+        match to {
+            TripState::Departed => "trip_departed",
+            _ => "trip_delivered",
+        },
+        id,
+        0,
+    );
     Ok(Json(json!({"plan_id": id, "trip": trip, "state": to})))
 }
 
@@ -460,6 +469,7 @@ pub async fn issue(
     for _ in 0..=AUTO_REPLANS {
         match st.store.issue(caller, current).await {
             Ok(()) => {
+                st.announce("plan_issued", current, 0);
                 let mut answer = json!({"plan_id": current, "status": "issued"});
                 if current != id {
                     answer["replanned_from"] = json!(id);
@@ -505,5 +515,6 @@ pub async fn release(
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
     st.store.release(caller, id).await?;
+    st.announce("plan_released", id, 0);
     Ok(Json(json!({"plan_id": id, "status": "released"})))
 }

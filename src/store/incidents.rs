@@ -168,6 +168,26 @@ impl Store {
         }))
     }
 
+    /// Every incident, newest first: `(id, name, event time as given, event
+    /// seconds since 1970 UTC)`.
+    pub async fn incident_list(&self) -> Result<Vec<(i64, String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, event_time, event_unix FROM incidents ORDER BY id DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("name")?,
+                    r.try_get("event_time")?,
+                    r.try_get("event_unix")?,
+                ))
+            })
+            .collect()
+    }
+
     /// Adds closures, slow areas or lost warehouses to incident `id` in one
     /// transaction, recording the change (`change`: the request as JSON) in
     /// `incident_events`. `None` when there is no such incident.
