@@ -106,10 +106,16 @@ async function loadBase() {
   for (const i of S.incidents) {
     sel.append(el("option", { value: i.id }, "#" + i.id + " " + i.name));
   }
+  fillWarehouseFilter();
+  api.get("/v1/districts").then(drawDistricts, () => {});
+}
+
+function fillWarehouseFilter() {
   const fw = document.getElementById("f-warehouse");
+  const keep = fw.value;
   fw.replaceChildren(el("option", { value: "" }, t("all")));
   for (const x of S.warehouses) fw.append(el("option", { value: x.id }, x.id));
-  api.get("/v1/districts").then(drawDistricts, () => {});
+  fw.value = keep;
 }
 
 function drawDistricts(gj) {
@@ -169,6 +175,7 @@ function drawShelters() {
     }
   }
   const affected = S.incident && S.incident.shelters.length ? new Set(S.incident.shelters) : null;
+  const maxHead = Math.max(1, ...S.shelters.map((s) => s.headcount));
   for (const s of S.shelters) {
     if (affected && !affected.has(s.id)) continue;
     const p = props.get(s.id);
@@ -176,7 +183,7 @@ function drawShelters() {
     const share = p && p.first_share !== null && p.first_share !== undefined ? p.first_share : null;
     const m = L.circleMarker([s.location[1], s.location[0]], {
       renderer: canvas,
-      radius: 3 + Math.sqrt(s.headcount) / 3,
+      radius: 3 + 8 * Math.sqrt(s.headcount / maxHead),
       color: "#222",
       weight: h === null || h === undefined ? 2 : 1,
       dashArray: h === null || h === undefined ? "3 2" : null,
@@ -207,7 +214,9 @@ function drawRoutes() {
 function drawClosures() {
   layers.closed.clearLayers();
   if (!S.incident) return;
-  for (const w of S.incident.closed_ways || []) {
+  const ways = new Set(S.incident.closed_ways || []);
+  for (const p of S.incident.disruption.closed_points || []) if (p.way_id) ways.add(p.way_id);
+  for (const w of ways) {
     for (const ll of S.wayLines.get(w) || []) {
       L.polyline(ll, { renderer: canvas, interactive: false, color: "#d73027", weight: 5 }).addTo(layers.closed);
     }
@@ -218,11 +227,7 @@ function drawClosures() {
     );
   }
   const areas = (S.incident.disruption.closed_areas || []).length;
-  document.getElementById("closures-info").textContent = t(
-    "closures",
-    (S.incident.closed_ways || []).length,
-    areas
-  );
+  document.getElementById("closures-info").textContent = t("closures", ways.size, areas);
 }
 
 // ---- incident ----------------------------------------------------------------
@@ -439,7 +444,7 @@ function renderTrips() {
   if (!S.plan) return;
   const issued = S.plan.status === "issued";
   for (const r of tripRows()) {
-    const state = el("td", { class: "state-" + r.state }, r.state);
+    const state = el("td", { class: "state-" + r.state }, r.state ? t("st_" + r.state) : "");
     if (issued && S.role !== "viewer") {
       if (r.state === "reserved") {
         state.append(" ", el("button", { type: "button", onclick: () => advance(r.trip, "depart") }, t("depart")));
@@ -484,7 +489,12 @@ function renderPlan() {
     updateButtons();
     return;
   }
-  status.textContent = t("status", S.plan.plan_id, S.plan.status, S.planSeconds ? S.planSeconds.toFixed(2) : "—");
+  status.textContent = t(
+    "status",
+    S.plan.plan_id,
+    t("st_" + S.plan.status),
+    S.planSeconds ? S.planSeconds.toFixed(2) : "—"
+  );
   renderKpis();
   const ch = document.getElementById("changes");
   if (S.changes) {
@@ -614,7 +624,8 @@ function listen() {
     if (c.plan_id && S.mine.has(c.plan_id)) return;
     if (c.kind === "plan_drafted") return; // a draft holds nothing
     if (!S.incident) return;
-    document.getElementById("banner-text").textContent = t("others_changed", c.kind);
+    S.lastEvent = c.kind;
+    document.getElementById("banner-text").textContent = t("others_changed", t("ev_" + c.kind));
     document.getElementById("banner").hidden = false;
     api.get("/v1/warehouses").then((w) => {
       S.warehouses = w.warehouses;
@@ -651,6 +662,10 @@ document.getElementById("lang").value = LANG;
 setLang(LANG);
 document.getElementById("lang").addEventListener("change", (e) => {
   setLang(e.target.value);
+  fillWarehouseFilter();
+  if (S.lastEvent) {
+    document.getElementById("banner-text").textContent = t("others_changed", t("ev_" + S.lastEvent));
+  }
   renderAll();
   if (S.role) signIn();
 });

@@ -74,7 +74,7 @@ async function sheet() {
           el("td", {}, name, el("br"), addr),
           el("td", {}, at(s.arrive_h)),
           el("td", {}, at(deadline)),
-          el("td", {}, s.load.map((l) => l.item + " × " + l.quantity).join(", "))
+          el("td", {}, unloadText(s.load))
         )
       );
     });
@@ -100,6 +100,16 @@ async function sheet() {
     out.append(box);
   }
   document.body.dataset.ready = "1";
+}
+
+// What to unload at a stop, first batch before relief: "first: water × 219, …".
+function unloadText(load) {
+  const parts = [];
+  for (const phase of ["first", "relief"]) {
+    const lines = load.filter((l) => l.phase === phase).map((l) => l.item + " × " + l.quantity);
+    if (lines.length) parts.push(t(phase) + ": " + lines.join(", "));
+  }
+  return parts.join("; ");
 }
 
 // An SVG of the trip's legs (equirectangular, north up), stops numbered.

@@ -10,8 +10,8 @@ use osmpbfreader::{OsmObj, OsmPbfReader};
 
 use super::profile::Profile;
 use super::raw::{IngestReport, RawNetwork, RawNode, RawSegment};
-use super::ways::WayInfo;
 use super::tags::{node_blocks, way_rule, Direction};
+use super::ways::WayInfo;
 use crate::progress::Progress;
 
 /// Errors reading a PBF.

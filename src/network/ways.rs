@@ -109,7 +109,10 @@ mod tests {
         for r in 0..5 {
             assert_eq!(RoadClass::from_rank(r).rank(), r);
         }
-        let tags = [("name", "西直门外大街"), ("name:en", "Xizhimen Outer Street")];
+        let tags = [
+            ("name", "西直门外大街"),
+            ("name:en", "Xizhimen Outer Street"),
+        ];
         let w = WayInfo::from_tags(7, "primary", |k| {
             tags.iter().find(|t| t.0 == k).map(|t| t.1)
         });
@@ -148,17 +151,17 @@ pub fn streets(graph: &super::RoadGraph, edges: &[super::graph::EdgeId]) -> Vec<
         let e = e as usize;
         let label = find(&graph.ways, graph.way_id[e]).and_then(WayInfo::label);
         let m = f64::from(graph.length_m[e]);
-        let bearing = super::geo::bearing_deg(
-            graph.coord(graph.tail[e]),
-            graph.coord(graph.head[e]),
-        );
+        let bearing =
+            super::geo::bearing_deg(graph.coord(graph.tail[e]), graph.coord(graph.head[e]));
         let turn = {
             let d = (bearing - last_bearing).rem_euclid(360.0);
             d.min(360.0 - d)
         };
         last_bearing = bearing;
         match out.last_mut() {
-            Some(run) if run.label == label && (label.is_some() || !(turn > TURN_DEG)) => {
+            Some(run)
+                if run.label == label && (label.is_some() || turn.is_nan() || turn <= TURN_DEG) =>
+            {
                 run.metres += m;
             }
             _ => out.push(Street {

@@ -17,19 +17,47 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::auth::require;
-use crate::store::records::Role;
 use super::error::ApiError;
 use super::AppState;
+use crate::store::records::Role;
 
 /// The console's files: path under `/console/`, content type, bytes.
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("index.html", "text/html; charset=utf-8", include_bytes!("../../web/index.html")),
-    ("sheet.html", "text/html; charset=utf-8", include_bytes!("../../web/sheet.html")),
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../../web/app.js")),
-    ("api.js", "text/javascript; charset=utf-8", include_bytes!("../../web/api.js")),
-    ("sheet.js", "text/javascript; charset=utf-8", include_bytes!("../../web/sheet.js")),
-    ("i18n.js", "text/javascript; charset=utf-8", include_bytes!("../../web/i18n.js")),
-    ("style.css", "text/css; charset=utf-8", include_bytes!("../../web/style.css")),
+    (
+        "index.html",
+        "text/html; charset=utf-8",
+        include_bytes!("../../web/index.html"),
+    ),
+    (
+        "sheet.html",
+        "text/html; charset=utf-8",
+        include_bytes!("../../web/sheet.html"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../web/app.js"),
+    ),
+    (
+        "api.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../web/api.js"),
+    ),
+    (
+        "sheet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../web/sheet.js"),
+    ),
+    (
+        "i18n.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../web/i18n.js"),
+    ),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../web/style.css"),
+    ),
     (
         "vendor/leaflet-1.9.4/leaflet.js",
         "text/javascript; charset=utf-8",
@@ -143,7 +171,9 @@ pub async fn districts(
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
     let Some(list) = &st.base.districts else {
-        return Err(ApiError::not_found("the scenario has no district boundaries"));
+        return Err(ApiError::not_found(
+            "the scenario has no district boundaries",
+        ));
     };
     let features: Vec<Value> = list
         .iter()
@@ -153,7 +183,9 @@ pub async fn districts(
                 "geometry": {"type": "MultiPolygon", "coordinates": polys}})
         })
         .collect();
-    Ok(Json(json!({"type": "FeatureCollection", "features": features})))
+    Ok(Json(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
 }
 
 /// `GET /v1/events`: server-sent events, one `change` event (JSON: `kind`,
@@ -176,27 +208,26 @@ pub async fn events(
     require(&st.store, &headers, Role::Viewer).await?;
     let rx = st.events.subscribe();
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(text) => {
-                    let ev: Result<Event, Infallible> = Ok(Event::default().event("change").data(text));
-                    return Some((ev, rx));
-                }
-                // A slow reader missed some: tell it to reload everything.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let ev = Ok(Event::default().event("change").data(r#"{"kind":"lagged"}"#));
-                    return Some((ev, rx));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        let data = match rx.recv().await {
+            Ok(text) => text,
+            // A slow reader missed some: tell it to reload everything.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                r#"{"kind":"lagged"}"#.to_string()
             }
-        }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        let ev: Result<Event, Infallible> = Ok(Event::default().event("change").data(data));
+        Some((ev, rx))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))))
 }
 
 /// `GET /v1/me`: the caller's role (`viewer`, `officer` or `admin`), so the
 /// console shows only the actions the token may take.
-pub async fn me(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+pub async fn me(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Viewer).await?;
     Ok(Json(json!({"role": caller.role.as_str()})))
 }

@@ -312,11 +312,11 @@ pub async fn stocktake(
         Edit::Done(before) => {
             st.announce("inventory_changed", 0, 0);
             Ok(Json(json!({
-            "warehouse_id": id,
-            "item": body.item,
-            "on_hand_before": before,
-            "on_hand": on_hand,
-        })))
+                "warehouse_id": id,
+                "item": body.item,
+                "on_hand_before": before,
+                "on_hand": on_hand,
+            })))
         }
     }
 }

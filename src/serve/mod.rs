@@ -85,7 +85,8 @@ impl AppState {
     /// `plan_issued`), and the plan and incident concerned (0: none). Nobody
     /// listening is fine.
     pub fn announce(&self, kind: &str, plan_id: i64, incident_id: i64) {
-        let text = serde_json::json!({"kind": kind, "plan_id": plan_id, "incident_id": incident_id});
+        let text =
+            serde_json::json!({"kind": kind, "plan_id": plan_id, "incident_id": incident_id});
         let _ = self.events.send(text.to_string());
     }
 

@@ -188,13 +188,22 @@ mod tests {
     #[test]
     fn chains_join_segments_and_cover_each_once() {
         // A path 1-2-3-4 given out of order, and a triangle 5-6-7.
-        let segs = vec![(9, 3, 4), (9, 1, 2), (9, 2, 3), (9, 5, 6), (9, 6, 7), (9, 5, 7)];
+        let segs = vec![
+            (9, 3, 4),
+            (9, 1, 2),
+            (9, 2, 3),
+            (9, 5, 6),
+            (9, 6, 7),
+            (9, 5, 7),
+        ];
         let mut segs = segs;
         segs.sort_unstable();
         let c = chains(&segs);
         let edges: usize = c.iter().map(|x| x.len() - 1).sum();
         assert_eq!(edges, segs.len());
-        assert!(c.iter().any(|x| x == &vec![1, 2, 3, 4] || x == &vec![4, 3, 2, 1]));
+        assert!(c
+            .iter()
+            .any(|x| x == &vec![1, 2, 3, 4] || x == &vec![4, 3, 2, 1]));
         assert_eq!(c.len(), 2);
     }
 

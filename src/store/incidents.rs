@@ -171,11 +171,10 @@ impl Store {
     /// Every incident, newest first: `(id, name, event time as given, event
     /// seconds since 1970 UTC)`.
     pub async fn incident_list(&self) -> Result<Vec<(i64, String, String, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, name, event_time, event_unix FROM incidents ORDER BY id DESC",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows =
+            sqlx::query("SELECT id, name, event_time, event_unix FROM incidents ORDER BY id DESC")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok((

@@ -187,15 +187,14 @@ pub fn token(at: &Place, role: &str) -> String {
 }
 
 pub fn start(at: &Place) -> Server {
+    start_on(at, "scenarios/xicheng-earthquake")
+}
+
+/// A server on `scenario` (a folder under the repository).
+pub fn start_on(at: &Place, scenario: &str) -> Server {
     let mut child = Command::new(bin())
         .current_dir(repo(""))
-        .args([
-            "serve",
-            "--scenario",
-            "scenarios/xicheng-earthquake",
-            "--listen",
-            "127.0.0.1:0",
-        ])
+        .args(["serve", "--scenario", scenario, "--listen", "127.0.0.1:0"])
         .args(["--db", &at.url])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
