@@ -348,8 +348,12 @@ async function planNow(forceDraft) {
 }
 
 async function showPlan(id, answer) {
+  // A fresh draft's answer carries its document: no need to read it back.
+  const fromAnswer = answer && answer.plan && answer.plan_id === id;
   const [p, trips, geo] = await Promise.all([
-    api.get("/v1/plans/" + id),
+    fromAnswer
+      ? { plan_id: id, incident_id: answer.incident_id, status: answer.status, plan: answer.plan }
+      : api.get("/v1/plans/" + id),
     api.get("/v1/plans/" + id + "/trips"),
     api.get("/v1/plans/" + id + "/plan.geojson"),
   ]);
@@ -546,13 +550,18 @@ function updateButtons() {
   for (const id of ["tool-road", "tool-area"]) document.getElementById(id).disabled = viewer || !S.incident;
 }
 
+// After an action on the plan shown: the incident's plans again, and plan `id`.
+async function afterAction(id) {
+  S.mine.add(id);
+  const list = await api.get("/v1/incidents/" + S.incident.id + "/plans");
+  S.plans = list.plans;
+  await showPlan(id);
+}
+
 async function issue() {
   try {
     const r = await api.post("/v1/plans/" + S.planId + "/issue");
-    S.mine.add(r.plan_id);
-    const list = await api.get("/v1/incidents/" + S.incident.id + "/plans");
-    S.plans = list.plans;
-    await showPlan(r.plan_id);
+    await afterAction(r.plan_id);
   } catch (e) {
     showError(e);
   }
@@ -561,10 +570,7 @@ async function issue() {
 async function release() {
   try {
     await api.post("/v1/plans/" + S.planId + "/release");
-    S.mine.add(S.planId);
-    const list = await api.get("/v1/incidents/" + S.incident.id + "/plans");
-    S.plans = list.plans;
-    await showPlan(S.planId);
+    await afterAction(S.planId);
   } catch (e) {
     showError(e);
   }

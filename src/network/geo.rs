@@ -25,6 +25,20 @@ pub fn bearing_deg(a: [f64; 2], b: [f64; 2]) -> f64 {
     y.atan2(x).to_degrees().rem_euclid(360.0)
 }
 
+/// Distance from `q` to the segment `a`–`b`, all in one plane (e.g. metres of a
+/// [`LocalProjection`]).
+pub fn segment_distance(q: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (px, py) = (a[0] + t * dx - q[0], a[1] + t * dy - q[1]);
+    (px * px + py * py).sqrt()
+}
+
 /// Equirectangular projection around a reference latitude: `[x, y]` in metres.
 /// Accurate to well under 1 % over a city-sized extract, which is all snapping needs.
 #[derive(Debug, Clone, Copy)]

@@ -3,7 +3,7 @@
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use super::geo::{haversine_m, LocalProjection};
+use super::geo::{haversine_m, segment_distance, LocalProjection};
 use super::graph::{NodeId, RoadGraph};
 
 /// Default largest accepted distance from a facility to the road, metres.
@@ -125,22 +125,9 @@ impl<'a> Snapper<'a> {
     }
 }
 
-/// Distance from `q` to the segment `a`–`b`, all in one plane (metres).
-fn segment_distance(q: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (px, py) = (a[0] + t * dx - q[0], a[1] + t * dy - q[1]);
-    (px * px + py * py).sqrt()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::segment_distance;
+    use crate::network::geo::segment_distance;
 
     #[test]
     fn segment_distance_is_perpendicular_inside_and_to_the_end_outside() {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::network::geo::LocalProjection;
+use crate::network::geo::{segment_distance, LocalProjection};
 use crate::network::ways::{find, RoadClass};
 use crate::network::{NodeId, RoadGraph};
 
@@ -154,7 +154,7 @@ fn simplify(p: &[[f64; 2]], tolerance: f64) -> Vec<usize> {
     while let Some((a, b)) = stack.pop() {
         let (mut far, mut at) = (0.0, 0);
         for i in a + 1..b {
-            let d = off_segment(p[i], p[a], p[b]);
+            let d = segment_distance(p[i], p[a], p[b]);
             if d > far {
                 (far, at) = (d, i);
             }
@@ -166,19 +166,6 @@ fn simplify(p: &[[f64; 2]], tolerance: f64) -> Vec<usize> {
         }
     }
     (0..n).filter(|&i| keep[i]).collect()
-}
-
-/// Distance from `p` to the segment `a`–`b`.
-fn off_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (x, y) = (a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
-    (x * x + y * y).sqrt()
 }
 
 #[cfg(test)]

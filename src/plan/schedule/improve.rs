@@ -343,6 +343,24 @@ impl Search<'_> {
         moves
     }
 
+    /// Arrival at each stop of `tour` by a truck of warehouse `w` leaving at
+    /// `depart` (hours; unloading before each hop); `None` when a leg has no
+    /// known drive.
+    pub(super) fn arrivals(&self, w: usize, depart: f64, tour: &[usize]) -> Option<Vec<f64>> {
+        let input = self.input;
+        let mut at = depart;
+        let mut arrive = Vec::with_capacity(tour.len());
+        for (p, &s) in tour.iter().enumerate() {
+            at += if p == 0 {
+                input.travel.outbound(WarehouseIx(w), ShelterIx(s))?
+            } else {
+                self.hop.get(tour[p - 1], s)? + input.unloading_h
+            };
+            arrive.push(at);
+        }
+        Some(arrive)
+    }
+
     /// Times and loads `routes`; `Err` when a leg is unknown, a stop is late or
     /// unloads nothing (`Err(Some(place))` for the first such stop), or a truck
     /// with no road back drives on.
@@ -372,19 +390,10 @@ impl Search<'_> {
                         return Err(None);
                     }
                     let depart = free + loading;
-                    let mut at = depart;
-                    let mut arrive = Vec::with_capacity(tour.len());
-                    for (p, &s) in tour.iter().enumerate() {
-                        let leg = if p == 0 {
-                            input.travel.outbound(WarehouseIx(w), ShelterIx(s))
-                        } else {
-                            self.hop.get(tour[p - 1], s).map(|h| h + input.unloading_h)
-                        };
-                        at += leg.ok_or(None)?;
-                        if at > input.deadline_h + 1e-9 {
-                            return Err(None);
-                        }
-                        arrive.push(at);
+                    let arrive = self.arrivals(w, depart, tour).ok_or(None)?;
+                    let at = *arrive.last().ok_or(None)?;
+                    if at > input.deadline_h + 1e-9 {
+                        return Err(None); // arrivals only grow along a tour
                     }
                     self.spent += tour.len() as u64;
                     let last = *tour.last().ok_or(None)?;

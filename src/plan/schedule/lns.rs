@@ -241,20 +241,10 @@ impl Times {
         let mut out = Vec::with_capacity(tours.len());
         for tour in tours {
             let depart = free + input.fleets[w].loading_h;
-            let mut at = depart;
-            let mut arrive = Vec::with_capacity(tour.len());
-            for (p, &s) in tour.iter().enumerate() {
-                let leg = if p == 0 {
-                    input.travel.outbound(WarehouseIx(w), ShelterIx(s))
-                } else {
-                    search
-                        .hop
-                        .get(tour[p - 1], s)
-                        .map(|h| h + input.unloading_h)
-                };
-                at += leg.unwrap_or(f64::INFINITY);
-                arrive.push(at);
-            }
+            let arrive = search
+                .arrivals(w, depart, tour)
+                .unwrap_or_else(|| vec![f64::INFINITY; tour.len()]);
+            let at = arrive.last().copied().unwrap_or(depart);
             let back = tour
                 .last()
                 .and_then(|&s| input.travel.inbound(ShelterIx(s), WarehouseIx(w)));
