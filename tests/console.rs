@@ -146,6 +146,17 @@ fn an_incident_run_from_the_page_alone() {
         b.js("return S.timing.edit_to_map_ms", json!([]))
     );
     let closed = get(&s, &officer, &format!("/v1/incidents/{inc}"));
+    let delta = b.js(
+        "return document.getElementById('delta').textContent",
+        json!([]),
+    );
+    assert!(
+        delta
+            .as_str()
+            .unwrap()
+            .starts_with("After this change: first batch"),
+        "the page says what the closure did: {delta}"
+    );
     let points = closed["disruption"]["closed_points"].as_array().unwrap();
     assert_eq!(points.len(), 1, "{closed}");
     assert!(points[0]["distance_m"].as_f64().unwrap() < 5.0, "{closed}");

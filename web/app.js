@@ -233,6 +233,7 @@ function drawClosures() {
 // ---- incident ----------------------------------------------------------------
 async function selectIncident(id) {
   S.incident = id ? await api.get("/v1/incidents/" + id) : null;
+  S.before = null;
   S.plan = null;
   S.geo = null;
   S.planId = null;
@@ -303,6 +304,7 @@ async function uploadCounts(file) {
 // After a closure or a headcount: the plan follows at once (a re-plan of the
 // issued plan, or a new draft).
 async function afterEdit() {
+  S.before = S.plan ? S.plan.plan.kpis : null;
   const s = await api.get("/v1/shelters");
   S.shelters = s.shelters;
   S.shelterById = new Map(S.shelters.map((x) => [x.id, x]));
@@ -314,6 +316,7 @@ async function afterEdit() {
 
 async function addDisruption(body) {
   const t0 = performance.now();
+  S.before = S.plan ? S.plan.plan.kpis : null;
   try {
     S.incident = await api.post("/v1/incidents/" + S.incident.id + "/disruptions", body);
     drawClosures();
@@ -508,6 +511,19 @@ function renderPlan() {
   } else {
     ch.textContent = "";
   }
+  const delta = document.getElementById("delta");
+  const k = S.plan.plan.kpis;
+  delta.textContent = S.before
+    ? t(
+        "delta",
+        pct(S.before.first_met_share),
+        pct(k.first_met_share),
+        pct(S.before.relief_met_share),
+        pct(k.relief_met_share),
+        pct(S.before.first_min_shelter_share),
+        pct(k.first_min_shelter_share)
+      )
+    : "";
   renderTrips();
   const sheets = document.getElementById("sheets");
   sheets.replaceChildren();
@@ -687,6 +703,12 @@ document.getElementById("new-incident").addEventListener("submit", async (e) => 
     const body = { name: document.getElementById("ni-name").value };
     const when = document.getElementById("ni-time").value;
     if (when) body.event_unix = Math.floor(new Date(when).getTime() / 1000);
+    const ids = document
+      .getElementById("ni-shelters")
+      .value.split(",")
+      .map((x) => x.trim())
+      .filter((x) => x);
+    if (ids.length) body.shelters = ids;
     const inc = await api.post("/v1/incidents", body);
     await loadBase();
     await selectIncident(inc.id);
