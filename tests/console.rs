@@ -323,6 +323,34 @@ fn an_incident_run_from_the_page_alone() {
     );
     b.screenshot(&shots().join("4-viewer.png"));
 
+    // A slow area and a lost warehouse reported through the API are drawn.
+    let (code, body) = post(
+        &s,
+        &officer,
+        &format!("/v1/incidents/{inc}/disruptions"),
+        Some(
+            json!({"slow_areas": [{"factor": 0.5, "geometry": {"type": "Polygon",
+            "coordinates": [[[116.35, 39.90], [116.37, 39.90], [116.37, 39.92], [116.35, 39.92], [116.35, 39.90]]]}}],
+            "lost_warehouses": ["XC-S"]}),
+        ),
+    );
+    assert_eq!(code, 200, "{body}");
+    open(&b, &s, &viewer);
+    b.js(
+        "const sel = document.getElementById('incident-select'); sel.value = String(arguments[0]); \
+         sel.dispatchEvent(new Event('change'));",
+        json!([inc]),
+    );
+    let info = b.wait(
+        "const t = document.getElementById('closures-info').textContent; return t.includes('slow') && t",
+        30,
+    );
+    let info = info.as_str().unwrap();
+    assert!(
+        info.contains("1 slow areas") && info.contains("lost: XC-S"),
+        "{info}"
+    );
+
     // Chinese labels from the same strings table.
     b.js(
         "document.getElementById('lang').value = 'zh'; document.getElementById('lang').dispatchEvent(new Event('change'));",

@@ -226,8 +226,29 @@ function drawClosures() {
       layers.closed
     );
   }
+  for (const a of S.incident.disruption.slow_areas || []) {
+    L.geoJSON(a.geometry, {
+      renderer: canvas,
+      interactive: false,
+      style: { color: "#e08214", weight: 2, dashArray: "5 4", fillOpacity: 0.12 },
+    }).addTo(layers.closed);
+  }
+  const lost = new Set(S.incident.disruption.lost_warehouses || []);
+  for (const w of S.warehouses.filter((x) => lost.has(x.id))) {
+    L.circleMarker([w.location[1], w.location[0]], {
+      renderer: canvas,
+      interactive: false,
+      radius: 14,
+      color: "#d73027",
+      weight: 3,
+      fill: false,
+    }).addTo(layers.closed);
+  }
   const areas = (S.incident.disruption.closed_areas || []).length;
-  document.getElementById("closures-info").textContent = t("closures", ways.size, areas);
+  document.getElementById("closures-info").textContent =
+    t("closures", ways.size, areas) +
+    ((S.incident.disruption.slow_areas || []).length ? " · " + t("slow_areas", S.incident.disruption.slow_areas.length) : "") +
+    (lost.size ? " · " + t("lost", [...lost].join(", ")) : "");
 }
 
 // ---- incident ----------------------------------------------------------------
