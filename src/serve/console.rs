@@ -17,7 +17,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::auth::require;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::store::records::Role;
 
@@ -136,8 +136,9 @@ fn asset_response(path: &str) -> Response {
 }
 
 /// Query of `GET /v1/roads`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RoadsQuery {
     /// The map's zoom level (10–17; default 13): lines are simplified to about
     /// a pixel at it, and minor roads are left out below zoom 13 where the
@@ -147,6 +148,7 @@ pub struct RoadsQuery {
 
 /// `GET /v1/roads?zoom=Z`: the roads the service routes on, as polylines per
 /// way: `{"zoom", "ways": [[way_id, class rank, [[lon, lat], …]], …]}`.
+#[utoipa::path(get, path = "/v1/roads", tag = "console", params(RoadsQuery), responses((status = 200, description = "`{zoom, ways: [[way_id, class rank 0 (motorway)–4 (minor), [[lon, lat], …]], …]}`")))]
 pub async fn roads(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -165,6 +167,7 @@ pub async fn roads(
 
 /// `GET /v1/districts`: the scenario's district boundaries as GeoJSON
 /// (`district` property, MultiPolygons `[lon, lat]`); 404 when it has none.
+#[utoipa::path(get, path = "/v1/districts", tag = "console", responses((status = 200, description = "GeoJSON FeatureCollection of MultiPolygons with a `district` property"), (status = 404, description = "the scenario has no district boundaries", body = ErrorBody)))]
 pub async fn districts(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -193,6 +196,7 @@ pub async fn districts(
 /// superseded, a trip moves, or an inventory changes; a comment every 15 s
 /// keeps the line open. Browsers' `EventSource` cannot send headers, so the
 /// token may come as `?token=`.
+#[utoipa::path(get, path = "/v1/events", tag = "console", params(("token" = Option<String>, Query, description = "the bearer token (EventSource sends no headers)")), responses((status = 200, description = "text/event-stream: `change` events `{kind, plan_id, incident_id}`", content_type = "text/event-stream")))]
 pub async fn events(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -224,6 +228,7 @@ pub async fn events(
 
 /// `GET /v1/me`: the caller's role (`viewer`, `officer` or `admin`), so the
 /// console shows only the actions the token may take.
+#[utoipa::path(get, path = "/v1/me", tag = "service", responses((status = 200, description = "`{role}`: viewer, officer or admin")))]
 pub async fn me(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,

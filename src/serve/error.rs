@@ -176,3 +176,14 @@ fn code_of(status: StatusCode) -> &'static str {
         _ => "bad_request",
     }
 }
+
+/// The body of every error answer (4xx, 5xx).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable code (`not_found`, `bad_request`, `stale_draft`, `truck_busy` …).
+    pub code: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// The request field at fault, when one is.
+    pub field: Option<String>,
+}

@@ -13,6 +13,7 @@ use super::AppState;
 use crate::store::records::Role;
 
 /// `GET /v1/health`: 200 while the store answers.
+#[utoipa::path(get, path = "/v1/health", tag = "service", security(()), responses((status = 200, description = "the service and its store answer"), (status = 503, description = "the store does not answer")))]
 pub async fn health(State(st): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
     let v = st.store.ledger_version().await?;
     Ok(Json(
@@ -22,6 +23,7 @@ pub async fn health(State(st): State<Arc<AppState>>) -> Result<Json<Value>, ApiE
 }
 
 /// `GET /v1/warehouses`: fleets and stock (on hand, reserved, available) per item.
+#[utoipa::path(get, path = "/v1/warehouses", tag = "inventory", responses((status = 200, description = "`{warehouses: [{id, name, location: [lon, lat], trucks, payload_kg, volume_m3, loading_h, stock: {item: {on_hand, reserved, in_transit, available}}}]}`")))]
 pub async fn warehouses(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -31,6 +33,7 @@ pub async fn warehouses(
 }
 
 /// `GET /v1/shelters`: shelters with headcounts and priority people.
+#[utoipa::path(get, path = "/v1/shelters", tag = "inventory", responses((status = 200, description = "`{shelters: [{id, name, district, location: [lon, lat], headcount, priority: [elderly, children, pregnant, disabled, injured], open}]}`")))]
 pub async fn shelters(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,

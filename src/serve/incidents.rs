@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::auth::require;
+use super::error::ErrorBody;
 use super::error::{ApiError, Body};
 use super::AppState;
 use crate::io::areas::area_from_geojson;
@@ -24,10 +25,11 @@ use crate::store::records::Role;
 pub const MAX_POINT_TO_ROAD_M: f64 = 250.0;
 
 /// A slowed area in a request.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlowAreaBody {
     /// GeoJSON Polygon or MultiPolygon, `[lon, lat]`.
+    #[schema(value_type = Object)]
     pub geometry: Value,
     /// Speed multiplier (> 0): travel time is divided by it.
     pub factor: f64,
@@ -37,14 +39,16 @@ pub struct SlowAreaBody {
 }
 
 /// What an incident does to roads and warehouses, as requested.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct DisruptionBody {
     /// Closed OSM way ids.
     pub closed_ways: Vec<i64>,
     /// Closed areas: GeoJSON Polygon or MultiPolygon geometries.
+    #[schema(value_type = Vec<Object>)]
     pub closed_areas: Vec<Value>,
     /// Closures as map points `[lon, lat]`: the nearest road is closed.
+    #[schema(value_type = Vec<Vec<f64>>)]
     pub closed_points: Vec<[f64; 2]>,
     /// Slowed areas.
     pub slow_areas: Vec<SlowAreaBody>,
@@ -53,7 +57,7 @@ pub struct DisruptionBody {
 }
 
 /// Body of `POST /v1/incidents`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentBody {
     /// Name.
@@ -73,9 +77,11 @@ pub struct IncidentBody {
     pub closed_ways: Vec<i64>,
     /// Closed areas (GeoJSON geometries).
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub closed_areas: Vec<Value>,
     /// Closures as map points `[lon, lat]`.
     #[serde(default)]
+    #[schema(value_type = Vec<Vec<f64>>)]
     pub closed_points: Vec<[f64; 2]>,
     /// Slowed areas.
     #[serde(default)]
@@ -207,6 +213,7 @@ fn edges_touched(st: &AppState, probe: &Disruption, field: &str) -> Result<usize
 
 /// `POST /v1/incidents`: 201 with the incident; 422 naming the field when a
 /// shelter, way or warehouse is unknown or an area or point closes no road.
+#[utoipa::path(post, path = "/v1/incidents", tag = "incidents", request_body = IncidentBody, responses((status = 201, description = "the incident as stored"), (status = 422, description = "a field out of range or naming nothing (`field` says which)", body = ErrorBody)))]
 pub async fn create_incident(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -265,6 +272,7 @@ pub async fn create_incident(
 /// `POST /v1/incidents/{id}/disruptions`: adds closures (ways, areas, map
 /// points), slow areas or lost warehouses to an incident, recorded with when and
 /// who; the next draft plans with them. 200 with the incident.
+#[utoipa::path(post, path = "/v1/incidents/{id}/disruptions", tag = "incidents", params(("id" = i64, Path, description = "incident id")), request_body = DisruptionBody, responses((status = 200, description = "the incident as stored now"), (status = 404, description = "no such incident", body = ErrorBody)))]
 pub async fn extend_incident(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -287,6 +295,7 @@ pub async fn extend_incident(
 }
 
 /// `GET /v1/incidents/{id}`.
+#[utoipa::path(get, path = "/v1/incidents/{id}", tag = "incidents", params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "the incident"), (status = 404, description = "no such incident", body = ErrorBody)))]
 pub async fn incident(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -302,6 +311,7 @@ pub async fn incident(
 }
 
 /// `GET /v1/incidents`: every incident, newest first (id, name, event time).
+#[utoipa::path(get, path = "/v1/incidents", tag = "incidents", responses((status = 200, description = "`{incidents: [{id, name, event_time, event_unix}]}`, newest first")))]
 pub async fn list_incidents(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,

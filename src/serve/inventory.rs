@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::require;
+use super::error::ErrorBody;
 use super::error::{ApiError, Body};
 use super::AppState;
 use crate::io::table::{check_unique, read_table_from, Row, TableError};
@@ -18,7 +19,7 @@ use crate::store::records::Role;
 
 /// Body of `PATCH /v1/shelters/{id}`: open or closed, the counts to set
 /// (persons), and a note.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShelterPatch {
     /// Open (false: closed, planned for no more).
@@ -42,6 +43,7 @@ pub struct ShelterPatch {
 
 /// `PATCH /v1/shelters/{id}`: 200 with the shelter as stored now; 404 for an
 /// unknown shelter; 422 for a count that is not a whole number ≥ 0.
+#[utoipa::path(patch, path = "/v1/shelters/{id}", tag = "inventory", params(("id" = String, Path, description = "shelter id")), request_body = ShelterPatch, responses((status = 200, description = "the shelter as stored now"), (status = 404, description = "no such shelter", body = ErrorBody)))]
 pub async fn patch_shelter(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -110,6 +112,7 @@ const UPLOAD: &str = "shelter counts (request body)";
 /// column, what was expected; a shelter id unknown or repeated, priority people
 /// above the headcount) and applied all or none, each change recorded. 200 with
 /// the shelters changed.
+#[utoipa::path(post, path = "/v1/shelters/counts", tag = "inventory", request_body(content = String, content_type = "text/csv", description = "`id,headcount,elderly,children,pregnant,disabled,injured,open` (any subset after `id`)"), responses((status = 200, description = "the shelters changed"), (status = 422, description = "a row refused: line, column and what was expected", body = ErrorBody)))]
 pub async fn upload_counts(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -200,7 +203,7 @@ pub async fn upload_counts(
 }
 
 /// Body of `PATCH /v1/warehouses/{id}`: the fleet as it is now, and a note.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FleetPatch {
     /// Trucks in service (0 – 10 000).
@@ -219,6 +222,7 @@ pub struct FleetPatch {
 /// `PATCH /v1/warehouses/{id}` (admin): changes the fleet; drafts made before
 /// are refused at issue. 200 with the warehouse as stored now; 404 for an
 /// unknown warehouse; 422 naming a value out of range.
+#[utoipa::path(patch, path = "/v1/warehouses/{id}", tag = "inventory", params(("id" = String, Path, description = "warehouse id")), request_body = FleetPatch, responses((status = 200, description = "the warehouse as stored now"), (status = 404, description = "no such warehouse", body = ErrorBody)))]
 pub async fn patch_warehouse(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -278,7 +282,7 @@ pub async fn patch_warehouse(
 }
 
 /// Body of `POST /v1/warehouses/{id}/stocktake`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stocktake {
     /// Item name.
@@ -292,6 +296,7 @@ pub struct Stocktake {
 
 /// `POST /v1/warehouses/{id}/stocktake` (admin): sets the units on hand; drafts
 /// made before are refused at issue. 404 for an unknown warehouse or item.
+#[utoipa::path(post, path = "/v1/warehouses/{id}/stocktake", tag = "inventory", params(("id" = String, Path, description = "warehouse id")), request_body = Stocktake, responses((status = 200, description = "`{warehouse_id, item, on_hand_before, on_hand}`"), (status = 404, description = "no such item at the warehouse", body = ErrorBody)))]
 pub async fn stocktake(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,

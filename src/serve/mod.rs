@@ -4,6 +4,7 @@
 //! requests; inventories, incidents, plans and the stock ledger live in the
 //! [`crate::store`].
 
+pub mod api_doc;
 pub mod auth;
 pub mod console;
 pub mod diff;
@@ -186,14 +187,14 @@ async fn refuse_declared_oversize(
     }
 }
 
-/// The OpenAPI 3 document of the service (`src/serve/openapi.json`).
-pub const OPENAPI: &str = include_str!("openapi.json");
-
-/// `GET /v1/openapi.json`.
-async fn openapi() -> impl axum::response::IntoResponse {
+/// `GET /v1/openapi.json`: the OpenAPI 3 document of the service, generated
+/// from the handlers ([`api_doc::ApiDoc`]) once.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "service", security(()), responses((status = 200, description = "this document")))]
+pub async fn openapi() -> impl axum::response::IntoResponse {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
+        DOC.get_or_init(api_doc::json).clone(),
     )
 }
 

@@ -16,6 +16,7 @@ use super::auth::require;
 use super::diff::diff;
 use super::draft::{self, DraftInput, DraftOptions};
 use super::error::ApiError;
+use super::error::ErrorBody;
 use super::AppState;
 use crate::plan::Effort;
 use crate::store::dispatch::TripState;
@@ -26,6 +27,7 @@ use crate::store::records::{
 /// `POST /v1/incidents/{id}/plans`: 201 with a draft planned against the stock
 /// available now (on hand less what issued trips hold) and the trucks free
 /// (trucks booked on other trips are busy until they are back).
+#[utoipa::path(post, path = "/v1/incidents/{id}/plans", tag = "plans", params(("id" = i64, Path, description = "incident id"), PlanQuery), responses((status = 201, description = "the draft: `{plan_id, incident_id, status, ledger_version, needs, plan, seconds, effort}`"), (status = 404, description = "no such incident", body = ErrorBody)))]
 pub async fn draft(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -45,6 +47,7 @@ pub async fn draft(
 /// incident as it is now (new closures, headcounts), with the stock and trucks
 /// of the replaced plan's trips that have not left; `changes` says, trip by
 /// trip, what is kept, changed, cancelled and new. Issuing it supersedes `id`.
+#[utoipa::path(post, path = "/v1/plans/{id}/replan", tag = "plans", params(("id" = i64, Path, description = "issued plan id"), PlanQuery), responses((status = 201, description = "the re-plan as a draft, with `replaces` and `changes`"), (status = 409, description = "the plan is not issued", body = ErrorBody)))]
 pub async fn replan(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -74,8 +77,9 @@ pub async fn replan(
 /// `effort=full` searches sixteen times as long when trucks are scarce (default
 /// `quick`); `keep=none` plans a re-plan's trips not yet gone again from
 /// scratch (default `feasible`: those that still work are kept).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// `auto` or `cold`.
     #[serde(default)]
@@ -262,6 +266,7 @@ async fn make_draft(
 /// `GET /v1/plans/{id}/trips`: the plan's trips with their trucks, times and
 /// loads; for an issued (or released, superseded) plan also each trip's state
 /// and booked times, seconds since 1970 UTC.
+#[utoipa::path(get, path = "/v1/plans/{id}/trips", tag = "plans", params(("id" = i64, Path, description = "plan id")), responses((status = 200, description = "`{plan_id, status, trips}` with each trip's state once issued")))]
 pub async fn trips(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -297,6 +302,7 @@ pub async fn trips(
 
 /// `POST /v1/plans/{id}/trips/{trip}/depart`: the trip has left; its load
 /// leaves the warehouse's units on hand and is in transit. 409 unless reserved.
+#[utoipa::path(post, path = "/v1/plans/{id}/trips/{trip}/depart", tag = "plans", params(("id" = i64, Path, description = "plan id"), ("trip" = i64, Path, description = "trip id")), responses((status = 200, description = "`{plan_id, trip, state}`"), (status = 409, description = "the trip is not reserved", body = ErrorBody)))]
 pub async fn depart(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
@@ -307,6 +313,7 @@ pub async fn depart(
 
 /// `POST /v1/plans/{id}/trips/{trip}/deliver`: the trip has unloaded at its
 /// stops. 409 unless departed.
+#[utoipa::path(post, path = "/v1/plans/{id}/trips/{trip}/deliver", tag = "plans", params(("id" = i64, Path, description = "plan id"), ("trip" = i64, Path, description = "trip id")), responses((status = 200, description = "`{plan_id, trip, state}`"), (status = 409, description = "the trip has not departed", body = ErrorBody)))]
 pub async fn deliver(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
@@ -336,6 +343,7 @@ async fn advance(
 
 /// `GET /v1/plans/{id}/plan.geojson`: warehouses, shelters with their
 /// delivery figures, and every driven leg as a line (`[lon, lat]`).
+#[utoipa::path(get, path = "/v1/plans/{id}/plan.geojson", tag = "plans", params(("id" = i64, Path, description = "plan id")), responses((status = 200, description = "warehouses, shelters and every leg driven, with the streets", content_type = "application/geo+json")))]
 pub async fn geojson(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
@@ -346,6 +354,7 @@ pub async fn geojson(
 
 /// `GET /v1/plans/{id}/trips.csv`: the plan's trips as `reliefflow plan`'s
 /// `trips.csv` (one row per item per stop).
+#[utoipa::path(get, path = "/v1/plans/{id}/trips.csv", tag = "plans", params(("id" = i64, Path, description = "plan id")), responses((status = 200, description = "one row per item per stop", content_type = "text/csv")))]
 pub async fn trips_csv(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
@@ -382,6 +391,7 @@ async fn stored_file(
 
 /// `GET /v1/incidents/{id}/plans`: the incident's plans (without their
 /// documents), oldest first.
+#[utoipa::path(get, path = "/v1/incidents/{id}/plans", tag = "plans", params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "`{incident_id, plans: [{plan_id, status, ledger_version, needs}]}`, oldest first")))]
 pub async fn list(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -409,6 +419,7 @@ pub async fn list(
 }
 
 /// `GET /v1/plans/{id}`.
+#[utoipa::path(get, path = "/v1/plans/{id}", tag = "plans", params(("id" = i64, Path, description = "plan id")), responses((status = 200, description = "`{plan_id, incident_id, status, ledger_version, needs, supersedes, plan}`"), (status = 404, description = "no such plan", body = ErrorBody)))]
 pub async fn get_plan(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -429,8 +440,9 @@ pub async fn get_plan(
 
 /// Query of `issue`: `on_stale=replan` drafts again and issues when the
 /// draft is stale (default `refuse`: 409).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct IssueQuery {
     /// `refuse` or `replan`.
     #[serde(default)]
@@ -446,6 +458,7 @@ const AUTO_REPLANS: usize = 3;
 /// re-plan again if it was one; up to three times) and that draft issued: the
 /// answer then names the plan issued (`plan_id`), the stale one
 /// (`replanned_from`) and carries the new draft.
+#[utoipa::path(post, path = "/v1/plans/{id}/issue", tag = "plans", params(("id" = i64, Path, description = "draft plan id"), IssueQuery), responses((status = 200, description = "`{plan_id, status: issued}` (and `replanned_from`, `draft` after an automatic re-plan)"), (status = 409, description = "availability moved since the draft (`stale_draft`), a truck is busy, or the plan is not a draft", body = ErrorBody)))]
 pub async fn issue(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -508,6 +521,7 @@ pub async fn issue(
 
 /// `POST /v1/plans/{id}/release`: returns an issued plan's stock; 409 when it is
 /// not issued.
+#[utoipa::path(post, path = "/v1/plans/{id}/release", tag = "plans", params(("id" = i64, Path, description = "issued plan id")), responses((status = 200, description = "`{plan_id, status: released}`"), (status = 409, description = "the plan is not issued", body = ErrorBody)))]
 pub async fn release(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,

@@ -38,8 +38,9 @@ pub const MAX_COORDINATES: usize = 1_000;
 pub const MAX_CELLS: usize = 250_000;
 
 /// Query of `/v1/table` and `/v1/route`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RoutingQuery {
     /// `lon,lat;lon,lat;…` (WGS84 degrees).
     pub coordinates: String,
@@ -155,6 +156,7 @@ fn snap(st: &AppState, pts: &[[f64; 2]]) -> Result<(Vec<NodeId>, Vec<Value>), Ap
 }
 
 /// `GET /v1/table` (viewer).
+#[utoipa::path(get, path = "/v1/table", tag = "routing", params(RoutingQuery), responses((status = 200, description = "OSRM-style `{code, durations, distances, sources, destinations}` in seconds and metres")))]
 pub async fn table(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -210,6 +212,7 @@ pub async fn table(
 
 /// `GET /v1/route` (viewer): the fastest route through the coordinates in
 /// order; 400 with code `no_route` when a leg cannot be driven.
+#[utoipa::path(get, path = "/v1/route", tag = "routing", params(RoutingQuery), responses((status = 200, description = "OSRM-style `{code, routes: [{duration, distance, geometry}]}`")))]
 pub async fn route(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
