@@ -5,6 +5,7 @@ pub mod audit_files;
 pub mod audit_html;
 pub mod audit_summary;
 pub mod html;
+pub mod legs;
 pub mod network_files;
 pub mod plan_files;
 pub mod provenance;

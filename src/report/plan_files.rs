@@ -3,13 +3,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use rayon::prelude::*;
 use serde_json::json;
 
+use super::legs::{self, Leg};
 use super::summary::{bottleneck_sentence, finding_sentence};
-use crate::network::dijkstra::Dijkstra;
-use crate::network::ways::streets;
-use crate::network::{NodeId, RoadGraph};
+use crate::network::RoadGraph;
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
 
@@ -255,8 +253,8 @@ pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serd
                 "trips": trips_to[k], "shortfall_units": short_units[k], "first_share": first_share(k)}}));
     }
     // Every driven leg: warehouse → first stop, stop → stop, and the last stop
-    // back to the warehouse (`kind` "return") (graph nodes, labels, kind).
-    let mut legs: BTreeSet<(NodeId, NodeId, String, String, &str)> = BTreeSet::new();
+    // back to the warehouse (graph nodes, labels).
+    let (mut out, mut back): (BTreeSet<Leg>, BTreeSet<Leg>) = Default::default();
     for t in &plan.trips {
         let home = (
             plan.warehouse_nodes[t.warehouse],
@@ -268,51 +266,14 @@ pub fn plan_geojson(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> serd
                 plan.shelter_nodes[stop.shelter],
                 scenario.shelters[stop.shelter].id.clone(),
             );
-            legs.insert((from.0, to.0, from.1.clone(), to.1.clone(), "route"));
+            out.insert((from.0, to.0, from.1.clone(), to.1.clone()));
             from = to;
         }
         if t.return_h.is_finite() {
-            legs.insert((from.0, home.0, from.1, home.1, "return"));
+            back.insert((from.0, home.0, from.1, home.1));
         }
     }
-    // One early-stopping search per leg source, in parallel; features in the
-    // order of the sources and legs (byte-stable output).
-    let sources: Vec<NodeId> = legs
-        .iter()
-        .map(|l| l.0)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let routes: Vec<Vec<serde_json::Value>> = sources
-        .par_iter()
-        .map_init(
-            || Dijkstra::new(graph.node_count()),
-            |dj, &src| {
-                let mine: Vec<_> = legs.iter().filter(|l| l.0 == src).collect();
-                let targets: Vec<NodeId> = mine.iter().map(|l| l.1).collect();
-                dj.run(graph, &plan.weights, src, &targets, u32::MAX);
-                mine.iter()
-                    .filter_map(|(_, to, from_id, to_id, kind)| {
-                        let edges = dj.path_edges(graph, *to)?;
-                        let (ms, metres) = dj.distance(*to)?;
-                        let mut coords = vec![graph.coord(src)];
-                        coords.extend(edges.iter().map(|&e| graph.coord(graph.head[e as usize])));
-                        // The streets driven, for drivers' run sheets: [name or null,
-                        // metres, bearing in degrees].
-                        let streets: Vec<serde_json::Value> = streets(graph, &edges)
-                            .into_iter()
-                            .map(|s| json!([s.label, s.metres.round(), s.bearing.round()]))
-                            .collect();
-                        Some(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                            "properties": {"kind": kind, "from_id": from_id, "to_id": to_id,
-                                "hours": f64::from(ms) / 3_600_000.0, "metres": f64::from(metres).round(),
-                                "streets": streets}}))
-                    })
-                    .collect()
-            },
-        )
-        .collect();
-    features.extend(routes.into_iter().flatten());
+    features.extend(legs::features(graph, &plan.weights, &out, &back));
     json!({"type": "FeatureCollection", "features": features,
         "attribution": "road geometry © OpenStreetMap contributors (ODbL)"})
 }

@@ -12,7 +12,7 @@ use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::io::areas::area_from_geojson;
 use crate::network::{Disruption, SlowArea};
 use crate::plan::{add_bounds, kpi, plan_with_effort, Effort, Plan, PlanError};
-use crate::report::plan_files::{plan_document, plan_geojson, write_trips_to};
+use crate::report::plan_files::{plan_document, write_trips_to};
 use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
 use crate::store::incidents::IncidentRecord;
@@ -177,8 +177,8 @@ pub struct Drafted {
     pub document: serde_json::Value,
     /// `trips.csv`, as `reliefflow plan` writes it.
     pub trips_csv: String,
-    /// `plan.geojson`, as `reliefflow plan` writes it.
-    pub geojson: String,
+    /// `plan.geojson`, as `reliefflow plan` writes it, routed on first need.
+    pub geojson: Arc<super::lazy_geojson::LazyGeojson>,
     /// Units taken per warehouse and item.
     pub needs: Vec<Need>,
     /// The trips, as the store books them.
@@ -236,8 +236,8 @@ pub fn compute(
     state: &Arc<AppState>,
     opts: DraftOptions,
     keep: &[TripBooking],
+    bound_target: Option<(f64, f64)>,
 ) -> Result<Drafted, PlanError> {
-    let graph = &state.graph;
     let t0 = std::time::Instant::now();
     let (prep, start) = state.prepared.get(sc, state, opts.cold)?;
     let t_prep = t0.elapsed().as_secs_f64();
@@ -246,12 +246,36 @@ pub fn compute(
         .then(|| replan::without(sc, &kept))
         .flatten();
     let kept_trips = if rest.is_some() { kept.trips.len() } else { 0 };
-    let mut p = plan_with_effort(rest.as_ref().unwrap_or(sc), &prep, opts.effort)?;
-    if rest.is_some() {
-        replan::merge(&mut p, kept);
-    }
+    // With a target for the bounds' multipliers (a re-plan: what the replaced
+    // plan delivered), the bounds need nothing from this plan and are computed
+    // beside it; a fresh draft steers them by its own figures, after it.
+    let plan_it = || -> Result<Plan, PlanError> {
+        let mut p = plan_with_effort(rest.as_ref().unwrap_or(sc), &prep, opts.effort)?;
+        if rest.is_some() {
+            replan::merge(&mut p, kept);
+        }
+        Ok(p)
+    };
+    let (p, early) = match bound_target {
+        Some(target) => {
+            let mut demand = crate::plan::demand::compute(&sc.shelters, &sc.catalogue);
+            crate::plan::demand::net_of(&mut demand, &sc.sent);
+            let (p, b) = rayon::join(plan_it, || {
+                crate::plan::bound::bounds(sc, &prep.travel, &demand, target)
+            });
+            (p, Some(b))
+        }
+        None => (plan_it(), None),
+    };
+    let mut p = p?;
     let t_plan = t0.elapsed().as_secs_f64();
-    add_bounds(sc, &prep, &mut p)?;
+    match early {
+        Some(b) => {
+            p.bounds = b.map_err(PlanError::Solver)?;
+            p.findings = crate::plan::binding::findings(&p, &sc.catalogue);
+        }
+        None => add_bounds(sc, &prep, &mut p)?,
+    }
     let t_bounds = t0.elapsed().as_secs_f64();
     let k = kpi::compute(sc, &p);
     let mut needs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
@@ -270,7 +294,6 @@ pub fn compute(
         .collect();
     let mut csv = Vec::new();
     write_trips_to(&mut csv, sc, &p).expect("CSV into memory");
-    let geojson = plan_geojson(sc, graph, &p).to_string();
     tracing::debug!(
         matrices_s = t_prep,
         plan_s = t_plan - t_prep,
@@ -284,8 +307,8 @@ pub fn compute(
     Ok(Drafted {
         document,
         trips_csv: String::from_utf8(csv).expect("CSV of UTF-8 fields"),
-        geojson,
         trips: bookings(sc, &p),
+        geojson: Arc::new(super::lazy_geojson::LazyGeojson::new(sc.clone(), p)),
         needs,
     })
 }

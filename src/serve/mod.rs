@@ -14,6 +14,7 @@ pub mod error;
 pub mod handlers;
 pub mod incidents;
 pub mod inventory;
+pub mod lazy_geojson;
 pub mod plans;
 pub mod prep_cache;
 pub mod replan;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub planners: tokio::sync::Semaphore,
     /// The roads the console draws, per zoom ([`road_layer::RoadLayer`]).
     pub roads: road_layer::RoadLayer,
+    /// Drafts' GeoJSON still being routed or stored ([`lazy_geojson::Pending`]).
+    pub geojson: lazy_geojson::Pending,
     /// Changes announced to the console's event streams (`GET /v1/events`).
     pub events: tokio::sync::broadcast::Sender<String>,
 }
@@ -113,6 +116,7 @@ impl AppState {
             drafts: Default::default(),
             planners: tokio::sync::Semaphore::new(cores),
             roads: Default::default(),
+            geojson: Default::default(),
             events: tokio::sync::broadcast::channel(256).0,
         }
     }

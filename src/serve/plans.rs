@@ -207,17 +207,24 @@ async fn make_draft(
         "cold": ask.opts.cold,
         "effort": format!("{:?}", ask.opts.effort),
     });
+    // A re-plan steers its bounds by what the plan it replaces delivered.
+    let bound_target = replaces.as_ref().and_then(|old| {
+        let k = &old.document["kpis"];
+        Some((k["first_kg"].as_f64()?, k["relief_kg"].as_f64()?))
+    });
     let cell = st.drafts.cell(&key);
     let state = st.clone();
     let drafted = cell
         .get_or_try_init(|| async move {
             let _permit = state.cpu_permit().await?;
             let state = state.clone();
-            tokio::task::spawn_blocking(move || draft::compute(&sc, &state, ask.opts, &keep))
-                .await
-                .map_err(|e| ApiError::internal(format!("planner: {e}")))?
-                .map(Arc::new)
-                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))
+            tokio::task::spawn_blocking(move || {
+                draft::compute(&sc, &state, ask.opts, &keep, bound_target)
+            })
+            .await
+            .map_err(|e| ApiError::internal(format!("planner: {e}")))?
+            .map(Arc::new)
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))
         })
         .await?
         .clone();
@@ -233,12 +240,13 @@ async fn make_draft(
                 needs: &drafted.needs,
                 document: &drafted.document,
                 trips_csv: &drafted.trips_csv,
-                geojson: &drafted.geojson,
+                geojson: "",
                 trips: &drafted.trips,
                 supersedes,
             },
         )
         .await?;
+    st.geojson.store_later(st, plan_id, drafted.geojson.clone());
     let mut answer = json!({
         "plan_id": plan_id,
         "incident_id": incident_id,
@@ -377,6 +385,8 @@ async fn stored_file(
             st.store.plan_trips_csv(id).await?,
             "text/csv; charset=utf-8",
         )
+    } else if let Some(text) = st.geojson.get(&st, id).await {
+        (Some(text.as_ref().clone()), "application/geo+json")
     } else {
         (st.store.plan_geojson(id).await?, "application/geo+json")
     };

@@ -389,6 +389,16 @@ impl Store {
         self.plan_text(id, "geojson").await
     }
 
+    /// Stores plan `id`'s `plan.geojson` (routed after the draft was stored).
+    pub async fn set_plan_geojson(&self, id: i64, text: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE plans SET geojson = $1 WHERE id = $2")
+            .bind(text)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     async fn plan_text(&self, id: i64, column: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query(&format!("SELECT {column} FROM plans WHERE id = $1"))
             .bind(id)
