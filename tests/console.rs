@@ -136,6 +136,38 @@ fn an_incident_run_from_the_page_alone() {
         drawn["status"].as_str().unwrap().contains("draft"),
         "{drawn}"
     );
+    // The kg column: each trip's load weighed with the scenario's catalogue.
+    let cat = reliefflow::supplies::Catalogue::sphere_default();
+    let doc = get(&s, &officer, &format!("/v1/plans/{first}"));
+    let kg_of = |t: &Value| -> f64 {
+        t["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|x| x["load"].as_array().unwrap())
+            .map(|l| {
+                let i = cat.index_of(l["item"].as_str().unwrap()).unwrap();
+                l["quantity"].as_f64().unwrap() * cat.items[i].kg_per_unit
+            })
+            .sum()
+    };
+    let page_kg = b.js(
+        "return [...document.querySelectorAll('#trips tbody tr')].map(r => \
+         [Number(r.dataset.trip), Number(r.children[5].textContent)])",
+        json!([]),
+    );
+    for row in page_kg.as_array().unwrap() {
+        let trip = doc["plan"]["trips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["trip_id"] == row[0])
+            .unwrap();
+        assert!(
+            (kg_of(trip) - row[1].as_f64().unwrap()).abs() < 0.51,
+            "trip {row}"
+        );
+    }
     assert!(b.screenshot(&shots().join("1-console.png")) > 50_000);
     only_loopback(&b, &s);
 

@@ -426,11 +426,6 @@ function tripRows() {
   const fw = document.getElementById("f-warehouse").value;
   const fs = document.getElementById("f-shelter").value.trim().toLowerCase();
   const fp = document.getElementById("f-phase").value;
-  const kgOf = (trip) => {
-    let kg = 0;
-    for (const s of trip.stops) for (const l of s.load) kg += l.quantity * (ITEM_KG[l.item] || 0);
-    return kg;
-  };
   let rows = doc.trips
     .filter((x) => !fw || x.warehouse_id === fw)
     .filter((x) => !fp || x.phase === fp)
@@ -441,7 +436,7 @@ function tripRows() {
       phase: x.phase,
       depart: x.depart_h,
       stops: x.stops.map((s) => s.shelter_id).join(" → "),
-      kg: kgOf(x),
+      kg: x.kg,
       state: S.tripStates.get(x.trip_id) || "",
       raw: x,
     }));
@@ -449,18 +444,6 @@ function tripRows() {
   rows.sort((a, b) => (a[key] < b[key] ? -dir : a[key] > b[key] ? dir : a.trip - b.trip));
   return rows;
 }
-
-// kg per unit of the default catalogue, for the trips table (the service's
-// KPIs are exact; this only orders and labels rows).
-const ITEM_KG = {
-  water: 1.0,
-  ready_meal: 0.35,
-  quilt: 2.0,
-  family_tent: 25.0,
-  clothing_kit: 1.5,
-  hygiene_kit: 2.0,
-  medical_kit: 10.0,
-};
 
 function truckId(w, k) {
   return w + "-T" + String(k).padStart(2, "0");

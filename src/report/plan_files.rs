@@ -135,6 +135,7 @@ pub fn plan_document(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> serde_jso
                 "phase": t.phase,
                 "depart_h": t.depart_h,
                 "return_h": if t.return_h.is_finite() { json!(t.return_h) } else { json!(null) },
+                "kg": t.lines().map(|(_, l)| l.quantity as f64 * scenario.catalogue.items[l.item].kg_per_unit).sum::<f64>(),
                 "stops": t.stops.iter().map(|s| json!({
                     "shelter_id": scenario.shelters[s.shelter].id,
                     "arrive_h": s.arrive_h,
