@@ -429,4 +429,35 @@ fn level1_first_paint_is_measured() {
         "console: closure click to re-planned map (beijing-level1) {} ms",
         b.js("return S.timing.edit_to_map_ms", json!([]))
     );
+
+    // Keyboard only: a way id typed into the form and Enter closes that road.
+    let t = &trips(&s, &officer, second)[0];
+    let (w, sh) = (
+        t["warehouse_id"].as_str().unwrap(),
+        t["stops"][0].as_str().unwrap(),
+    );
+    let loc = |list: &str, id: &str| -> Value {
+        get(&s, &officer, &format!("/v1/{list}"))[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()["location"]
+            .clone()
+    };
+    let (a, c) = (loc("warehouses", w), loc("shelters", sh));
+    let r = get(
+        &s,
+        &officer,
+        &format!(
+            "/v1/route?coordinates={},{};{},{}&incident={inc}",
+            a[0], a[1], c[0], c[1]
+        ),
+    );
+    let ways = r["routes"][0]["legs"][0]["ways"].as_array().unwrap();
+    let way = ways[ways.len() / 2].as_i64().unwrap();
+    b.type_into("#way-id", &format!("{way}\u{E007}"));
+    b.wait(&format!("return S.planId !== {second} && S.planId"), 120);
+    let closed = get(&s, &officer, &format!("/v1/incidents/{inc}"))["closed_ways"].clone();
+    assert_eq!(closed, json!([way]), "the way typed is closed");
 }

@@ -567,7 +567,7 @@ function updateButtons() {
   document.getElementById("btn-replan").disabled = viewer || !issuedPlan();
   document.getElementById("btn-issue").disabled = viewer || st !== "draft";
   document.getElementById("btn-release").disabled = viewer || st !== "issued";
-  for (const id of ["tool-road", "tool-area"]) document.getElementById(id).disabled = viewer || !S.incident;
+  for (const id of ["tool-road", "tool-area", "way-id"]) document.getElementById(id).disabled = viewer || !S.incident;
 }
 
 // After an action on the plan shown: the incident's plans again, and plan `id`.
@@ -723,6 +723,11 @@ document.getElementById("new-incident").addEventListener("submit", async (e) => 
 document.getElementById("tool-road").addEventListener("click", () => setTool(S.tool === "road" ? null : "road"));
 document.getElementById("tool-area").addEventListener("click", () => setTool(S.tool === "area" ? null : "area"));
 document.getElementById("area-finish").addEventListener("click", finishArea);
+document.getElementById("close-way").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const id = Number(document.getElementById("way-id").value);
+  if (S.incident && id > 0) addDisruption({ closed_ways: [id] });
+});
 document.getElementById("tool-cancel").addEventListener("click", () => setTool(null));
 document.getElementById("counts-file").addEventListener("change", (e) => {
   if (e.target.files[0]) uploadCounts(e.target.files[0]);

@@ -149,6 +149,17 @@ impl Browser {
         self.session_cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
     }
 
+    /// Types `text` into the element `css` (WebDriver key codes allowed:
+    /// `\u{E007}` is Enter).
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.session_cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
     /// Clicks at `(x, y)` pixels from the top-left corner of the element `css`.
     pub fn click_at(&self, css: &str, x: f64, y: f64) {
         let id = self.element(css);
