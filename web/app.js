@@ -360,7 +360,6 @@ async function planNow(forceDraft) {
         ? await api.post("/v1/plans/" + issued + "/replan")
         : await api.post("/v1/incidents/" + S.incident.id + "/plans");
     S.mine.add(answer.plan_id);
-    S.lastAnswer = answer;
     const list = await api.get("/v1/incidents/" + S.incident.id + "/plans");
     S.plans = list.plans;
     await showPlan(answer.plan_id, answer);

@@ -26,6 +26,14 @@ impl EdgeWeights {
         }
     }
 
+    /// The same weights on the reversed graph whose edge `r` reverses edge
+    /// `orig[r]` of this one ([`RoadGraph::reversed`]).
+    pub fn for_reversed(&self, orig: &[super::graph::EdgeId]) -> Self {
+        Self {
+            time_ms: orig.iter().map(|&e| self.time_ms[e as usize]).collect(),
+        }
+    }
+
     /// Number of closed edges.
     pub fn closed_count(&self) -> usize {
         self.time_ms.iter().filter(|&&t| t == CLOSED).count()

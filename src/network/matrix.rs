@@ -144,10 +144,7 @@ pub fn travel_matrix_to_few(
         return travel_matrix(graph, weights, from, to);
     }
     let (rev, orig) = graph.reversed();
-    let rw = EdgeWeights {
-        time_ms: orig.iter().map(|&e| weights.time_ms[e as usize]).collect(),
-    };
-    travel_matrix(&rev, &rw, to, from).transposed()
+    travel_matrix(&rev, &weights.for_reversed(&orig), to, from).transposed()
 }
 
 /// Convenience: the matrix with the default engine and no visible progress.

@@ -42,8 +42,7 @@ pub struct Context {
 impl Context {
     /// The context of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
-        let mut demand = demand::compute(&scenario.shelters, &scenario.catalogue);
-        demand::net_of(&mut demand, &scenario.sent);
+        let demand = demand::of_scenario(scenario);
         let cat = &scenario.catalogue;
         let first_need_kg = (0..scenario.shelters.len())
             .map(|s| {

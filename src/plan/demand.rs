@@ -69,6 +69,14 @@ pub fn compute(shelters: &[Shelter], catalogue: &Catalogue) -> Demand {
     }
 }
 
+/// What `scenario`'s shelters still need: their demand less what is already
+/// on its way to them ([`crate::scenario::Scenario::sent`]).
+pub fn of_scenario(scenario: &crate::scenario::Scenario) -> Demand {
+    let mut demand = compute(&scenario.shelters, &scenario.catalogue);
+    net_of(&mut demand, &scenario.sent);
+    demand
+}
+
 /// `demand` less what is already on its way (`sent`), never below zero.
 pub fn net_of(demand: &mut Demand, sent: &[Sent]) {
     for x in sent {

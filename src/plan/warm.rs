@@ -41,19 +41,12 @@ pub struct Trees {
     fastest_m_per_ms: f64,
 }
 
-/// Weights of the reversed graph: each reversed edge takes its original's.
-fn reversed_weights(weights: &EdgeWeights, orig: &[EdgeId]) -> EdgeWeights {
-    EdgeWeights {
-        time_ms: orig.iter().map(|&e| weights.time_ms[e as usize]).collect(),
-    }
-}
-
 impl Trees {
     /// Builds the trees of `prep` on `graph`: one full Dijkstra per warehouse
     /// and direction, in parallel. O(W · m log n).
     pub fn build(graph: &RoadGraph, prep: &Prepared) -> Self {
         let (reversed, orig) = graph.reversed();
-        let rw = reversed_weights(&prep.weights, &orig);
+        let rw = prep.weights.for_reversed(&orig);
         let forward = prep
             .warehouse_nodes
             .par_iter()
@@ -156,7 +149,7 @@ pub fn repaired(
             |rep, t| repair(rep, graph, &trees.in_edges, t, &weights, &changed),
         )
         .collect();
-    let rw = reversed_weights(&weights, &trees.reversed_orig);
+    let rw = weights.for_reversed(&trees.reversed_orig);
     let rchanged: Vec<EdgeId> = changed
         .iter()
         .map(|&e| trees.to_reversed[e as usize])

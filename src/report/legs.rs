@@ -48,9 +48,7 @@ pub fn features(
         return all;
     }
     let (reversed, orig) = graph.reversed();
-    let rw = EdgeWeights {
-        time_ms: orig.iter().map(|&e| weights.time_ms[e as usize]).collect(),
-    };
+    let rw = weights.for_reversed(&orig);
     let backward: Vec<Vec<Value>> = group(back, |l| l.1)
         .par_iter()
         .map_init(

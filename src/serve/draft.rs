@@ -258,8 +258,7 @@ pub fn compute(
     };
     let (p, early) = match bound_target {
         Some(target) => {
-            let mut demand = crate::plan::demand::compute(&sc.shelters, &sc.catalogue);
-            crate::plan::demand::net_of(&mut demand, &sc.sent);
+            let demand = crate::plan::demand::of_scenario(sc);
             let (p, b) = rayon::join(plan_it, || {
                 crate::plan::bound::bounds(sc, &prep.travel, &demand, target)
             });
