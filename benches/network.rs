@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use reliefflow::network::raw::{RawNetwork, RawNode, RawSegment};
 use reliefflow::network::{
     load_graph, CacheMode, DijkstraEngine, EdgeWeights, MatrixEngine, Profile, RoadGraph,
 };
@@ -106,53 +105,9 @@ fn matrix(c: &mut Criterion) {
     g.finish();
 }
 
-/// A 1000 × 1000 grid city (10⁶ nodes, ~4·10⁶ directed edges) with random speeds
-/// and 5 % of blocks missing, built through the same builder as OSM data.
+/// The generated 10⁶-node city ([`reliefflow::network::synthetic::grid_city`]).
 fn city_graph() -> RoadGraph {
-    let (rows, cols) = (1000usize, 1000usize);
-    let mut rng = SplitMix::new(9);
-    let nodes = (0..rows * cols)
-        .map(|i| RawNode {
-            source_id: i as i64,
-            lon: 116.0 + (i % cols) as f64 * 0.0012,
-            lat: 39.5 + (i / cols) as f64 * 0.0009,
-        })
-        .collect();
-    let mut segments = Vec::new();
-    for r in 0..rows {
-        for c in 0..cols {
-            let u = (r * cols + c) as u32;
-            for v in [
-                (c + 1 < cols).then(|| u + 1),
-                (r + 1 < rows).then(|| u + cols as u32),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                if rng.range(0, 99) < 5 {
-                    continue;
-                }
-                let speed = [18.0, 25.0, 38.0, 45.0, 65.0][rng.range(0, 4) as usize];
-                for (a, b) in [(u, v), (v, u)] {
-                    segments.push(RawSegment {
-                        from: a,
-                        to: b,
-                        way_id: i64::from(u),
-                        speed_kmh: speed,
-                        two_way: true,
-                    });
-                }
-            }
-        }
-    }
-    RoadGraph::build(&RawNetwork {
-        nodes,
-        segments,
-        bridge_ways: Vec::new(),
-        ways: Vec::new(),
-        report: Default::default(),
-    })
-    .unwrap()
+    reliefflow::network::synthetic::grid_city(1000, 1000, 9).unwrap()
 }
 
 fn big_city(c: &mut Criterion) {

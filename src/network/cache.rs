@@ -1,5 +1,7 @@
 //! The prepared-graph cache: a binary file next to the road source, keyed by the
 //! SHA-256 of the source file and of the profile, so later runs skip parsing.
+//! The graph's CCH structure ([`RoadGraph::cch`]) is stored after it, so a
+//! scenario only customizes.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
@@ -7,10 +9,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
+use super::cch::Topology;
 use super::graph::RoadGraph;
 
 /// Bumped whenever [`RoadGraph`]'s layout or the builder's semantics change.
-pub const CACHE_FORMAT: u32 = 3;
+pub const CACHE_FORMAT: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -41,7 +46,13 @@ pub fn load(path: &Path, source_sha256: [u8; 32], profile_sha256: [u8; 32]) -> O
     {
         return None;
     }
-    bincode::deserialize_from(&mut r).ok()
+    let graph: RoadGraph = bincode::deserialize_from(&mut r).ok()?;
+    let topo: Topology = bincode::deserialize_from(&mut r).ok()?;
+    if topo.node_count() != graph.node_count() || topo.edge_arc.len() != graph.edge_count() {
+        return None;
+    }
+    let _ = graph.routing.set(Arc::new(topo));
+    Some(graph)
 }
 
 /// Writes the cache atomically (temp file + rename).
@@ -62,6 +73,7 @@ pub fn store(
         };
         bincode::serialize_into(&mut w, &h).map_err(std::io::Error::other)?;
         bincode::serialize_into(&mut w, graph).map_err(std::io::Error::other)?;
+        bincode::serialize_into(&mut w, graph.cch()).map_err(std::io::Error::other)?;
     }
     std::fs::rename(tmp, path)
 }

@@ -9,6 +9,9 @@ use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
+use std::sync::{Arc, OnceLock};
+
+use super::cch::Topology;
 use super::geo::haversine_m;
 use super::raw::RawNetwork;
 
@@ -85,6 +88,10 @@ pub struct RoadGraph {
     pub ways: Vec<super::ways::WayInfo>,
     /// Build figures.
     pub stats: GraphStats,
+    /// The CCH structure of this graph ([`RoadGraph::cch`]), once prepared or
+    /// loaded from the cache.
+    #[serde(skip)]
+    pub routing: OnceLock<Arc<Topology>>,
 }
 
 impl RoadGraph {
@@ -102,6 +109,22 @@ impl RoadGraph {
     #[inline]
     pub fn out_edges(&self, u: NodeId) -> std::ops::Range<usize> {
         self.first_out[u as usize] as usize..self.first_out[u as usize + 1] as usize
+    }
+
+    /// The contraction-hierarchy structure of this graph, prepared on first use
+    /// (seconds on a city; [`super::load_graph`] prepares it before caching the
+    /// graph, so a cached graph has it already).
+    pub fn cch(&self) -> &Topology {
+        self.routing.get_or_init(|| {
+            let (topo, t) = super::cch::prepare(self);
+            tracing::debug!(
+                "CCH prepared: order {:.2} s, contraction {:.2} s, {} arcs",
+                t.order_s,
+                t.contract_s,
+                topo.arc_count()
+            );
+            Arc::new(topo)
+        })
     }
 
     /// `[lon, lat]` of node `u`.
@@ -142,6 +165,7 @@ impl RoadGraph {
             bridge_ways: self.bridge_ways.clone(),
             ways: self.ways.clone(),
             stats: self.stats.clone(),
+            routing: OnceLock::new(),
         };
         (graph, orig)
     }
@@ -316,6 +340,7 @@ impl RoadGraph {
             bridge_ways,
             ways,
             stats,
+            routing: OnceLock::new(),
         })
     }
 }

@@ -64,6 +64,25 @@ impl TravelMatrix {
         }
     }
 
+    /// The matrix of `rows` of `targets` cells each: times (ms, `u32::MAX` =
+    /// unreachable) and metres.
+    pub(crate) fn from_rows(targets: usize, rows: Vec<(Vec<u32>, Vec<f32>)>) -> TravelMatrix {
+        let mut time_ms = Vec::with_capacity(rows.len() * targets);
+        let mut metres = Vec::with_capacity(rows.len() * targets);
+        let sources = rows.len();
+        for (t, m) in rows {
+            debug_assert_eq!(t.len(), targets);
+            time_ms.extend(t);
+            metres.extend(m);
+        }
+        TravelMatrix {
+            sources,
+            targets,
+            time_ms,
+            metres,
+        }
+    }
+
     /// Count of unreachable pairs.
     pub fn unreachable_count(&self) -> usize {
         self.time_ms.iter().filter(|&&t| t == UNREACHABLE).count()
@@ -116,18 +135,7 @@ impl MatrixEngine for DijkstraEngine<'_> {
             )
             .collect();
         progress.end();
-        let mut time_ms = Vec::with_capacity(from.len() * to.len());
-        let mut metres = Vec::with_capacity(from.len() * to.len());
-        for (t, m) in rows {
-            time_ms.extend(t);
-            metres.extend(m);
-        }
-        TravelMatrix {
-            sources: from.len(),
-            targets: to.len(),
-            time_ms,
-            metres,
-        }
+        TravelMatrix::from_rows(to.len(), rows)
     }
 }
 

@@ -2,6 +2,7 @@
 //! travel-time matrix and routes. Files are read in [`osm`] and [`cache`] only.
 
 pub mod cache;
+pub mod cch;
 pub mod dijkstra;
 pub mod disruption;
 pub mod export;
@@ -15,6 +16,7 @@ pub mod raw;
 pub mod repair;
 pub mod route;
 pub mod snap;
+pub mod synthetic;
 pub mod tags;
 pub mod ways;
 

@@ -329,6 +329,7 @@ mod tests {
             bridge_ways: Vec::new(),
             ways: Vec::new(),
             stats: Default::default(),
+            routing: Default::default(),
         }
     }
 

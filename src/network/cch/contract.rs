@@ -1,0 +1,192 @@
+//! Contraction: the metric-independent structure of a CCH.
+//!
+//! Contracting the nodes in rank order and joining the higher-ranked neighbours
+//! of each contracted node into a clique gives a chordal supergraph of the road
+//! graph (Dibbelt, Strasser, Wagner 2016, §4). Each of its edges is stored once,
+//! as an *arc* from its lower to its higher end, in a CSR by lower end; nodes
+//! are renumbered by rank, so node `r` has rank `r` and every arc points to a
+//! larger number. The elimination tree links each node to its lowest upward
+//! neighbour; a node's upward neighbours are all its ancestors there, which is
+//! what lets queries walk up the tree without a priority queue.
+//!
+//! O(Σ_v |up(v)| · log) time, with the fill-in of the order deciding the size.
+
+use serde::{Deserialize, Serialize};
+
+use super::cut::Undirected;
+
+/// No node (the root's parent) or no arc (an input edge that is a self-loop).
+pub const NONE: u32 = u32::MAX;
+
+/// The contracted graph, nodes numbered by rank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Topology {
+    /// Rank of each road-graph node.
+    pub rank: Vec<u32>,
+    /// Road-graph node of each rank.
+    pub node: Vec<u32>,
+    /// CSR offsets of the upward arcs, `node_count + 1` entries.
+    pub first_up: Vec<u32>,
+    /// Higher end of each arc; sorted within each node's range.
+    pub up_head: Vec<u32>,
+    /// Lower end of each arc.
+    pub up_tail: Vec<u32>,
+    /// Elimination-tree parent of each node ([`NONE`] at a root).
+    pub parent: Vec<u32>,
+    /// For each road-graph edge: its arc (`NONE` for a self-loop), and whether it
+    /// runs upward (lower rank to higher), in the top bit.
+    pub edge_arc: Vec<u32>,
+}
+
+/// Set in [`Topology::edge_arc`] when the edge runs downward.
+pub const DOWNWARD: u32 = 1 << 31;
+
+impl Topology {
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.rank.len()
+    }
+
+    /// Number of arcs.
+    pub fn arc_count(&self) -> usize {
+        self.up_head.len()
+    }
+
+    /// Arc range of node `r` (a rank).
+    #[inline]
+    pub fn up(&self, r: u32) -> std::ops::Range<usize> {
+        self.first_up[r as usize] as usize..self.first_up[r as usize + 1] as usize
+    }
+
+    /// The arc between ranks `lo < hi`, if any. O(log deg).
+    #[inline]
+    pub fn arc(&self, lo: u32, hi: u32) -> Option<usize> {
+        let r = self.up(lo);
+        let start = r.start;
+        self.up_head[r].binary_search(&hi).ok().map(|i| start + i)
+    }
+
+    /// Contracts `g` (the road graph made undirected) in `order` (node ids,
+    /// lowest rank first) and maps the road graph's directed edges
+    /// (`tail`, `head`) onto the arcs.
+    pub fn contract(g: &Undirected, order: &[u32], tail: &[u32], head: &[u32]) -> Topology {
+        let n = g.node_count();
+        let mut rank = vec![0u32; n];
+        for (r, &v) in order.iter().enumerate() {
+            rank[v as usize] = r as u32;
+        }
+        let mut up: Vec<Vec<u32>> = order
+            .iter()
+            .map(|&v| {
+                let r = rank[v as usize];
+                let mut nb: Vec<u32> = g
+                    .neighbours(v as usize)
+                    .iter()
+                    .map(|&u| rank[u as usize])
+                    .filter(|&q| q > r)
+                    .collect();
+                nb.sort_unstable();
+                nb
+            })
+            .collect();
+        let mut parent = vec![NONE; n];
+        let mut merged = Vec::new();
+        for r in 0..n {
+            let Some(&p) = up[r].first() else { continue };
+            parent[r] = p;
+            if up[r].len() > 1 {
+                let mine = std::mem::take(&mut up[r]);
+                merge_into(&mut merged, &up[p as usize], &mine[1..]);
+                std::mem::swap(&mut up[p as usize], &mut merged);
+                up[r] = mine;
+            }
+        }
+        let mut first_up = Vec::with_capacity(n + 1);
+        first_up.push(0u32);
+        let total: usize = up.iter().map(Vec::len).sum();
+        let mut up_head = Vec::with_capacity(total);
+        let mut up_tail = Vec::with_capacity(total);
+        for (r, nb) in up.iter().enumerate() {
+            up_head.extend_from_slice(nb);
+            up_tail.extend(std::iter::repeat(r as u32).take(nb.len()));
+            first_up.push(up_head.len() as u32);
+        }
+        drop(up);
+        let mut topo = Topology {
+            rank,
+            node: order.to_vec(),
+            first_up,
+            up_head,
+            up_tail,
+            parent,
+            edge_arc: Vec::new(),
+        };
+        topo.edge_arc = tail
+            .iter()
+            .zip(head)
+            .map(|(&t, &h)| {
+                let (rt, rh) = (topo.rank[t as usize], topo.rank[h as usize]);
+                if rt == rh {
+                    return NONE;
+                }
+                let a = topo
+                    .arc(rt.min(rh), rt.max(rh))
+                    .expect("every road edge is an arc") as u32;
+                if rt < rh {
+                    a
+                } else {
+                    a | DOWNWARD
+                }
+            })
+            .collect();
+        topo
+    }
+}
+
+/// `out` = sorted union of sorted `a` and sorted `b`.
+fn merge_into(out: &mut Vec<u32>, a: &[u32], b: &[u32]) {
+    out.clear();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cycle_gets_its_chord() {
+        // 4-cycle 0-1-2-3-0 contracted in order 0,1,2,3: contracting 0 joins 1 and 3.
+        let g = Undirected::from_pairs(4, [(0, 1), (1, 2), (2, 3), (3, 0)]);
+        let t = Topology::contract(&g, &[0, 1, 2, 3], &[0, 1], &[1, 0]);
+        assert!(t.arc(1, 3).is_some());
+        assert_eq!(t.arc_count(), 5);
+        assert_eq!(t.parent, vec![1, 2, 3, NONE]);
+        assert_eq!(t.edge_arc[0] & DOWNWARD, 0);
+        assert_eq!(t.edge_arc[1] & DOWNWARD, DOWNWARD);
+    }
+
+    #[test]
+    fn upward_neighbours_are_ancestors() {
+        let g = Undirected::from_pairs(6, [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 0), (1, 4)]);
+        let t = Topology::contract(&g, &[0, 2, 5, 3, 1, 4], &[], &[]);
+        for r in 0..6u32 {
+            let mut anc = Vec::new();
+            let mut p = t.parent[r as usize];
+            while p != NONE {
+                anc.push(p);
+                p = t.parent[p as usize];
+            }
+            for a in t.up(r) {
+                assert!(anc.contains(&t.up_head[a]));
+            }
+        }
+    }
+}
