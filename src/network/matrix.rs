@@ -113,6 +113,18 @@ impl<'a> DijkstraEngine<'a> {
     }
 }
 
+impl DijkstraEngine<'_> {
+    /// The graph searched.
+    pub fn graph(&self) -> &RoadGraph {
+        self.graph
+    }
+
+    /// The edge weights searched.
+    pub fn weights(&self) -> &EdgeWeights {
+        self.weights
+    }
+}
+
 impl MatrixEngine for DijkstraEngine<'_> {
     fn name(&self) -> &'static str {
         "dijkstra-1:n"

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod cch;
 pub mod dijkstra;
 pub mod disruption;
+pub mod engine;
 pub mod export;
 pub mod geo;
 pub mod graph;
@@ -26,6 +27,7 @@ use std::time::Instant;
 use crate::progress::Progress;
 
 pub use disruption::{Disruption, EdgeWeights, SlowArea};
+pub use engine::{Engine, Router};
 pub use graph::{NodeId, RoadGraph};
 pub use matrix::{travel_matrix, DijkstraEngine, Leg, MatrixEngine, TravelMatrix};
 pub use profile::Profile;

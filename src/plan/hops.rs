@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::network::dijkstra::Dijkstra;
 use crate::network::geo::haversine_m;
-use crate::network::{EdgeWeights, NodeId, RoadGraph};
+use crate::network::{NodeId, Router};
 
 /// Neighbours considered per shelter.
 pub const DEFAULT_NEIGHBOURS: usize = 24;
@@ -29,63 +29,84 @@ impl Hops {
         self.next[a].iter().find(|x| x.0 == b).map(|x| x.1)
     }
 
-    /// Computes hops for shelters at `points` (`[lon, lat]`) snapped to `nodes`.
-    /// O(s² + s · local search) for s shelters.
-    pub fn compute(
-        graph: &RoadGraph,
-        weights: &EdgeWeights,
-        points: &[[f64; 2]],
-        nodes: &[NodeId],
-        k: usize,
-    ) -> Self {
+    /// Computes hops for shelters at `points` (`[lon, lat]`) snapped to `nodes`,
+    /// timed by `router`. O(s² + s · one search) for s shelters.
+    pub fn compute(router: &Router, points: &[[f64; 2]], nodes: &[NodeId], k: usize) -> Self {
         let all: Vec<usize> = (0..points.len()).collect();
         Self {
-            next: Self::rows(graph, weights, points, nodes, k, &all),
+            next: Self::rows(router, points, nodes, k, &all),
         }
     }
 
     /// The hop rows of shelters `rows` only (as [`Hops::compute`] makes them),
-    /// in the order given. O(s · |rows| + |rows| · local search).
+    /// in the order given. With Dijkstra, one early-stopping search per row; with
+    /// the CCH, one sweep per row over the ancestors of every shelter.
+    /// O(s · |rows| + |rows| · one search).
     pub fn rows(
-        graph: &RoadGraph,
-        weights: &EdgeWeights,
+        router: &Router,
         points: &[[f64; 2]],
         nodes: &[NodeId],
         k: usize,
         rows: &[usize],
     ) -> Vec<Vec<(usize, f64)>> {
-        let n = points.len();
-        rows.par_iter()
-            .map_init(
-                || Dijkstra::new(graph.node_count()),
-                |dj, &a| {
-                    let mut near: Vec<(f64, usize)> = (0..n)
-                        .filter(|&b| b != a)
-                        .map(|b| (haversine_m(points[a], points[b]), b))
-                        .collect();
-                    let k = k.min(near.len());
-                    if k == 0 {
-                        return Vec::new();
-                    }
-                    near.select_nth_unstable_by(k - 1, |x, y| {
-                        x.0.total_cmp(&y.0).then(x.1.cmp(&y.1))
-                    });
-                    near.truncate(k);
-                    let targets: Vec<NodeId> = near.iter().map(|&(_, b)| nodes[b]).collect();
-                    dj.run(graph, weights, nodes[a], &targets, u32::MAX);
-                    let mut out: Vec<(usize, f64)> = near
-                        .iter()
-                        .filter_map(|&(_, b)| {
-                            dj.distance(nodes[b])
-                                .map(|(ms, _)| (b, f64::from(ms) / 3_600_000.0))
-                        })
-                        .collect();
-                    out.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
-                    out
-                },
-            )
-            .collect()
+        let near: Vec<Vec<usize>> = rows.par_iter().map(|&a| nearest(points, a, k)).collect();
+        let timed = |a: usize, near: &[usize], ms: &dyn Fn(usize) -> Option<u32>| {
+            let mut out: Vec<(usize, f64)> = near
+                .iter()
+                .filter_map(|&b| ms(b).map(|t| (b, f64::from(t) / 3_600_000.0)))
+                .collect();
+            debug_assert!(out.iter().all(|x| x.0 != a));
+            out.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+            out
+        };
+        match router {
+            Router::Cch(cch) => {
+                let from: Vec<NodeId> = rows.iter().map(|&a| nodes[a]).collect();
+                let ms = cch.pairs(&from, nodes, &near);
+                rows.iter()
+                    .zip(&near)
+                    .zip(&ms)
+                    .map(|((&a, near), ms)| {
+                        let at = |b: usize| near.iter().position(|&x| x == b).and_then(|i| ms[i]);
+                        timed(a, near, &at)
+                    })
+                    .collect()
+            }
+            Router::Dijkstra(d) => {
+                let graph = d.graph();
+                rows.par_iter()
+                    .zip(&near)
+                    .map_init(
+                        || Dijkstra::new(graph.node_count()),
+                        |dj, (&a, near)| {
+                            if near.is_empty() {
+                                return Vec::new();
+                            }
+                            let targets: Vec<NodeId> = near.iter().map(|&b| nodes[b]).collect();
+                            dj.run(graph, d.weights(), nodes[a], &targets, u32::MAX);
+                            timed(a, near, &|b| dj.distance(nodes[b]).map(|(ms, _)| ms))
+                        },
+                    )
+                    .collect()
+            }
+        }
     }
+}
+
+/// The `k` shelters nearest to `a` by straight line (ties by index), in no
+/// particular order. O(s).
+fn nearest(points: &[[f64; 2]], a: usize, k: usize) -> Vec<usize> {
+    let mut near: Vec<(f64, usize)> = (0..points.len())
+        .filter(|&b| b != a)
+        .map(|b| (haversine_m(points[a], points[b]), b))
+        .collect();
+    let k = k.min(near.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    near.select_nth_unstable_by(k - 1, |x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    near.truncate(k);
+    near.into_iter().map(|x| x.1).collect()
 }
 
 /// The hops as a dense shelter × shelter table, for constant-time lookups where

@@ -28,9 +28,8 @@ pub mod warm;
 
 use std::time::Instant;
 
-use crate::network::matrix::travel_matrix_to_few;
 use crate::network::snap::{SnapError, DEFAULT_MAX_SNAP_M};
-use crate::network::{DijkstraEngine, EdgeWeights, MatrixEngine, NodeId, RoadGraph, Snapper};
+use crate::network::{EdgeWeights, MatrixEngine, NodeId, RoadGraph, Router, Snapper};
 use crate::scenario::Scenario;
 use bottleneck::Bottleneck;
 use demand::{Demand, Phase};
@@ -158,12 +157,25 @@ pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanE
         .iter()
         .map(|s| snap("shelters.csv", &s.id, [s.lon, s.lat]))
         .collect::<Result<Vec<_>, _>>()?;
-    let engine = DijkstraEngine::new(graph, &weights);
-    let out = engine.matrix(&warehouse_nodes, &shelter_nodes, &crate::progress::Silent);
-    let back = travel_matrix_to_few(graph, &weights, &shelter_nodes, &warehouse_nodes);
+    let t_snap = t0.elapsed().as_secs_f64();
+    let router = Router::auto(
+        graph,
+        &weights,
+        warehouse_nodes.len().min(shelter_nodes.len()),
+    );
+    let out = router.matrix(&warehouse_nodes, &shelter_nodes, &crate::progress::Silent);
+    let back = router.matrix(&shelter_nodes, &warehouse_nodes, &crate::progress::Silent);
     let travel = TravelHours::from_matrices(&out, &back);
+    let t_matrices = t0.elapsed().as_secs_f64();
     let points: Vec<[f64; 2]> = scenario.shelters.iter().map(|s| [s.lon, s.lat]).collect();
-    let hops = Hops::compute(graph, &weights, &points, &shelter_nodes, DEFAULT_NEIGHBOURS);
+    let hops = Hops::compute(&router, &points, &shelter_nodes, DEFAULT_NEIGHBOURS);
+    tracing::debug!(
+        "prepare: snapping {:.1} ms, matrices {:.1} ms ({}), hops {:.1} ms",
+        1e3 * t_snap,
+        1e3 * (t_matrices - t_snap),
+        router.name(),
+        1e3 * (t0.elapsed().as_secs_f64() - t_matrices)
+    );
     Ok(Prepared {
         warehouse_nodes,
         shelter_nodes,

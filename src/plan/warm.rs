@@ -186,9 +186,9 @@ pub fn repaired(
         .collect();
     let points: Vec<[f64; 2]> = scenario.shelters.iter().map(|s| [s.lon, s.lat]).collect();
     let mut hops = base.hops.clone();
+    let router = crate::network::Router::auto(graph, &weights, rows.len());
     for (a, row) in rows.iter().zip(Hops::rows(
-        graph,
-        &weights,
+        &router,
         &points,
         shelters,
         DEFAULT_NEIGHBOURS,

@@ -42,6 +42,53 @@ impl<'a> CchEngine<'a> {
         )
     }
 
+    /// Travel times (ms) from each `from[i]` to the nodes `to[j]` for `j` in
+    /// `wanted[i]` (`None`: unreachable), in that order. One backward walk per
+    /// target, kept as its list of labels, then one forward walk per source
+    /// and a scan of each wanted target's list: for few scattered pairs per
+    /// source, where a sweep would settle far more than is asked.
+    /// O((|from| + |to|) · walk + Σ |wanted[i]| · chain length).
+    pub fn pairs(
+        &self,
+        from: &[NodeId],
+        to: &[NodeId],
+        wanted: &[Vec<usize>],
+    ) -> Vec<Vec<Option<u32>>> {
+        let n = self.topo.node_count();
+        let rank = |v: NodeId| self.topo.rank[v as usize];
+        let back: Vec<Vec<(u32, u32)>> = to
+            .par_iter()
+            .map_init(
+                || Walk::new(n),
+                |walk, &t| {
+                    walk.run(self.topo, &self.metric.down, rank(t));
+                    walk.chain(self.topo, rank(t))
+                },
+            )
+            .collect();
+        from.par_iter()
+            .zip(wanted)
+            .map_init(
+                || Walk::new(n),
+                |walk, (&s, want)| {
+                    walk.run(self.topo, &self.metric.up, rank(s));
+                    want.iter()
+                        .map(|&j| {
+                            back[j]
+                                .iter()
+                                .filter_map(|&(v, b)| {
+                                    let (a, _) = walk.label(v);
+                                    (a != INF).then(|| a.saturating_add(b))
+                                })
+                                .filter(|&d| d != INF)
+                                .min()
+                        })
+                        .collect()
+                },
+            )
+            .collect()
+    }
+
     /// Rows of times (ms) and metres from each of `walk_from` to each of
     /// `select`, walking `up` (forward) or down (backward, giving times *to*
     /// the walked node).

@@ -98,6 +98,23 @@ impl Walk {
     }
 }
 
+impl Walk {
+    /// The finite labels of the last walk from `start` (its chain of
+    /// ancestors): `(rank, ms)` pairs. O(chain length).
+    pub fn chain(&self, topo: &Topology, start: u32) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut v = start;
+        while v != NONE {
+            let (ms, _) = self.label(v);
+            if ms != INF {
+                out.push((v, ms));
+            }
+            v = topo.parent[v as usize];
+        }
+        out
+    }
+}
+
 /// The fastest route between two nodes found by two walks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
