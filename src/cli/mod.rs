@@ -34,6 +34,11 @@ pub struct Cli {
     /// was built from). Used by the default job.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Shortest-path engine: auto (the CCH when the graph's structure is cached
+    /// and the work is more than a few searches), dijkstra or cch. Default:
+    /// $RELIEFFLOW_ENGINE, else auto.
+    #[arg(long, global = true)]
+    engine: Option<reliefflow::network::Engine>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,6 +65,9 @@ enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(e) = cli.engine {
+        reliefflow::network::engine::set_default(e);
+    }
     match cli.command {
         Some(Command::Plan(args)) => plan::run(args),
         Some(Command::Audit(args)) => audit::run(args),

@@ -9,11 +9,10 @@ use clap::{Args, Subcommand};
 use super::progress::TerminalProgress;
 use reliefflow::io::disruption_file::read_disruption;
 use reliefflow::io::points::{read_points, Datum, Point};
-use reliefflow::network::route::fastest_route;
 use reliefflow::network::snap::DEFAULT_MAX_SNAP_M;
 use reliefflow::network::{
-    load_graph, CacheMode, DijkstraEngine, Disruption, EdgeWeights, MatrixEngine, NodeId, Profile,
-    RoadGraph, Snapper,
+    load_graph, CacheMode, Disruption, EdgeWeights, MatrixEngine, NodeId, Profile, RoadGraph,
+    Router, Snapper,
 };
 use reliefflow::report::network_files;
 
@@ -208,22 +207,20 @@ fn matrix(a: &MatrixArgs) -> Result<()> {
     let from_nodes = snap_points(&snapper, &from, a.max_snap_m, &a.from)?;
     let to_nodes = snap_points(&snapper, &to, a.max_snap_m, &a.to)?;
     let start = Instant::now();
-    let m = DijkstraEngine::new(&graph, &weights).matrix(
-        &from_nodes,
-        &to_nodes,
-        &TerminalProgress::default(),
-    );
+    let router = Router::auto(&graph, &weights, from_nodes.len().min(to_nodes.len()));
+    let m = router.matrix(&from_nodes, &to_nodes, &TerminalProgress::default());
     let secs = start.elapsed().as_secs_f64();
     let from_ids: Vec<&str> = from.iter().map(|p| p.id.as_str()).collect();
     let to_ids: Vec<&str> = to.iter().map(|p| p.id.as_str()).collect();
     network_files::write_matrix_csv(&a.output, &from_ids, &to_ids, &m)?;
     println!(
-        "{}×{} matrix ({} unreachable pairs) in {:.3} s on {} threads → {}",
+        "{}×{} matrix ({} unreachable pairs) in {:.3} s on {} threads ({}) → {}",
         from.len(),
         to.len(),
         m.unreachable_count(),
         secs,
         rayon::current_num_threads(),
+        router.name(),
         a.output.display()
     );
     Ok(())
@@ -252,7 +249,8 @@ fn route(a: &RouteArgs) -> Result<()> {
     let snapper = Snapper::new(&graph);
     let from = snapper.snap("--from", parse_lonlat(&a.from, "from")?, DEFAULT_MAX_SNAP_M)?;
     let to = snapper.snap("--to", parse_lonlat(&a.to, "to")?, DEFAULT_MAX_SNAP_M)?;
-    let Some(r) = fastest_route(&graph, &weights, from.node, to.node) else {
+    let router = Router::auto(&graph, &weights, 1);
+    let Some(r) = router.route(&graph, from.node, to.node) else {
         println!("no route: the destination cannot be reached under this scenario");
         return Ok(());
     };

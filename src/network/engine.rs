@@ -103,18 +103,27 @@ impl<'a> Router<'a> {
     pub fn route(&self, graph: &RoadGraph, from: NodeId, to: NodeId) -> Option<Route> {
         match self {
             Router::Dijkstra(d) => fastest_route(graph, d.weights(), from, to),
-            Router::Cch(c) => c.route(from, to).map(|f| {
-                let mut nodes = Vec::with_capacity(f.edges.len() + 1);
-                nodes.push(from);
-                nodes.extend(f.edges.iter().map(|&e| graph.head[e as usize]));
-                Route {
-                    seconds: f64::from(f.ms) / 1000.0,
-                    metres: f64::from(f.metres),
-                    nodes,
-                    ways: f.edges.iter().map(|&e| graph.way_id[e as usize]).collect(),
-                }
-            }),
+            Router::Cch(c) => c.route(from, to).map(|f| found_route(graph, from, f)),
         }
+    }
+}
+
+/// A CCH route as a [`Route`] (nodes and ways of its road edges).
+pub fn found_route(graph: &RoadGraph, from: NodeId, f: super::cch::query::Found) -> Route {
+    let mut nodes = Vec::with_capacity(f.edges.len() + 1);
+    nodes.push(from);
+    nodes.extend(f.edges.iter().map(|&e| graph.head[e as usize]));
+    Route {
+        seconds: f64::from(f.ms) / 1000.0,
+        metres: f64::from(f.metres),
+        nodes,
+        ways: f.edges.iter().map(|&e| graph.way_id[e as usize]).collect(),
+    }
+}
+
+impl std::fmt::Debug for Router<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -9,10 +9,11 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use crate::network::cch::CchEngine;
 use crate::network::dijkstra::Dijkstra;
 use crate::network::graph::EdgeId;
 use crate::network::ways::streets;
-use crate::network::{EdgeWeights, NodeId, RoadGraph};
+use crate::network::{EdgeWeights, NodeId, RoadGraph, Router};
 
 /// One leg: from node, to node, from id, to id (sites' ids, for the labels).
 pub type Leg = (NodeId, NodeId, String, String);
@@ -26,6 +27,10 @@ pub fn features(
     out: &BTreeSet<Leg>,
     back: &BTreeSet<Leg>,
 ) -> Vec<Value> {
+    let searches = group(out, |l| l.0).len() + group(back, |l| l.1).len();
+    if let Router::Cch(cch) = Router::auto(graph, weights, searches) {
+        return by_cch(graph, &cch, out, back);
+    }
     let forward: Vec<Vec<Value>> = group(out, |l| l.0)
         .par_iter()
         .map_init(
@@ -71,6 +76,46 @@ pub fn features(
         .collect();
     all.extend(backward.into_iter().flatten());
     all
+}
+
+/// [`features`] from one CCH customization: one route per leg, in parallel.
+fn by_cch(
+    graph: &RoadGraph,
+    cch: &CchEngine,
+    out: &BTreeSet<Leg>,
+    back: &BTreeSet<Leg>,
+) -> Vec<Value> {
+    // In the order of the searches' groups, as the Dijkstra path writes them.
+    let in_order = |set, key, kind| {
+        group(set, key)
+            .into_iter()
+            .flat_map(move |(_, mine)| mine.into_iter().map(move |l| (l, kind)))
+    };
+    let legs: Vec<(&Leg, &str)> = in_order(out, |l: &Leg| l.0, "route")
+        .chain(in_order(back, |l: &Leg| l.1, "return"))
+        .collect();
+    legs.par_iter()
+        .map_init(
+            || cch.scratch(),
+            |scratch, &(l, kind)| {
+                let f = cch.route_with(scratch, l.0, l.1)?;
+                // Summed in the order the Dijkstra path sums it (returns from the
+                // warehouse backwards), so both write the same metres.
+                let metres = if kind == "return" {
+                    f.edges
+                        .iter()
+                        .rev()
+                        .fold(0.0f32, |m, &e| m + graph.length_m[e as usize])
+                } else {
+                    f.metres
+                };
+                Some(feature(graph, l, &f.edges, f.ms, metres, kind))
+            },
+        )
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// The GeoJSON feature of `leg` driven along `edges` (forward, from its start).

@@ -25,10 +25,9 @@ use super::auth::require;
 use super::draft::add_roads;
 use super::error::ApiError;
 use super::AppState;
-use crate::network::matrix::{DijkstraEngine, MatrixEngine};
-use crate::network::route::fastest_route;
+use crate::network::matrix::MatrixEngine;
 use crate::network::snap::DEFAULT_MAX_SNAP_M;
-use crate::network::{EdgeWeights, NodeId, Snapper};
+use crate::network::{EdgeWeights, NodeId, Router, Snapper};
 use crate::progress::Silent;
 use crate::store::records::Role;
 
@@ -184,7 +183,8 @@ pub async fn table(
     let answer = tokio::task::spawn_blocking(move || {
         let src: Vec<NodeId> = from.iter().map(|&i| nodes[i]).collect();
         let dst: Vec<NodeId> = to.iter().map(|&i| nodes[i]).collect();
-        let m = DijkstraEngine::new(&state.graph, &w).matrix(&src, &dst, &Silent);
+        let router = Router::auto(&state.graph, &w, src.len().min(dst.len()));
+        let m = router.matrix(&src, &dst, &Silent);
         let cell = |f: fn(crate::network::matrix::Leg) -> f64| -> Vec<Vec<Value>> {
             (0..src.len())
                 .map(|i| {
@@ -234,17 +234,20 @@ pub async fn route(
     tokio::task::spawn_blocking(move || {
         let (mut coords, mut legs): (Vec<[f64; 2]>, Vec<Value>) = (Vec::new(), Vec::new());
         let (mut duration, mut distance) = (0.0, 0.0);
+        let router = Router::auto(&state.graph, &w, nodes.len().saturating_sub(1));
         for (k, pair) in nodes.windows(2).enumerate() {
-            let r = fastest_route(&state.graph, &w, pair[0], pair[1]).ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!(
-                        "no route from coordinates[{k}] to coordinates[{}] on the roads open",
-                        k + 1
-                    ),
-                )
-                .with_code("no_route")
-            })?;
+            let r = router
+                .route(&state.graph, pair[0], pair[1])
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        format!(
+                            "no route from coordinates[{k}] to coordinates[{}] on the roads open",
+                            k + 1
+                        ),
+                    )
+                    .with_code("no_route")
+                })?;
             let c = r.coords(&state.graph);
             coords.extend(if coords.is_empty() { &c[..] } else { &c[1..] });
             duration += r.seconds;

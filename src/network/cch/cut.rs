@@ -96,6 +96,8 @@ pub struct Separation {
     pub sink_side: Vec<u32>,
 }
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 const INF: i32 = i32::MAX / 2;
 
 /// The split graph: `in(v) = 2v`, `out(v) = 2v + 1`, in CSR with each arc's
@@ -111,9 +113,23 @@ pub struct Split {
 }
 
 impl Split {
-    /// The split graph of `g`. O(n + m log deg).
+    /// The split graph of `g`, each node's neighbours in CSR order. O(n + m log deg).
     pub fn new(g: &Undirected) -> Self {
+        Self::ordered(g, None)
+    }
+
+    /// The split graph of `g` with each node's neighbours by `key` descending
+    /// (a depth-first search then heads for high keys first). O(n + m · deg).
+    pub fn ordered(g: &Undirected, key: Option<&[f32]>) -> Self {
         let n = g.node_count();
+        let mut nb: Vec<u32> = g.adj.clone();
+        if let Some(key) = key {
+            for v in 0..n {
+                nb[g.first[v] as usize..g.first[v + 1] as usize]
+                    .sort_by(|a, b| key[*b as usize].total_cmp(&key[*a as usize]).then(a.cmp(b)));
+            }
+        }
+        let list = |v: usize| &nb[g.first[v] as usize..g.first[v + 1] as usize];
         let deg = |v: usize| (g.first[v + 1] - g.first[v]) as usize;
         let mut first = Vec::with_capacity(2 * n + 1);
         first.push(0u32);
@@ -131,11 +147,11 @@ impl Split {
             rev[bi] = bo as u32;
             head[bo] = (2 * v) as u32;
             rev[bo] = bi as u32;
-            for (j, &u) in g.neighbours(v).iter().enumerate() {
+            for (j, &u) in list(v).iter().enumerate() {
                 let u = u as usize;
-                let q = g
-                    .neighbours(u)
-                    .binary_search(&(v as u32))
+                let q = list(u)
+                    .iter()
+                    .position(|&x| x as usize == v)
                     .expect("symmetric adjacency");
                 // in(v) → out(u): twin of out(u) → in(v), which sits in out(u)'s block.
                 head[bi + 1 + j] = (2 * u + 1) as u32;
@@ -164,96 +180,87 @@ impl Split {
 /// non-empty) of `g`, with the two sides. O(c · (n + m)) for a separator of `c`
 /// nodes, usually far less (Dinic phases push many paths at once).
 pub fn min_separator(split: &Split, sources: &[u32], sinks: &[u32]) -> Separation {
+    min_separator_within(split, sources, sinks, &AtomicUsize::new(usize::MAX))
+        .expect("no bound to exceed")
+}
+
+/// [`min_separator`], given up (`None`) once the flow exceeds `bound`; a
+/// finished search lowers `bound` to its separator's size, so searches run side
+/// by side stop as soon as another one has done better.
+pub fn min_separator_within(
+    split: &Split,
+    sources: &[u32],
+    sinks: &[u32],
+    bound: &AtomicUsize,
+) -> Option<Separation> {
     let n = split.first.len() / 2;
     let mut flow = vec![0i32; split.head.len()];
     let mut is_sink = vec![false; n];
     for &t in sinks {
         is_sink[t as usize] = true;
     }
-    let mut level = vec![u32::MAX; 2 * n];
-    let mut queue: Vec<u32> = Vec::with_capacity(2 * n);
+    // Rounds of depth-first searches from the sources (given nearest the sinks
+    // first): a round marks what it visits, so nothing is entered twice in it,
+    // augments along every path it finds, and ends after the last source; the
+    // flow is maximum after a round that finds none.
+    let mut mark = vec![0u32; 2 * n];
     let mut next_arc = vec![0usize; 2 * n];
     let mut stack: Vec<(usize, usize)> = Vec::new();
+    let mut round = 0u32;
+    let mut total = 0usize;
     loop {
-        // Level graph from every source's `in`.
-        level.fill(u32::MAX);
-        queue.clear();
-        for &s in sources {
-            level[2 * s as usize] = 0;
-            queue.push(2 * s);
-        }
-        let mut reached_sink = u32::MAX;
-        let mut head = 0;
-        while head < queue.len() {
-            let x = queue[head] as usize;
-            head += 1;
-            if level[x] >= reached_sink {
-                break;
-            }
-            if x & 1 == 1 && is_sink[x / 2] {
-                reached_sink = reached_sink.min(level[x]);
+        round += 1;
+        let mut found = 0usize;
+        'sources: for &s in sources {
+            let start = 2 * s as usize;
+            if mark[start] == round {
                 continue;
             }
-            for a in split.range(x) {
-                let y = split.head[a] as usize;
-                if level[y] == u32::MAX && split.cap[a] - flow[a] > 0 {
-                    level[y] = level[x] + 1;
-                    queue.push(y as u32);
+            mark[start] = round;
+            next_arc[start] = split.range(start).start;
+            stack.clear();
+            let mut x = start;
+            loop {
+                if x & 1 == 1 && is_sink[x / 2] {
+                    for &(_, a) in &stack {
+                        flow[a] += 1;
+                        flow[split.rev[a] as usize] -= 1;
+                    }
+                    found += 1;
+                    total += 1;
+                    if total > bound.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    continue 'sources;
+                }
+                let end = split.range(x).end;
+                let mut advanced = false;
+                while next_arc[x] < end {
+                    let a = next_arc[x];
+                    next_arc[x] += 1;
+                    let y = split.head[a] as usize;
+                    if mark[y] != round && split.cap[a] - flow[a] > 0 {
+                        mark[y] = round;
+                        next_arc[y] = split.range(y).start;
+                        stack.push((x, a));
+                        x = y;
+                        advanced = true;
+                        break;
+                    }
+                }
+                if !advanced {
+                    match stack.pop() {
+                        Some((px, _)) => x = px,
+                        None => break,
+                    }
                 }
             }
         }
-        if reached_sink == u32::MAX {
+        if found == 0 {
             break;
         }
-        // Blocking flow: unit paths by depth-first search with current arcs.
-        for x in 0..2 * n {
-            next_arc[x] = split.range(x).start;
-        }
-        for &s in sources {
-            let start = 2 * s as usize;
-            loop {
-                stack.clear();
-                let mut x = start;
-                let found = loop {
-                    if x & 1 == 1 && is_sink[x / 2] {
-                        break true;
-                    }
-                    let end = split.range(x).end;
-                    let mut advanced = false;
-                    while next_arc[x] < end {
-                        let a = next_arc[x];
-                        let y = split.head[a] as usize;
-                        if split.cap[a] - flow[a] > 0 && level[y] == level[x] + 1 {
-                            stack.push((x, a));
-                            x = y;
-                            advanced = true;
-                            break;
-                        }
-                        next_arc[x] += 1;
-                    }
-                    if advanced {
-                        continue;
-                    }
-                    // Dead end: retreat.
-                    level[x] = u32::MAX;
-                    match stack.pop() {
-                        Some((px, pa)) => {
-                            next_arc[px] = pa + 1;
-                            x = px;
-                        }
-                        None => break false,
-                    }
-                };
-                if !found {
-                    break;
-                }
-                for &(_, a) in &stack {
-                    flow[a] += 1;
-                    flow[split.rev[a] as usize] -= 1;
-                }
-            }
-        }
     }
+    let mut queue: Vec<u32> = Vec::with_capacity(2 * n);
     // Residual reachability from the sources.
     let mut seen = vec![false; 2 * n];
     queue.clear();
@@ -285,7 +292,8 @@ pub fn min_separator(split: &Split, sources: &[u32], sinks: &[u32]) -> Separatio
             (false, false) => sep.sink_side.push(v as u32),
         }
     }
-    sep
+    bound.fetch_min(sep.separator.len(), Ordering::Relaxed);
+    Some(sep)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::progress::Progress;
 pub struct CchEngine<'a> {
     topo: &'a Topology,
     metric: Metric,
+    length_m: &'a [f32],
 }
 
 impl<'a> CchEngine<'a> {
@@ -24,19 +25,35 @@ impl<'a> CchEngine<'a> {
         Self {
             topo,
             metric: Metric::customize(topo, &weights.time_ms, &graph.length_m),
+            length_m: &graph.length_m,
         }
     }
 
     /// The fastest route from node `from` to node `to` (road edges in order), or
     /// `None` when unreachable. O(two walks + route length).
     pub fn route(&self, from: NodeId, to: NodeId) -> Option<Found> {
+        self.route_with(&mut self.scratch(), from, to)
+    }
+
+    /// Scratch for [`CchEngine::route_with`] (two walks' labels).
+    pub fn scratch(&self) -> (Walk, Walk) {
         let n = self.topo.node_count();
-        let (mut f, mut b) = (Walk::new(n), Walk::new(n));
+        (Walk::new(n), Walk::new(n))
+    }
+
+    /// [`CchEngine::route`] reusing `scratch`, for many routes on one thread.
+    pub fn route_with(
+        &self,
+        scratch: &mut (Walk, Walk),
+        from: NodeId,
+        to: NodeId,
+    ) -> Option<Found> {
         query::route(
             self.topo,
             &self.metric,
-            &mut f,
-            &mut b,
+            self.length_m,
+            &mut scratch.0,
+            &mut scratch.1,
             self.topo.rank[from as usize],
             self.topo.rank[to as usize],
         )

@@ -16,7 +16,9 @@
 
 use rayon::prelude::*;
 
-use super::cut::{min_separator, Split, Undirected};
+use std::sync::atomic::AtomicUsize;
+
+use super::cut::{min_separator_within, Split, Undirected};
 
 /// Parts of at most this many nodes are ordered by minimum degree.
 pub const LEAF: usize = 24;
@@ -95,10 +97,12 @@ fn best_cut(part: &Part) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
             -std::f32::consts::FRAC_1_SQRT_2,
         ],
     ];
-    let split = Split::new(&part.g);
+    let bound = AtomicUsize::new(usize::MAX);
     let cuts: Vec<_> = dirs
         .par_iter()
-        .map(|d| {
+        .filter_map(|d| {
+            let key: Vec<f32> = part.xy.iter().map(|p| p[0] * d[0] + p[1] * d[1]).collect();
+            let split = Split::ordered(&part.g, Some(&key));
             let mut by: Vec<(f32, u32)> = part
                 .xy
                 .iter()
@@ -107,12 +111,14 @@ fn best_cut(part: &Part) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
                 .collect();
             let cmp = |x: &(f32, u32), y: &(f32, u32)| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1));
             by.select_nth_unstable_by(k - 1, cmp);
+            // Sources nearest the sinks first.
+            by[..k].sort_unstable_by(|x, y| cmp(y, x));
             let sources: Vec<u32> = by[..k].iter().map(|x| x.1).collect();
             let rest = &mut by[k..];
             let m = rest.len();
             rest.select_nth_unstable_by(m - k, cmp);
             let sinks: Vec<u32> = rest[m - k..].iter().map(|x| x.1).collect();
-            min_separator(&split, &sources, &sinks)
+            min_separator_within(&split, &sources, &sinks, &bound)
         })
         .collect();
     let best = cuts

@@ -131,6 +131,7 @@ pub struct Found {
 pub fn route(
     topo: &Topology,
     metric: &Metric,
+    length_m: &[f32],
     fwd: &mut Walk,
     bwd: &mut Walk,
     s: u32,
@@ -138,7 +139,7 @@ pub fn route(
 ) -> Option<Found> {
     fwd.run(topo, &metric.up, s);
     bwd.run(topo, &metric.down, t);
-    let mut best: Option<(u32, f32, u32)> = None;
+    let mut best: Option<(u32, f32, u32)> = None; // (ms, metres, meeting node)
     let mut v = t;
     while v != NONE {
         let (a, ma) = fwd.label(v);
@@ -170,7 +171,18 @@ pub fn route(
         metric.unpack(topo, a, false, &mut edges);
         v = topo.up_tail[a];
     }
-    Some(Found { ms, metres, edges })
+    let _ = metres;
+    Some(Found {
+        ms,
+        metres: path_metres(&edges, length_m),
+        edges,
+    })
+}
+
+/// Length of a path summed edge by edge from its start in `f32`, as Dijkstra
+/// sums it, so both engines report the same metres for the same route.
+pub fn path_metres(edges: &[u32], length_m: &[f32]) -> f32 {
+    edges.iter().fold(0.0f32, |m, &e| m + length_m[e as usize])
 }
 
 /// The ancestors of a set of nodes, top down, with each one's upward arcs
