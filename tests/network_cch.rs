@@ -158,3 +158,54 @@ fn heavy_closures_leave_exactly_the_unreachable_pairs_unreachable() {
         }
     }
 }
+
+/// A partial customization after random closures and slow-downs equals a full
+/// customization on the new weights, arc for arc; restoring gives the base back.
+#[test]
+fn partial_customization_equals_full() {
+    use reliefflow::network::cch::partial::Index;
+    use reliefflow::network::cch::Metric;
+    let g = &graphs()[2];
+    let topo = g.cch();
+    let index = Index::new(topo);
+    let base = EdgeWeights::base(g);
+    let full_base = Metric::customize(topo, &base.time_ms, &g.length_m);
+    let mut runner = TestRunner::new(Config {
+        cases: 16,
+        ..Config::default()
+    });
+    runner
+        .run(&(1u64..400, any::<u64>()), |(k, seed)| {
+            let mut w = base.clone();
+            let changed = nodes(g, k as usize, seed)
+                .into_iter()
+                .flat_map(|v| g.out_edges(v))
+                .map(|e| e as u32)
+                .collect::<Vec<_>>();
+            for (i, &e) in changed.iter().enumerate() {
+                let t = &mut w.time_ms[e as usize];
+                *t = if i % 3 == 0 {
+                    CLOSED
+                } else {
+                    t.saturating_mul(2 + (seed % 3) as u32)
+                };
+            }
+            let mut m = full_base.clone();
+            let mut touched = Vec::new();
+            m.update(
+                topo,
+                &index,
+                &w.time_ms,
+                &g.length_m,
+                &changed,
+                &mut touched,
+            );
+            let full = Metric::customize(topo, &w.time_ms, &g.length_m);
+            prop_assert!(m == full, "partial and full customizations differ");
+            prop_assert!(touched.len() < topo.arc_count());
+            m.restore(&full_base, &touched);
+            prop_assert!(m == full_base, "restore did not give the base back");
+            Ok(())
+        })
+        .unwrap();
+}

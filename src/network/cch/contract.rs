@@ -108,7 +108,7 @@ impl Topology {
         let mut up_tail = Vec::with_capacity(total);
         for (r, nb) in up.iter().enumerate() {
             up_head.extend_from_slice(nb);
-            up_tail.extend(std::iter::repeat(r as u32).take(nb.len()));
+            up_tail.extend(std::iter::repeat_n(r as u32, nb.len()));
             first_up.push(up_head.len() as u32);
         }
         drop(up);

@@ -29,6 +29,21 @@ impl<'a> CchEngine<'a> {
         }
     }
 
+    /// An engine over `graph`'s CCH with a metric customized already (see
+    /// [`Metric::update`] for bringing one up to date).
+    pub fn with_metric(graph: &'a RoadGraph, metric: Metric) -> Self {
+        Self {
+            topo: graph.cch(),
+            metric,
+            length_m: &graph.length_m,
+        }
+    }
+
+    /// The engine's metric, given back.
+    pub fn into_metric(self) -> Metric {
+        self.metric
+    }
+
     /// The fastest route from node `from` to node `to` (road edges in order), or
     /// `None` when unreachable. O(two walks + route length).
     pub fn route(&self, from: NodeId, to: NodeId) -> Option<Found> {
@@ -106,6 +121,15 @@ impl<'a> CchEngine<'a> {
             .collect()
     }
 
+    /// The travel times (ms, [`INF`] = unreachable) from each of `from` to each
+    /// of `to`, row-major: [`MatrixEngine::matrix`] without the distances.
+    pub fn times(&self, from: &[NodeId], to: &[NodeId]) -> Vec<u32> {
+        self.rows(from, to, true, &crate::progress::Silent)
+            .into_iter()
+            .flat_map(|(ms, _)| ms)
+            .collect()
+    }
+
     /// Rows of times (ms) and metres from each of `walk_from` to each of
     /// `select`, walking `up` (forward) or down (backward, giving times *to*
     /// the walked node).
@@ -123,6 +147,7 @@ impl<'a> CchEngine<'a> {
         } else {
             (&self.metric.down, &self.metric.up)
         };
+        let gathered = sel.gather(sweep_dir);
         let n = self.topo.node_count();
         let k = sel.nodes.len();
         walk_from
@@ -131,7 +156,7 @@ impl<'a> CchEngine<'a> {
                 || (Walk::new(n), vec![INF; k], vec![0f32; k]),
                 |(walk, ms, m), &s| {
                     walk.run(self.topo, walk_dir, self.topo.rank[s as usize]);
-                    sel.sweep(walk, sweep_dir, ms, m);
+                    sel.sweep(walk, &gathered, ms, m);
                     progress.step(1);
                     sel.seeds
                         .iter()

@@ -22,6 +22,7 @@ pub mod cut;
 pub mod engine;
 pub mod metric;
 pub mod order;
+pub mod partial;
 pub mod query;
 
 use std::time::Instant;

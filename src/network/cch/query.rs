@@ -234,26 +234,57 @@ impl Selection {
         }
     }
 
+    /// The weights of `dir` on the selection's arcs, gathered in sweep order
+    /// (once per matrix, so each sweep reads them front to back).
+    /// Arcs with no route in `dir` (closed roads, one-way streets) are left
+    /// out.
+    pub fn gather(&self, dir: &Direction) -> Gathered {
+        let mut g = Gathered {
+            first: Vec::with_capacity(self.first.len()),
+            pos: Vec::new(),
+            ms: Vec::new(),
+            metres: Vec::new(),
+        };
+        g.first.push(0);
+        for i in 0..self.nodes.len() {
+            for &(a, h) in &self.arcs[self.first[i] as usize..self.first[i + 1] as usize] {
+                let ms = dir.ms[a as usize];
+                if ms != INF {
+                    g.pos.push(h);
+                    g.ms.push(ms);
+                    g.metres.push(dir.metres[a as usize]);
+                }
+            }
+            g.first.push(g.pos.len() as u32);
+        }
+        g
+    }
+
     /// Settles every selected node from one walk's labels: `walk` from the
-    /// source using the other direction, `dir` the direction walked down here.
-    /// `out_ms`/`out_m` get one entry per selected node.
-    pub fn sweep(&self, walk: &Walk, dir: &Direction, out_ms: &mut [u32], out_m: &mut [f32]) {
+    /// source in the other direction, `w` the gathered weights of the direction
+    /// swept down here. `out_ms`/`out_m` get one entry per selected node.
+    pub fn sweep(&self, walk: &Walk, w: &Gathered, out_ms: &mut [u32], out_m: &mut [f32]) {
         for (i, &v) in self.nodes.iter().enumerate() {
             let (mut d, mut m) = walk.label(v);
-            for &(a, h) in &self.arcs[self.first[i] as usize..self.first[i + 1] as usize] {
-                let w = dir.ms[a as usize];
-                let hd = out_ms[h as usize];
-                if w == INF || hd == INF {
-                    continue;
-                }
-                let nd = hd.saturating_add(w);
+            for k in w.first[i] as usize..w.first[i + 1] as usize {
+                let h = w.pos[k] as usize;
+                let nd = out_ms[h].saturating_add(w.ms[k]);
                 if nd < d {
                     d = nd;
-                    m = out_m[h as usize] + dir.metres[a as usize];
+                    m = out_m[h] + w.metres[k];
                 }
             }
             out_ms[i] = d;
             out_m[i] = m;
         }
     }
+}
+
+/// A direction's weights on a selection's arcs, in sweep order.
+#[derive(Debug, Clone)]
+pub struct Gathered {
+    first: Vec<u32>,
+    pos: Vec<u32>,
+    ms: Vec<u32>,
+    metres: Vec<f32>,
 }
