@@ -1,6 +1,7 @@
 //! Road-network benches: graph build per bundled extract, travel matrices on the
 //! largest real graph with 1 and 2 threads, a contraction-hierarchy peer
-//! (`fast_paths`) on the same graph, and a generated 10⁶-node road-like graph.
+//! (`fast_paths`) on the same graph, the CCH engine (customization and matrix),
+//! and a generated 10⁶-node road-like graph.
 #![allow(missing_docs)] // `criterion_group!` generates undocumented functions
 
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use reliefflow::network::{
     load_graph, CacheMode, DijkstraEngine, EdgeWeights, MatrixEngine, Profile, RoadGraph,
 };
+use reliefflow::network::cch::CchEngine;
 use reliefflow::progress::Silent;
 use solver::gen::SplitMix;
 
@@ -110,6 +112,34 @@ fn city_graph() -> RoadGraph {
     reliefflow::network::synthetic::grid_city(1000, 1000, 9).unwrap()
 }
 
+/// The CCH on Malta: customization, and the 100 × 5 000 matrix on one thread
+/// against the Dijkstra engine on the same points (preparation excluded: it is
+/// cached with the graph).
+fn cch(c: &mut Criterion) {
+    let graph = load_graph(
+        &pbf("malta-latest"),
+        &Profile::default(),
+        CacheMode::Bypass,
+        &Silent,
+    )
+    .unwrap()
+    .graph;
+    graph.cch();
+    let w = EdgeWeights::base(&graph);
+    let (from, to) = (spread(&graph, 100, 1), spread(&graph, 5000, 2));
+    let mut g = c.benchmark_group("cch_malta");
+    g.sample_size(10);
+    g.bench_function("customize", |b| b.iter(|| CchEngine::new(&graph, &w)));
+    let engine = CchEngine::new(&graph, &w);
+    g.bench_function(BenchmarkId::new("100x5000", "cch_1_thread"), |b| {
+        b.iter(|| with_threads(1, || engine.matrix(&from, &to, &Silent)))
+    });
+    g.bench_function(BenchmarkId::new("100x5000", "cch_2_threads"), |b| {
+        b.iter(|| with_threads(2, || engine.matrix(&from, &to, &Silent)))
+    });
+    g.finish();
+}
+
 fn big_city(c: &mut Criterion) {
     let graph = city_graph();
     let w = EdgeWeights::base(&graph);
@@ -127,5 +157,5 @@ fn big_city(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, build, matrix, big_city);
+criterion_group!(benches, build, matrix, cch, big_city);
 criterion_main!(benches);
