@@ -7,10 +7,10 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use reliefflow::network::cch::CchEngine;
 use reliefflow::network::{
     load_graph, CacheMode, DijkstraEngine, EdgeWeights, MatrixEngine, Profile, RoadGraph,
 };
-use reliefflow::network::cch::CchEngine;
 use reliefflow::progress::Silent;
 use solver::gen::SplitMix;
 

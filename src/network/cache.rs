@@ -48,7 +48,7 @@ pub fn load(path: &Path, source_sha256: [u8; 32], profile_sha256: [u8; 32]) -> O
     }
     let graph: RoadGraph = bincode::deserialize_from(&mut r).ok()?;
     let topo: Topology = bincode::deserialize_from(&mut r).ok()?;
-    if topo.node_count() != graph.node_count() || topo.edge_arc.len() != graph.edge_count() {
+    if !topo.is_consistent(graph.node_count(), graph.edge_count()) {
         return None;
     }
     let _ = graph.routing.set(Arc::new(topo));

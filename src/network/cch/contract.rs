@@ -66,6 +66,47 @@ impl Topology {
         self.up_head[r].binary_search(&hi).ok().map(|i| start + i)
     }
 
+    /// Whether the arrays fit together for a graph of `nodes` nodes and `edges`
+    /// edges (a cache read back must pass this before use): ranks a
+    /// permutation, offsets monotone, every arc upward and in range, parents
+    /// above their child. O(n + arcs + edges).
+    pub fn is_consistent(&self, nodes: usize, edges: usize) -> bool {
+        let n = nodes;
+        if self.rank.len() != n
+            || self.node.len() != n
+            || self.parent.len() != n
+            || self.first_up.len() != n + 1
+            || self.edge_arc.len() != edges
+            || self.first_up.first() != Some(&0)
+            || self.first_up.last().map(|&x| x as usize) != Some(self.up_head.len())
+            || self.up_tail.len() != self.up_head.len()
+        {
+            return false;
+        }
+        let perm = self
+            .node
+            .iter()
+            .enumerate()
+            .all(|(r, &v)| (v as usize) < n && self.rank[v as usize] as usize == r);
+        let arcs = (0..n).all(|r| {
+            let (a, b) = (self.first_up[r] as usize, self.first_up[r + 1] as usize);
+            a <= b
+                && b <= self.up_head.len()
+                && self.up_head[a..b]
+                    .iter()
+                    .zip(&self.up_tail[a..b])
+                    .all(|(&h, &t)| t as usize == r && (h as usize) < n && h as usize > r)
+                && (self.parent[r] == NONE
+                    || (self.parent[r] as usize > r && (self.parent[r] as usize) < n))
+        });
+        let m = self.arc_count() as u32;
+        perm && arcs
+            && self
+                .edge_arc
+                .iter()
+                .all(|&c| c == NONE || (c & !DOWNWARD) < m)
+    }
+
     /// Contracts `g` (the road graph made undirected) in `order` (node ids,
     /// lowest rank first) and maps the road graph's directed edges
     /// (`tail`, `head`) onto the arcs.
@@ -171,6 +212,11 @@ mod tests {
         assert_eq!(t.parent, vec![1, 2, 3, NONE]);
         assert_eq!(t.edge_arc[0] & DOWNWARD, 0);
         assert_eq!(t.edge_arc[1] & DOWNWARD, DOWNWARD);
+        assert!(t.is_consistent(4, 2));
+        let mut bad = t.clone();
+        bad.up_head[0] = 0;
+        assert!(!bad.is_consistent(4, 2));
+        assert!(!t.is_consistent(5, 2));
     }
 
     #[test]

@@ -97,6 +97,17 @@ fn best_cut(part: &Part) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
             -std::f32::consts::FRAC_1_SQRT_2,
         ],
     ];
+    // The widest spread first: its cut (across the part's long side) is
+    // usually the smallest, and the bound it sets stops the others early.
+    let spread = |d: &[f32; 2]| {
+        let (lo, hi) = part.xy.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+            let k = p[0] * d[0] + p[1] * d[1];
+            (lo.min(k), hi.max(k))
+        });
+        hi - lo
+    };
+    let mut dirs = dirs.to_vec();
+    dirs.sort_by(|a, b| spread(b).total_cmp(&spread(a)));
     let bound = AtomicUsize::new(usize::MAX);
     let cuts: Vec<_> = dirs
         .par_iter()
