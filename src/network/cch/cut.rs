@@ -195,6 +195,20 @@ pub fn min_separator_within(
 ) -> Option<Separation> {
     let n = split.first.len() / 2;
     let mut flow = vec![0i32; split.head.len()];
+    // A search never enters another source's `in`: a path through it could
+    // start there. So only sources next to a non-source start searches.
+    let mut is_source = vec![false; n];
+    for &s in sources {
+        is_source[s as usize] = true;
+    }
+    let starts: Vec<u32> = sources
+        .iter()
+        .copied()
+        .filter(|&s| {
+            let x = 2 * s as usize + 1;
+            split.range(x).skip(1).any(|a| !is_source[split.head[a] as usize / 2])
+        })
+        .collect();
     let mut is_sink = vec![false; n];
     for &t in sinks {
         is_sink[t as usize] = true;
@@ -211,7 +225,7 @@ pub fn min_separator_within(
     loop {
         round += 1;
         let mut found = 0usize;
-        'sources: for &s in sources {
+        'sources: for &s in &starts {
             let start = 2 * s as usize;
             if mark[start] == round {
                 continue;
@@ -239,7 +253,8 @@ pub fn min_separator_within(
                     let a = next_arc[x];
                     next_arc[x] += 1;
                     let y = split.head[a] as usize;
-                    if mark[y] != round && split.cap[a] - flow[a] > 0 {
+                    let other_source = y & 1 == 0 && is_source[y / 2];
+                    if mark[y] != round && !other_source && split.cap[a] - flow[a] > 0 {
                         mark[y] = round;
                         next_arc[y] = split.range(y).start;
                         stack.push((x, a));
