@@ -206,7 +206,10 @@ pub fn min_separator_within(
         .copied()
         .filter(|&s| {
             let x = 2 * s as usize + 1;
-            split.range(x).skip(1).any(|a| !is_source[split.head[a] as usize / 2])
+            split
+                .range(x)
+                .skip(1)
+                .any(|a| !is_source[split.head[a] as usize / 2])
         })
         .collect();
     let mut is_sink = vec![false; n];
