@@ -46,17 +46,8 @@ impl Undirected {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut first = vec![0u32; n + 1];
-        for &(a, _) in &pairs {
-            first[a as usize + 1] += 1;
-        }
-        for v in 0..n {
-            first[v + 1] += first[v];
-        }
-        Undirected {
-            first,
-            adj: pairs.into_iter().map(|p| p.1).collect(),
-        }
+        let (first, adj) = super::bucket(n, pairs.iter().map(|&(a, b)| (a as usize, b)));
+        Undirected { first, adj }
     }
 
     /// The subgraph induced by `nodes` (indices of `self`), renumbered in the

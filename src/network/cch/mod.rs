@@ -33,6 +33,29 @@ pub use metric::Metric;
 
 use super::graph::RoadGraph;
 
+/// `items` (key, value) grouped by key into CSR form over keys `0..n`, each
+/// key's values in the order given: (offsets with `n + 1` entries, values).
+/// O(n + items).
+pub(crate) fn bucket<T: Copy + Default>(
+    n: usize,
+    items: impl Iterator<Item = (usize, T)> + Clone,
+) -> (Vec<u32>, Vec<T>) {
+    let mut first = vec![0u32; n + 1];
+    for (k, _) in items.clone() {
+        first[k + 1] += 1;
+    }
+    for k in 0..n {
+        first[k + 1] += first[k];
+    }
+    let mut fill = first.clone();
+    let mut values = vec![T::default(); first[n] as usize];
+    for (k, v) in items {
+        values[fill[k] as usize] = v;
+        fill[k] += 1;
+    }
+    (first, values)
+}
+
 /// Wall times of the metric-independent phases, seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PrepareTimes {

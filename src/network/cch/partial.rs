@@ -34,40 +34,18 @@ pub struct Index {
 impl Index {
     /// The index of `topo`. O(n + arcs + edges).
     pub fn new(topo: &Topology) -> Index {
-        let m = topo.arc_count();
-        let mut first_edge = vec![0u32; m + 1];
-        for &code in &topo.edge_arc {
-            if code != NONE {
-                first_edge[(code & !DOWNWARD) as usize + 1] += 1;
-            }
-        }
-        for a in 0..m {
-            first_edge[a + 1] += first_edge[a];
-        }
-        let mut fill = first_edge.clone();
-        let mut edges = vec![0u32; first_edge[m] as usize];
-        for (e, &code) in topo.edge_arc.iter().enumerate() {
-            if code != NONE {
-                let a = (code & !DOWNWARD) as usize;
-                edges[fill[a] as usize] = e as u32;
-                fill[a] += 1;
-            }
-        }
-        let n = topo.node_count();
-        let mut first_down = vec![0u32; n + 1];
-        for &h in &topo.up_head {
-            first_down[h as usize + 1] += 1;
-        }
-        for v in 0..n {
-            first_down[v + 1] += first_down[v];
-        }
-        let mut fill = first_down.clone();
-        let mut down = vec![(0u32, 0u32); m];
-        for a in 0..m {
-            let h = topo.up_head[a] as usize;
-            down[fill[h] as usize] = (topo.up_tail[a], a as u32);
-            fill[h] += 1;
-        }
+        let (first_edge, edges) = super::bucket(
+            topo.arc_count(),
+            topo.edge_arc
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c != NONE)
+                .map(|(e, &c)| ((c & !DOWNWARD) as usize, e as u32)),
+        );
+        let (first_down, down) = super::bucket(
+            topo.node_count(),
+            (0..topo.arc_count()).map(|a| (topo.up_head[a] as usize, (topo.up_tail[a], a as u32))),
+        );
         Index {
             first_edge,
             edges,
