@@ -164,3 +164,58 @@ fn default_job_runs_with_no_arguments_from_any_folder() {
     let o = reliefflow_in(cwd.path(), &["--data-dir", repo("").to_str().unwrap()], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// `--engine cch` and `--engine dijkstra` write the same matrix (the same
+/// times; lengths summed in another order may differ in the last printed
+/// decimal), and `network build` reports the contraction hierarchy it prepared.
+#[test]
+fn both_engines_write_the_same_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for engine in ["cch", "dijkstra"] {
+        let out = dir.path().join(format!("{engine}.csv"));
+        let o = reliefflow(&[
+            "network",
+            "matrix",
+            "network-data/beijing-core.osm.pbf",
+            "--no-cache",
+            "--engine",
+            engine,
+            "--from",
+            "scenarios/xicheng-earthquake/shelters.csv",
+            "--to",
+            "scenarios/beijing-level1/shelters.csv",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains(&format!("({engine}")), "{stdout}");
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&out)
+            .unwrap()
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        files.push(rows);
+    }
+    assert_eq!(files[0].len(), 104 * 604);
+    for (a, b) in files[0].iter().zip(&files[1]) {
+        assert_eq!((&a[0], &a[1], &a[2]), (&b[0], &b[1], &b[2]));
+        let (ma, mb): (f64, f64) = (a[3].parse().unwrap(), b[3].parse().unwrap());
+        assert!((ma - mb).abs() <= 0.2, "{a:?} against {b:?}");
+    }
+    let o = reliefflow(&[
+        "network",
+        "build",
+        "network-data/beijing-core.osm.pbf",
+        "--no-cache",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("contraction hierarchy:") && stdout.contains("prepared in"),
+        "{stdout}"
+    );
+    let o = reliefflow(&["--engine", "fastest", "network", "build", "x.pbf"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("expected auto, dijkstra or cch"));
+}

@@ -164,6 +164,20 @@ fn print_stats(pbf: &Path, g: &RoadGraph, from_cache: bool, seconds: f64) {
         },
         seconds
     );
+    let ready = g.routing.get().is_some();
+    let start = Instant::now();
+    let t = g.cch();
+    println!(
+        "  contraction hierarchy: {} arcs ({:.1} per node), elimination tree height {}{}",
+        t.arc_count(),
+        t.arc_count() as f64 / t.node_count().max(1) as f64,
+        t.height(),
+        if ready {
+            String::new()
+        } else {
+            format!(", prepared in {:.2} s", start.elapsed().as_secs_f64())
+        }
+    );
 }
 
 fn weights_for(graph: &RoadGraph, scenario: Option<&Path>) -> Result<EdgeWeights> {

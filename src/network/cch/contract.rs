@@ -58,6 +58,20 @@ impl Topology {
         self.first_up[r as usize] as usize..self.first_up[r as usize + 1] as usize
     }
 
+    /// Height of the elimination tree (nodes on its longest root path): the
+    /// most nodes one query walk visits. O(n).
+    pub fn height(&self) -> usize {
+        // Parents rank above their children, so one pass from the top suffices.
+        let mut depth = vec![0usize; self.node_count()];
+        let mut most = 0;
+        for r in (0..self.node_count()).rev() {
+            let p = self.parent[r];
+            depth[r] = if p == NONE { 1 } else { depth[p as usize] + 1 };
+            most = most.max(depth[r]);
+        }
+        most
+    }
+
     /// The arc between ranks `lo < hi`, if any. O(log deg).
     #[inline]
     pub fn arc(&self, lo: u32, hi: u32) -> Option<usize> {
