@@ -52,13 +52,6 @@ impl TravelMatrix {
         })
     }
 
-    /// Travel time from source `i` to target `j` in milliseconds, or `None`
-    /// when unreachable.
-    pub fn ms(&self, i: usize, j: usize) -> Option<u32> {
-        let t = self.time_ms[i * self.targets + j];
-        (t != UNREACHABLE).then_some(t)
-    }
-
     /// The matrix with sources and targets swapped.
     pub fn transposed(&self) -> TravelMatrix {
         let (r, c) = (self.sources, self.targets);

@@ -27,7 +27,10 @@ pub fn features(
     out: &BTreeSet<Leg>,
     back: &BTreeSet<Leg>,
 ) -> Vec<Value> {
-    let searches = group(out, |l| l.0).len() + group(back, |l| l.1).len();
+    let keys = |set: &BTreeSet<Leg>, key: fn(&Leg) -> NodeId| {
+        set.iter().map(key).collect::<BTreeSet<_>>().len()
+    };
+    let searches = keys(out, |l| l.0) + keys(back, |l| l.1);
     if let Router::Cch(cch) = Router::auto(graph, weights, searches) {
         return by_cch(graph, &cch, out, back);
     }

@@ -139,20 +139,19 @@ pub fn route(
 ) -> Option<Found> {
     fwd.run(topo, &metric.up, s);
     bwd.run(topo, &metric.down, t);
-    let mut best: Option<(u32, f32, u32)> = None; // (ms, metres, meeting node)
+    let mut best: Option<(u32, u32)> = None; // (ms, meeting node)
     let mut v = t;
     while v != NONE {
-        let (a, ma) = fwd.label(v);
-        let (b, mb) = bwd.label(v);
+        let (a, b) = (fwd.label(v).0, bwd.label(v).0);
         if a != INF && b != INF {
             let d = a.saturating_add(b);
             if d != INF && best.is_none_or(|x| d < x.0) {
-                best = Some((d, ma + mb, v));
+                best = Some((d, v));
             }
         }
         v = topo.parent[v as usize];
     }
-    let (ms, metres, top) = best?;
+    let (ms, top) = best?;
     // Up from s to the top, then down to t.
     let mut up_arcs = Vec::new();
     let mut v = top;
@@ -171,7 +170,6 @@ pub fn route(
         metric.unpack(topo, a, false, &mut edges);
         v = topo.up_tail[a];
     }
-    let _ = metres;
     Some(Found {
         ms,
         metres: path_metres(&edges, length_m),
