@@ -43,6 +43,18 @@ impl std::str::FromStr for Engine {
     }
 }
 
+impl Engine {
+    /// Whether this choice answers with the CCH on `graph` for work of about
+    /// `searches` one-to-many searches (see [`Engine::Auto`]).
+    pub fn picks_cch(self, graph: &RoadGraph, searches: usize) -> bool {
+        match self {
+            Engine::Cch => true,
+            Engine::Dijkstra => false,
+            Engine::Auto => graph.routing.get().is_some() && searches >= AUTO_MIN_SEARCHES,
+        }
+    }
+}
+
 static DEFAULT: OnceLock<Engine> = OnceLock::new();
 
 /// Sets the process-wide engine (the CLI's `--engine`); the first call wins.
@@ -82,12 +94,7 @@ impl<'a> Router<'a> {
         engine: Engine,
         searches: usize,
     ) -> Self {
-        let cch = match engine {
-            Engine::Cch => true,
-            Engine::Dijkstra => false,
-            Engine::Auto => graph.routing.get().is_some() && searches >= AUTO_MIN_SEARCHES,
-        };
-        if cch {
+        if engine.picks_cch(graph, searches) {
             Router::Cch(CchEngine::new(graph, weights))
         } else {
             Router::Dijkstra(DijkstraEngine::new(graph, weights))

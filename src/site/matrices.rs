@@ -12,8 +12,9 @@ use solver::siting::{to_units, TimeMatrix};
 use super::damage::{DamageModel, DamageScenario};
 use crate::network::cch::partial::Index;
 use crate::network::cch::{CchEngine, Metric};
+use crate::network::engine::default_engine;
 use crate::network::repair::{Change, InEdges, Repairer, ShortestPathTree};
-use crate::network::{EdgeWeights, NodeId, RoadGraph, Router};
+use crate::network::{EdgeWeights, NodeId, RoadGraph};
 use crate::progress::Progress;
 
 /// The matrices of all damage scenarios.
@@ -50,10 +51,10 @@ pub struct SweepInput<'a> {
 }
 
 /// Runs the sweep, one progress step per damage scenario: with the CCH (when
-/// [`Router::auto`] picks it for this many sites), one customization and one
+/// the process-wide engine picks it for this many sites), one customization and one
 /// matrix per damage scenario; else by repairing shortest-path trees.
 pub fn sweep(inp: &SweepInput<'_>, progress: &dyn Progress) -> ScenarioMatrices {
-    if let Router::Cch(_) = Router::auto(inp.graph, inp.base, inp.sources.len()) {
+    if default_engine().picks_cch(inp.graph, inp.sources.len()) {
         return sweep_cch(inp, progress);
     }
     let t0 = Instant::now();

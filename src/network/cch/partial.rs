@@ -63,7 +63,6 @@ impl Metric {
     /// Brings this metric (customized for earlier weights) up to date with
     /// `time_ms` after the road edges `changed` changed; `touched` gets every
     /// arc recomputed (for [`Metric::restore`]). O(recomputed arcs · degree).
-    #[allow(clippy::too_many_arguments)]
     pub fn update(
         &mut self,
         topo: &Topology,
