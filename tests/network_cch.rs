@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use reliefflow::network::cch::CchEngine;
+use reliefflow::network::cch::{CchEngine, Metric};
 use reliefflow::network::disruption::CLOSED;
 use reliefflow::network::matrix::travel_matrix_to_few;
 use reliefflow::network::route::fastest_route;
@@ -74,10 +74,20 @@ fn check(g: &RoadGraph, w: &EdgeWeights, from: &[u32], to: &[u32]) -> Result<(),
     // against backward Dijkstra searches from the targets.
     let c = cch.matrix(to, from, &Silent);
     let d = travel_matrix_to_few(g, w, to, from);
+    // Batched time sweeps, on this metric and on a times-only one.
+    let times = cch.times(from, to);
+    let times_only = CchEngine::with_metric(g, Metric::customize_times(g.cch(), &w.time_ms));
+    prop_assert!(!times_only.metric().has_routes());
+    prop_assert_eq!(&times_only.times(from, to), &times);
     for i in 0..from.len() {
         for j in 0..to.len() {
             let (x, y) = (a.get(i, j), b.get(i, j));
             prop_assert_eq!(x.map(|l| l.seconds), y.map(|l| l.seconds));
+            let t = times[i * to.len() + j];
+            prop_assert_eq!(
+                (t != CLOSED).then(|| f64::from(t) / 1000.0),
+                y.map(|l| l.seconds)
+            );
             prop_assert_eq!(
                 c.get(j, i).map(|l| l.seconds),
                 d.get(j, i).map(|l| l.seconds)
@@ -164,12 +174,12 @@ fn heavy_closures_leave_exactly_the_unreachable_pairs_unreachable() {
 #[test]
 fn partial_customization_equals_full() {
     use reliefflow::network::cch::partial::Index;
-    use reliefflow::network::cch::Metric;
     let g = &graphs()[2];
     let topo = g.cch();
     let index = Index::new(topo);
     let base = EdgeWeights::base(g);
     let full_base = Metric::customize(topo, &base.time_ms, &g.length_m);
+    let times_base = Metric::customize_times(topo, &base.time_ms);
     let mut runner = TestRunner::new(Config {
         cases: 16,
         ..Config::default()
@@ -205,6 +215,14 @@ fn partial_customization_equals_full() {
             prop_assert!(touched.len() < topo.arc_count());
             m.restore(&full_base, &touched);
             prop_assert!(m == full_base, "restore did not give the base back");
+            // Times only: the same times, no routes kept.
+            let mut t = times_base.clone();
+            t.update(topo, &index, &w.time_ms, &[], &changed, &mut touched);
+            prop_assert!(!t.has_routes());
+            prop_assert!(t.up.ms == full.up.ms && t.down.ms == full.down.ms);
+            prop_assert!(t == Metric::customize_times(topo, &w.time_ms));
+            t.restore(&times_base, &touched);
+            prop_assert!(t == times_base, "restore did not give the times back");
             Ok(())
         })
         .unwrap();

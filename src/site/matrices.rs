@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use solver::siting::{to_units, TimeMatrix};
 
 use super::damage::{DamageModel, DamageScenario};
+use crate::network::cch::batch::Targets;
 use crate::network::cch::partial::Index;
-use crate::network::cch::{CchEngine, Metric};
+use crate::network::cch::Metric;
 use crate::network::engine::default_engine;
 use crate::network::repair::{Change, InEdges, Repairer, ShortestPathTree};
 use crate::network::{EdgeWeights, NodeId, RoadGraph};
@@ -115,16 +116,20 @@ pub fn sweep(inp: &SweepInput<'_>, progress: &dyn Progress) -> ScenarioMatrices 
 /// customized partially rather than in full.
 const PARTIAL_MAX_SHARE: usize = 5;
 
-/// [`sweep`] on the CCH: per damage scenario, a customization and one matrix.
-/// A scenario that changes few roads (at most [`PARTIAL_MAX_SHARE`] per
+/// [`sweep`] on the CCH: per damage scenario, a times-only customization and
+/// one batched matrix ([`Targets`], the shelters' selection built once). A
+/// scenario that changes few roads (at most [`PARTIAL_MAX_SHARE`] per
 /// thousand edges) updates the arcs they reach in a copy of the scenario's own
 /// metric ([`Metric::update`]) and restores them after; the others customize in
 /// full. The repaired share is reported as 1 (every distance is recomputed).
 fn sweep_cch(inp: &SweepInput<'_>, progress: &dyn Progress) -> ScenarioMatrices {
     let t0 = Instant::now();
     let topo = inp.graph.cch();
-    let base = Metric::customize(topo, &inp.base.time_ms, &inp.graph.length_m);
+    let base = Metric::customize_times(topo, &inp.base.time_ms);
     let index = Index::new(topo);
+    let rank = |v: &NodeId| topo.rank[*v as usize];
+    let targets = Targets::new(topo, &inp.targets.iter().map(rank).collect::<Vec<_>>());
+    let sources: Vec<u32> = inp.sources.iter().map(rank).collect();
     let trees_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     progress.begin("damage scenarios", inp.epicentres.len() as u64);
@@ -133,32 +138,33 @@ fn sweep_cch(inp: &SweepInput<'_>, progress: &dyn Progress) -> ScenarioMatrices 
         (0..inp.epicentres.len())
             .into_par_iter()
             .map_init(
-                || (inp.base.clone(), Vec::new(), Some(base.clone()), Vec::new()),
-                |(weights, changed, metric, touched), s| {
+                || {
+                    let metric = base.clone();
+                    (
+                        inp.base.clone(),
+                        Vec::new(),
+                        metric,
+                        Vec::new(),
+                        targets.scratch(topo),
+                    )
+                },
+                |(weights, changed, metric, touched, scratch), s| {
                     let damage = inp.model.apply(s, inp.epicentres[s], weights, changed);
+                    let mut ms = Vec::with_capacity(sources.len() * points);
                     // A few changed roads: recompute the arcs they reach; many: a
                     // full customization is cheaper (measured on Beijing).
-                    let ms = if changed.len() <= PARTIAL_MAX_SHARE * weights.time_ms.len() / 1000 {
-                        let mut m = metric.take().expect("metric is put back");
-                        m.update(
-                            topo,
-                            &index,
-                            &weights.time_ms,
-                            &inp.graph.length_m,
-                            changed,
-                            touched,
-                        );
-                        let engine = CchEngine::with_metric(inp.graph, m);
-                        let ms = engine.times(inp.sources, inp.targets);
-                        let mut m = engine.into_metric();
-                        m.restore(&base, touched);
-                        *metric = Some(m);
-                        ms
+                    if changed.len() <= PARTIAL_MAX_SHARE * weights.time_ms.len() / 1000 {
+                        metric.update(topo, &index, &weights.time_ms, &[], changed, touched);
+                        let down = targets.gather(metric);
+                        targets.times(topo, metric, &down, &sources, scratch, &mut ms);
+                        metric.restore(&base, touched);
                     } else {
-                        CchEngine::new(inp.graph, weights).times(inp.sources, inp.targets)
-                    };
+                        let full = Metric::customize_times(topo, &weights.time_ms);
+                        let down = targets.gather(&full);
+                        targets.times(topo, &full, &down, &sources, scratch, &mut ms);
+                    }
                     inp.model.restore(weights, changed);
-                    let mut times = Vec::with_capacity(inp.sources.len() * points);
+                    let mut times = Vec::with_capacity(sources.len() * points);
                     for (row, &h) in ms.chunks(points.max(1)).zip(inp.handling_h) {
                         times.extend(row.iter().map(|&ms| {
                             to_units((ms != u32::MAX).then(|| f64::from(ms) / 3.6e6 + h))

@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use super::batch;
 use super::contract::Topology;
 use super::metric::{Metric, INF};
 use super::query::{self, Found, Selection, Walk};
@@ -37,6 +38,11 @@ impl<'a> CchEngine<'a> {
             metric,
             length_m: &graph.length_m,
         }
+    }
+
+    /// The engine's metric.
+    pub fn metric(&self) -> &Metric {
+        &self.metric
     }
 
     /// The engine's metric, given back.
@@ -122,12 +128,25 @@ impl<'a> CchEngine<'a> {
     }
 
     /// The travel times (ms, [`INF`] = unreachable) from each of `from` to each
-    /// of `to`, row-major: [`MatrixEngine::matrix`] without the distances.
+    /// of `to`, row-major: [`MatrixEngine::matrix`] without the distances,
+    /// swept [`batch::LANES`] sources at a time, batches in parallel.
     pub fn times(&self, from: &[NodeId], to: &[NodeId]) -> Vec<u32> {
-        self.rows(from, to, true, &crate::progress::Silent)
-            .into_iter()
-            .flat_map(|(ms, _)| ms)
-            .collect()
+        let rank = |v: &NodeId| self.topo.rank[*v as usize];
+        let targets = batch::Targets::new(self.topo, &to.iter().map(rank).collect::<Vec<_>>());
+        let down = targets.gather(&self.metric);
+        let sources: Vec<u32> = from.iter().map(rank).collect();
+        let rows: Vec<Vec<u32>> = sources
+            .par_chunks(batch::LANES)
+            .map_init(
+                || targets.scratch(self.topo),
+                |scratch, chunk| {
+                    let mut out = Vec::with_capacity(chunk.len() * to.len());
+                    targets.times(self.topo, &self.metric, &down, chunk, scratch, &mut out);
+                    out
+                },
+            )
+            .collect();
+        rows.concat()
     }
 
     /// Rows of times (ms) and metres from each of `walk_from` to each of

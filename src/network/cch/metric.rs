@@ -9,15 +9,19 @@
 //! [`super::query`] (basic customization, Dibbelt, Strasser, Wagner 2016, §5).
 //!
 //! Each arc also keeps the length of the route it was shortened by and its
-//! middle node, so matrices carry distances and routes unpack into road edges.
-//! O(number of lower triangles), single-threaded; milliseconds per city.
+//! middle node, so matrices carry distances and routes unpack into road edges;
+//! a *times-only* metric ([`Metric::customize_times`]) keeps travel times alone,
+//! for sweeps that need nothing else (about a third faster, measured in
+//! `benches/README.md`). O(number of lower triangles), single-threaded;
+//! milliseconds per city.
 
 use super::contract::{Topology, DOWNWARD, NONE};
 
 /// Travel time of an arc with no route, milliseconds.
 pub const INF: u32 = u32::MAX;
 
-/// Weights of one direction of every arc.
+/// Weights of one direction of every arc. `metres`, `mid` and `edge` are
+/// empty in a times-only metric (see [`Direction::has_routes`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Direction {
     /// Travel time, milliseconds ([`INF`]: no route).
@@ -32,13 +36,20 @@ pub struct Direction {
 }
 
 impl Direction {
-    fn new(arcs: usize) -> Self {
+    fn new(arcs: usize, routes: bool) -> Self {
+        let keep = if routes { arcs } else { 0 };
         Self {
             ms: vec![INF; arcs],
-            metres: vec![0.0; arcs],
-            mid: vec![NONE; arcs],
-            edge: vec![NONE; arcs],
+            metres: vec![0.0; keep],
+            mid: vec![NONE; keep],
+            edge: vec![NONE; keep],
         }
+    }
+
+    /// True when the direction keeps routes (lengths, middle nodes and road
+    /// edges) besides travel times.
+    pub fn has_routes(&self) -> bool {
+        self.metres.len() == self.ms.len()
     }
 }
 
@@ -55,8 +66,24 @@ impl Metric {
     /// Customizes `topo` for edge travel times `time_ms` ([`INF`] = closed) and
     /// lengths `length_m` (metres), both indexed by road edge.
     pub fn customize(topo: &Topology, time_ms: &[u32], length_m: &[f32]) -> Metric {
+        Self::build::<true>(topo, time_ms, length_m)
+    }
+
+    /// [`Metric::customize`] keeping travel times only: the same `ms`, no
+    /// distances, no routes to unpack (for time matrices, see
+    /// [`super::batch`]).
+    pub fn customize_times(topo: &Topology, time_ms: &[u32]) -> Metric {
+        Self::build::<false>(topo, time_ms, &[])
+    }
+
+    /// True when the metric keeps routes (see [`Metric::customize_times`]).
+    pub fn has_routes(&self) -> bool {
+        self.up.has_routes()
+    }
+
+    fn build<const ROUTES: bool>(topo: &Topology, time_ms: &[u32], length_m: &[f32]) -> Metric {
         let m = topo.arc_count();
-        let (mut up, mut down) = (Direction::new(m), Direction::new(m));
+        let (mut up, mut down) = (Direction::new(m, ROUTES), Direction::new(m, ROUTES));
         for (e, (&code, &ms)) in topo.edge_arc.iter().zip(time_ms).enumerate() {
             if code == NONE || ms == INF {
                 continue;
@@ -69,8 +96,10 @@ impl Metric {
             };
             if ms < d.ms[a] {
                 d.ms[a] = ms;
-                d.metres[a] = length_m[e];
-                d.edge[a] = e as u32;
+                if ROUTES {
+                    d.metres[a] = length_m[e];
+                    d.edge[a] = e as u32;
+                }
             }
         }
         for z in 0..topo.node_count() as u32 {
@@ -90,14 +119,18 @@ impl Metric {
                     let via = x_to_z.saturating_add(up.ms[j]);
                     if via < up.ms[p] {
                         up.ms[p] = via;
-                        up.metres[p] = down.metres[i] + up.metres[j];
-                        up.mid[p] = z;
+                        if ROUTES {
+                            up.metres[p] = down.metres[i] + up.metres[j];
+                            up.mid[p] = z;
+                        }
                     }
                     let back = down.ms[j].saturating_add(z_to_x);
                     if back < down.ms[p] {
                         down.ms[p] = back;
-                        down.metres[p] = down.metres[j] + up.metres[i];
-                        down.mid[p] = z;
+                        if ROUTES {
+                            down.metres[p] = down.metres[j] + up.metres[i];
+                            down.mid[p] = z;
+                        }
                     }
                 }
             }

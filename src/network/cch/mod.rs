@@ -11,12 +11,15 @@
 //!    (closed roads infinite, slowed roads scaled), milliseconds per city;
 //!
 //! then [`query`] (elimination-tree walks, routes, selection sweeps for
-//! matrices) and [`engine`] ([`CchEngine`], a [`super::MatrixEngine`]).
+//! matrices), [`batch`] (time matrices swept for several sources at once),
+//! [`partial`] (customization after a few changed roads) and [`engine`]
+//! ([`CchEngine`], a [`super::MatrixEngine`]).
 //!
 //! Distances equal Dijkstra's on the same weights (property-tested against
 //! [`super::dijkstra`], the reference implementation); between equally fast
 //! routes the two may pick different ones.
 
+pub mod batch;
 pub mod contract;
 pub mod cut;
 pub mod engine;

@@ -110,27 +110,37 @@ impl Metric {
         a: usize,
     ) -> bool {
         let before = (self.up.ms[a], self.down.ms[a]);
+        let routes = self.has_routes();
         for d in [&mut self.up, &mut self.down] {
             d.ms[a] = INF;
-            d.metres[a] = 0.0;
-            d.mid[a] = NONE;
-            d.edge[a] = NONE;
+            if routes {
+                d.metres[a] = 0.0;
+                d.mid[a] = NONE;
+                d.edge[a] = NONE;
+            }
         }
+        // Among equal times, a full customization keeps the lowest edge id;
+        // without routes the edge does not matter.
+        let mut best_edge = [NONE; 2];
         for &e in &index.edges[index.first_edge[a] as usize..index.first_edge[a + 1] as usize] {
             let ms = time_ms[e as usize];
             if ms == INF {
                 continue;
             }
-            let d = if topo.edge_arc[e as usize] & DOWNWARD == 0 {
-                &mut self.up
-            } else {
+            let downward = topo.edge_arc[e as usize] & DOWNWARD != 0;
+            let d = if downward {
                 &mut self.down
+            } else {
+                &mut self.up
             };
-            // Lowest edge id among equal times, as a full customization picks.
-            if ms < d.ms[a] || (ms == d.ms[a] && e < d.edge[a]) {
+            let best = &mut best_edge[usize::from(downward)];
+            if ms < d.ms[a] || (ms == d.ms[a] && e < *best) {
                 d.ms[a] = ms;
-                d.metres[a] = length_m[e as usize];
-                d.edge[a] = e;
+                *best = e;
+                if routes {
+                    d.metres[a] = length_m[e as usize];
+                    d.edge[a] = e;
+                }
             }
         }
         let (x, y) = (topo.up_tail[a], topo.up_head[a]);
@@ -159,9 +169,11 @@ impl Metric {
             let a = a as usize;
             for (d, b) in [(&mut self.up, &base.up), (&mut self.down, &base.down)] {
                 d.ms[a] = b.ms[a];
-                d.metres[a] = b.metres[a];
-                d.mid[a] = b.mid[a];
-                d.edge[a] = b.edge[a];
+                if d.has_routes() {
+                    d.metres[a] = b.metres[a];
+                    d.mid[a] = b.mid[a];
+                    d.edge[a] = b.edge[a];
+                }
             }
         }
     }
@@ -182,20 +194,20 @@ fn relax(
     z: u32,
     upward: bool,
 ) {
-    let (ms, metres) = if upward {
-        (
-            other.ms[first].saturating_add(d.ms[second]),
-            other.metres[first] + d.metres[second],
-        )
+    let ms = if upward {
+        other.ms[first].saturating_add(d.ms[second])
     } else {
-        (
-            d.ms[first].saturating_add(other.ms[second]),
-            d.metres[first] + other.metres[second],
-        )
+        d.ms[first].saturating_add(other.ms[second])
     };
     if ms < d.ms[a] {
         d.ms[a] = ms;
-        d.metres[a] = metres;
-        d.mid[a] = z;
+        if d.has_routes() {
+            d.metres[a] = if upward {
+                other.metres[first] + d.metres[second]
+            } else {
+                d.metres[first] + other.metres[second]
+            };
+            d.mid[a] = z;
+        }
     }
 }

@@ -42,8 +42,10 @@ impl Walk {
     }
 
     /// Walks up from `start` (a rank) using `dir`'s arc weights, labelling every
-    /// ancestor with the best walk distance. O(Σ upward degrees on the chain).
+    /// ancestor with the best walk distance (and its length when `dir` keeps
+    /// routes, else 0). O(Σ upward degrees on the chain).
     pub fn run(&mut self, topo: &Topology, dir: &Direction, start: u32) {
+        let routes = dir.has_routes();
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamp.fill(0);
@@ -65,7 +67,7 @@ impl Walk {
                     if self.stamp[h] != g || nd < self.ms[h] {
                         self.stamp[h] = g;
                         self.ms[h] = nd;
-                        self.metres[h] = mv + dir.metres[a];
+                        self.metres[h] = if routes { mv + dir.metres[a] } else { 0.0 };
                         self.pred[h] = a as u32;
                     }
                 }
@@ -195,6 +197,8 @@ pub struct Selection {
     arcs: Vec<(u32, u32)>,
     /// Position in `nodes` of each seed, in the order given.
     pub seeds: Vec<u32>,
+    /// Position in `nodes` of every rank ([`NONE`]: not selected).
+    pub position: Vec<u32>,
 }
 
 impl Selection {
@@ -229,6 +233,7 @@ impl Selection {
             nodes: picked,
             first,
             arcs,
+            position: pos,
         }
     }
 
@@ -250,7 +255,9 @@ impl Selection {
                 if ms != INF {
                     g.pos.push(h);
                     g.ms.push(ms);
-                    g.metres.push(dir.metres[a as usize]);
+                    if dir.has_routes() {
+                        g.metres.push(dir.metres[a as usize]);
+                    }
                 }
             }
             g.first.push(g.pos.len() as u32);
@@ -261,6 +268,7 @@ impl Selection {
     /// Settles every selected node from one walk's labels: `walk` from the
     /// source in the other direction, `w` the gathered weights of the direction
     /// swept down here. `out_ms`/`out_m` get one entry per selected node.
+    /// Needs weights gathered from a direction with routes.
     pub fn sweep(&self, walk: &Walk, w: &Gathered, out_ms: &mut [u32], out_m: &mut [f32]) {
         for (i, &v) in self.nodes.iter().enumerate() {
             let (mut d, mut m) = walk.label(v);
@@ -281,8 +289,12 @@ impl Selection {
 /// A direction's weights on a selection's arcs, in sweep order.
 #[derive(Debug, Clone)]
 pub struct Gathered {
-    first: Vec<u32>,
-    pos: Vec<u32>,
-    ms: Vec<u32>,
+    /// Offsets into the arrays below per selected node.
+    pub(super) first: Vec<u32>,
+    /// Position in the selection of each arc's higher end.
+    pub(super) pos: Vec<u32>,
+    /// Each arc's travel time, milliseconds.
+    pub(super) ms: Vec<u32>,
+    /// Each arc's length, metres (empty without routes).
     metres: Vec<f32>,
 }
