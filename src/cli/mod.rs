@@ -41,6 +41,14 @@ pub struct Cli {
     engine: Option<reliefflow::network::Engine>,
 }
 
+impl Cli {
+    /// True when the command writes its answer to standard output and may be
+    /// piped into `head` and the like (every command but the server).
+    pub fn prints(&self) -> bool {
+        !matches!(self.command, Some(Command::Serve(_)))
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Plan dispatch for a scenario folder: trips, shortfalls, KPIs.

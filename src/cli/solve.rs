@@ -106,12 +106,15 @@ pub fn generate(args: GenMcfArgs) -> Result<()> {
         ),
         Shape::Transport => solver::gen::transport(args.a, args.b, args.seed),
     };
-    let mut out = std::io::BufWriter::new(
-        std::fs::File::create(&args.output)
-            .with_context(|| format!("cannot create {}", args.output.display()))?,
-    );
-    solver::dimacs::write(&net, &mut out)?;
-    std::io::Write::flush(&mut out)?;
+    reliefflow::report::staging::atomically(&args.output, |tmp| {
+        let fail = |e: std::io::Error| reliefflow::report::write_error::WriteError {
+            path: args.output.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut out = std::io::BufWriter::new(std::fs::File::create(tmp).map_err(fail)?);
+        solver::dimacs::write(&net, &mut out).map_err(fail)?;
+        std::io::Write::flush(&mut out).map_err(fail)
+    })?;
     println!(
         "{} nodes, {} arcs → {}",
         net.node_count(),

@@ -111,6 +111,60 @@ impl RoadGraph {
         self.first_out[u as usize] as usize..self.first_out[u as usize + 1] as usize
     }
 
+    /// Checks the invariants every algorithm relies on (array lengths, CSR
+    /// offsets, edge ends, positive times, finite lengths, coordinates in
+    /// range), for a graph that did not come from [`RoadGraph::build`] (a cache
+    /// file). O(n + m).
+    pub fn check(&self) -> Result<(), String> {
+        let (n, m) = (self.node_count(), self.edge_count());
+        let lengths = [
+            ("lat", self.lat.len(), n),
+            ("source_id", self.source_id.len(), n),
+            ("first_out", self.first_out.len(), n + 1),
+            ("tail", self.tail.len(), m),
+            ("time_ms", self.time_ms.len(), m),
+            ("length_m", self.length_m.len(), m),
+            ("way_id", self.way_id.len(), m),
+        ];
+        if let Some((name, got, want)) = lengths.iter().find(|(_, got, want)| got != want) {
+            return Err(format!("{name} has {got} entries, expected {want}"));
+        }
+        if n == 0 || m == 0 || m >= u32::MAX as usize {
+            return Err(format!("{n} nodes and {m} edges"));
+        }
+        if self.first_out[0] != 0
+            || self.first_out[n] as usize != m
+            || self.first_out.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err("edge offsets are not a partition of the edges".into());
+        }
+        for u in 0..n as u32 {
+            for e in self.out_edges(u) {
+                let (t, h) = (self.tail[e], self.head[e]);
+                if t != u || h as usize >= n {
+                    return Err(format!("edge {e} runs {t} -> {h}, expected from {u}"));
+                }
+            }
+        }
+        if let Some(e) = self.time_ms.iter().position(|&t| t == 0 || t == u32::MAX) {
+            return Err(format!("edge {e} has travel time {} ms", self.time_ms[e]));
+        }
+        if let Some(e) = self
+            .length_m
+            .iter()
+            .position(|l| !(l.is_finite() && *l >= 0.0))
+        {
+            return Err(format!("edge {e} has length {} m", self.length_m[e]));
+        }
+        let bad = |lon: f64, lat: f64| {
+            !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0)
+        };
+        if let Some(v) = (0..n).find(|&v| bad(self.lon[v], self.lat[v])) {
+            return Err(format!("node {v} at ({}, {})", self.lon[v], self.lat[v]));
+        }
+        Ok(())
+    }
+
     /// The contraction-hierarchy structure of this graph, prepared on first use
     /// (seconds on a city; [`super::load_graph`] prepares it before caching the
     /// graph, so a cached graph has it already).

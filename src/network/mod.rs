@@ -98,9 +98,17 @@ pub fn load_graph(
         source,
     })?;
     let cpath = cache::cache_path(pbf);
-    if let Some(graph) = cache::load(&cpath, sha, profile.fingerprint()) {
-        tracing::debug!("graph loaded from cache {}", cpath.display());
-        return Ok(done(graph, true));
+    match cache::load(&cpath, sha, profile.fingerprint()) {
+        cache::CacheState::Loaded(graph) => {
+            tracing::debug!("graph loaded from cache {}", cpath.display());
+            return Ok(done(*graph, true));
+        }
+        cache::CacheState::Damaged(why) => tracing::warn!(
+            "graph cache {} is damaged ({why}); rebuilding it from {}",
+            cpath.display(),
+            pbf.display()
+        ),
+        cache::CacheState::Stale => {}
     }
     let graph = build(pbf, profile, progress)?;
     if let Err(e) = cache::store(&cpath, &graph, sha, profile.fingerprint()) {

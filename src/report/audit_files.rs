@@ -7,7 +7,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::provenance::{binary_sha256, input_hashes};
-use super::write_error::{create_folder, werr, WriteError};
+use super::staging::Staging;
+use super::write_error::{werr, WriteError};
 use crate::audit::Audit;
 use crate::network::RoadGraph;
 use crate::scenario::Scenario;
@@ -15,17 +16,19 @@ use crate::scenario::Scenario;
 /// The files [`write_folder`] writes.
 pub const AUDIT_FILES: [&str; 3] = ["audit.json", "audit.csv", "audit.html"];
 
-/// Creates `dir` if needed and writes `audit.json`, `audit.csv` and `audit.html`.
+/// Creates `dir` if needed and writes `audit.json`, `audit.csv` and
+/// `audit.html`, all or none ([`Staging`]).
 pub fn write_folder(
     dir: &Path,
     scenario: &Scenario,
     graph: &RoadGraph,
     audit: &Audit,
 ) -> Result<(), WriteError> {
-    create_folder(dir)?;
-    write_json(&dir.join(AUDIT_FILES[0]), scenario, audit)?;
-    write_csv(&dir.join(AUDIT_FILES[1]), audit)?;
-    super::audit_html::write_html(&dir.join(AUDIT_FILES[2]), scenario, graph, audit)
+    let mut stage = Staging::new(dir)?;
+    write_json(&stage.file(AUDIT_FILES[0]), scenario, audit)?;
+    write_csv(&stage.file(AUDIT_FILES[1]), audit)?;
+    super::audit_html::write_html(&stage.file(AUDIT_FILES[2]), scenario, graph, audit)?;
+    stage.commit()
 }
 
 /// Writes `audit.json`.

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+use super::staging::atomically;
 use super::write_error::{werr, WriteError};
 use crate::network::route::Route;
 use crate::network::{export, EdgeWeights, RoadGraph, TravelMatrix};
@@ -17,8 +18,18 @@ pub fn write_matrix_csv(
     to_ids: &[&str],
     m: &TravelMatrix,
 ) -> Result<(), WriteError> {
+    atomically(path, |tmp| matrix_csv(tmp, path, from_ids, to_ids, m))
+}
+
+fn matrix_csv(
+    tmp: &Path,
+    path: &Path,
+    from_ids: &[&str],
+    to_ids: &[&str],
+    m: &TravelMatrix,
+) -> Result<(), WriteError> {
     let e = werr(path);
-    let mut out = csv::Writer::from_path(path).map_err(|x| e(x.to_string()))?;
+    let mut out = csv::Writer::from_path(tmp).map_err(|x| e(x.to_string()))?;
     out.write_record(["from_id", "to_id", "seconds", "metres"])
         .map_err(|x| e(x.to_string()))?;
     for (i, f) in from_ids.iter().enumerate() {
@@ -58,7 +69,9 @@ pub fn write_route_geojson(
         properties: Some(props),
         ..Default::default()
     };
-    std::fs::write(path, feature.to_string()).map_err(|x| werr(path)(x.to_string()))
+    atomically(path, |tmp| {
+        std::fs::write(tmp, feature.to_string()).map_err(|x| werr(path)(x.to_string()))
+    })
 }
 
 /// Writes every edge of `graph` under `weights` as GeoJSON (see
@@ -69,7 +82,9 @@ pub fn write_edges_geojson(
     weights: &EdgeWeights,
 ) -> Result<(), WriteError> {
     let e = werr(path);
-    let mut out = BufWriter::new(File::create(path).map_err(|x| e(x.to_string()))?);
-    export::write_geojson(graph, weights, &mut out).map_err(|x| e(x.to_string()))?;
-    out.flush().map_err(|x| e(x.to_string()))
+    atomically(path, |tmp| {
+        let mut out = BufWriter::new(File::create(tmp).map_err(|x| e(x.to_string()))?);
+        export::write_geojson(graph, weights, &mut out).map_err(|x| e(x.to_string()))?;
+        out.flush().map_err(|x| e(x.to_string()))
+    })
 }

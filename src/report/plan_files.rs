@@ -11,13 +11,15 @@ use crate::network::RoadGraph;
 use crate::plan::{Kpis, Plan};
 use crate::scenario::Scenario;
 
+use super::staging::Staging;
+use super::write_error::werr;
 pub use super::write_error::WriteError;
-use super::write_error::{create_folder, werr};
 
 /// The files [`write_folder`] writes.
 pub const PLAN_FILES: [&str; 4] = ["trips.csv", "shortfalls.csv", "plan.json", "plan.geojson"];
 
-/// Creates `dir` if needed and writes the plan's four files into it.
+/// Creates `dir` if needed and writes the plan's four files into it, all or
+/// none ([`Staging`]).
 pub fn write_folder(
     dir: &Path,
     scenario: &Scenario,
@@ -25,11 +27,12 @@ pub fn write_folder(
     plan: &Plan,
     kpis: &Kpis,
 ) -> Result<(), WriteError> {
-    create_folder(dir)?;
-    write_trips(&dir.join(PLAN_FILES[0]), scenario, plan)?;
-    write_shortfalls(&dir.join(PLAN_FILES[1]), scenario, plan)?;
-    write_json(&dir.join(PLAN_FILES[2]), scenario, plan, kpis)?;
-    write_geojson(&dir.join(PLAN_FILES[3]), scenario, graph, plan)
+    let mut stage = Staging::new(dir)?;
+    write_trips(&stage.file(PLAN_FILES[0]), scenario, plan)?;
+    write_shortfalls(&stage.file(PLAN_FILES[1]), scenario, plan)?;
+    write_json(&stage.file(PLAN_FILES[2]), scenario, plan, kpis)?;
+    write_geojson(&stage.file(PLAN_FILES[3]), scenario, graph, plan)?;
+    stage.commit()
 }
 
 /// Writes `trips.csv`: one row per item on a trip ([`write_trips_to`]).

@@ -6,11 +6,12 @@
 //! and seed give the same bytes.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
 use super::provenance::input_hashes;
+use super::staging::Staging;
 use super::write_error::{create_folder, werr, WriteError};
 use crate::network::RoadGraph;
 use crate::scenario::Scenario;
@@ -26,7 +27,8 @@ pub const SITING_FILES: [&str; 6] = [
     "siting.html",
 ];
 
-/// Creates `dir` if needed and writes the siting files into it;
+/// Creates `dir` if needed and writes the siting files into it, all or none
+/// ([`Staging`]);
 /// `candidates_file` is recorded with its digest in `siting.json`.
 pub fn write_folder(
     dir: &Path,
@@ -35,11 +37,14 @@ pub fn write_folder(
     s: &Siting,
     candidates_file: &Path,
 ) -> Result<(), WriteError> {
-    create_folder(dir)?;
-    write_json(&dir.join(SITING_FILES[0]), scenario, s, candidates_file)?;
-    write_csv(&dir.join(SITING_FILES[1]), s)?;
-    write_geojson(&dir.join(SITING_FILES[4]), scenario, s)?;
-    super::siting_html::write_html(&dir.join(SITING_FILES[5]), scenario, graph, s)
+    let mut stage = Staging::new(dir)?;
+    let path: Vec<PathBuf> = SITING_FILES.iter().map(|f| stage.file(f)).collect();
+    write_json(&path[0], scenario, s, candidates_file)?;
+    // `siting.csv` with `siting_layouts.csv` and `stock_mix.csv` beside it.
+    write_csv(&path[1], s)?;
+    write_geojson(&path[4], scenario, s)?;
+    super::siting_html::write_html(&path[5], scenario, graph, s)?;
+    stage.commit()
 }
 
 /// Writes `siting.json`.

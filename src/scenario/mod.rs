@@ -257,6 +257,16 @@ pub struct Head {
     pub files: Files,
 }
 
+/// True when `name` can be used as one folder name under `out/`: it cannot
+/// climb out (`..`, separators), hide (leading `.`) or be empty.
+pub fn is_folder_name(name: &str) -> bool {
+    (1..=100).contains(&name.chars().count())
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 impl Scenario {
     /// Reads `dir/scenario.toml` alone (network and file names), as the generator
     /// needs before the tables exist.
@@ -279,6 +289,16 @@ impl Scenario {
             path: p.clone(),
             message: e.to_string(),
         })?;
+        if !is_folder_name(&t.name) {
+            return Err(ScenarioError::Toml {
+                path: p,
+                message: format!(
+                    "`name` names the output folder: expected 1-100 letters, digits, \
+                     '-', '_' or '.' not starting with '.', got {:?}",
+                    t.name
+                ),
+            });
+        }
         Ok((t, toml_path))
     }
 
