@@ -17,7 +17,7 @@ use crate::mcf::{FlowNetwork, UNBOUNDED};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DimacsError {
     /// No `p min` line before the first `n`/`a` line, or none at all.
-    #[error("line {line}: missing `p min <nodes> <arcs>` line before this one")]
+    #[error("{}", if *.line == 0 { "no problem line `p min <nodes> <arcs>`".to_string() } else { format!("line {line}: missing the problem line `p min <nodes> <arcs>` before this one") })]
     MissingProblemLine {
         /// 1-based line number (0 for end of file).
         line: usize,
@@ -31,8 +31,10 @@ pub enum DimacsError {
         message: String,
     },
     /// The counts declared on the `p` line do not match the file.
-    #[error("the `p` line declares {declared} arcs but the file has {found}")]
+    #[error("line {line}: the `p` line declares {declared} arcs but the file has {found}")]
     ArcCount {
+        /// Line of the `p` line.
+        line: usize,
         /// Declared.
         declared: usize,
         /// Found.
@@ -113,8 +115,14 @@ impl Fields<'_> {
     }
 }
 
+/// Bound on the sums the solver forms in 64 bits (supplies, lower bounds,
+/// cost · nodes): 2⁶¹, a quarter of `i64::MAX`.
+pub const SUM_LIMIT: i64 = i64::MAX / 4;
+
 /// Parses a DIMACS min-cost-flow file. Arcs with capacity ≥ 2⁶² are read as
-/// uncapacitated.
+/// uncapacitated. Declared sizes are checked against the file's length before
+/// anything is allocated; supplies, lower bounds and costs against
+/// [`SUM_LIMIT`], each error naming its line.
 pub fn parse(bytes: &[u8]) -> Result<FlowNetwork, DimacsError> {
     let mut f = Fields {
         bytes,
@@ -123,6 +131,10 @@ pub fn parse(bytes: &[u8]) -> Result<FlowNetwork, DimacsError> {
     };
     let mut net: Option<FlowNetwork> = None;
     let mut declared_arcs = 0usize;
+    let mut p_line = 0usize;
+    // Running sums the solver needs within 64 bits, checked row by row so the
+    // error names the line that breaks them.
+    let (mut supply_sum, mut lower_sum) = (0i128, 0i128);
     while f.pos < bytes.len() {
         f.line += 1;
         f.skip_spaces();
@@ -144,6 +156,16 @@ pub fn parse(bytes: &[u8]) -> Result<FlowNetwork, DimacsError> {
                 if n < 0 || m < 0 || n > u32::MAX as i64 - 1 {
                     return Err(f.bad(format!("node/arc counts out of range: {n} {m}")));
                 }
+                // Checked against what the file can hold before allocating:
+                // an arc line takes at least 12 bytes; a node takes no line but
+                // a useful one appears in an arc or an `n` line.
+                let len = bytes.len() as i64;
+                if m > len / 12 + 1 || n > 2 * len + 2 {
+                    return Err(f.bad(format!(
+                        "the `p` line declares {n} nodes and {m} arcs, more than a file of {len} bytes can describe"
+                    )));
+                }
+                p_line = f.line;
                 f.end_of_line()?;
                 let mut g = FlowNetwork::new(n as usize);
                 g.arcs.reserve(m as usize);
@@ -161,6 +183,12 @@ pub fn parse(bytes: &[u8]) -> Result<FlowNetwork, DimacsError> {
                 f.end_of_line()?;
                 if id < 1 || id as usize > g.node_count() {
                     return Err(f.bad(format!("node id {id} outside 1..={}", g.node_count())));
+                }
+                supply_sum += i128::from(s).abs();
+                if supply_sum > i128::from(SUM_LIMIT) {
+                    return Err(f.bad(format!(
+                        "supply {s}: the supplies' absolute values sum past {SUM_LIMIT}"
+                    )));
                 }
                 g.supply[id as usize - 1] = s;
             }
@@ -185,6 +213,22 @@ pub fn parse(bytes: &[u8]) -> Result<FlowNetwork, DimacsError> {
                 if lo > cap {
                     return Err(f.bad(format!("lower bound {lo} exceeds capacity {cap}")));
                 }
+                if g.arcs.len() == declared_arcs {
+                    return Err(f.bad(format!(
+                        "more arcs than the {declared_arcs} the `p` line declares"
+                    )));
+                }
+                lower_sum += i128::from(lo).abs();
+                if lower_sum > i128::from(SUM_LIMIT) {
+                    return Err(f.bad(format!(
+                        "lower bound {lo}: the lower bounds' absolute values sum past {SUM_LIMIT}"
+                    )));
+                }
+                if i128::from(cost).abs() * i128::from(n) > i128::from(SUM_LIMIT) {
+                    return Err(f.bad(format!(
+                        "cost {cost}: |cost| · nodes ({n}) must stay below {SUM_LIMIT}"
+                    )));
+                }
                 let upper = if cap >= (1 << 62) { UNBOUNDED } else { cap };
                 g.add_arc_bounded((t - 1) as u32, (h - 1) as u32, lo, upper, cost);
             }
@@ -201,6 +245,7 @@ pub fn parse(bytes: &[u8]) -> Result<FlowNetwork, DimacsError> {
     let net = net.ok_or(DimacsError::MissingProblemLine { line: 0 })?;
     if net.arcs.len() != declared_arcs {
         return Err(DimacsError::ArcCount {
+            line: p_line,
             declared: declared_arcs,
             found: net.arcs.len(),
         });
@@ -266,6 +311,7 @@ mod tests {
         assert_eq!(
             e,
             DimacsError::ArcCount {
+                line: 1,
                 declared: 2,
                 found: 1
             }

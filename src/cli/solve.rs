@@ -96,6 +96,20 @@ pub struct GenMcfArgs {
 
 /// Writes a generated instance.
 pub fn generate(args: GenMcfArgs) -> Result<()> {
+    // A grid needs two rows and two columns to have a road; a transport
+    // instance one warehouse and one shelter. The product bounds the memory.
+    let least = match args.shape {
+        Shape::Grid => 2,
+        Shape::Transport => 1,
+    };
+    let product = args.a.checked_mul(args.b);
+    if args.a < least || args.b < least || product.is_none_or(|p| p > 100_000_000) {
+        anyhow::bail!(
+            "size: A and B must be at least {least} with A × B at most 10⁸, got {} × {}",
+            args.a,
+            args.b
+        );
+    }
     let net = match args.shape {
         Shape::Grid => solver::gen::road_grid(
             args.a,

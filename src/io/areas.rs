@@ -29,11 +29,18 @@ pub enum AreaError {
     },
 }
 
-/// Reads every polygon of a GeoJSON file.
+/// Reads every polygon of a GeoJSON file; a file with none is an error.
 pub fn read_area(path: &Path) -> Result<Area, AreaError> {
     let mut area = Area::default();
     for (_, a) in read_features(path)? {
         area.polygons.extend(a.polygons);
+    }
+    if area.polygons.is_empty() {
+        return Err(AreaError::Read {
+            path: path.display().to_string(),
+            message: "no polygon: expected a Polygon, a MultiPolygon or features holding them"
+                .into(),
+        });
     }
     Ok(area)
 }
@@ -87,7 +94,12 @@ fn read_features(path: &Path) -> Result<Vec<(Properties, Area)>, AreaError> {
             kind: kind.to_string(),
         };
         let g = g.ok_or_else(|| not_polygon("no geometry"))?;
-        out.push((props, area_of(g.value).map_err(|k| not_polygon(&k))?));
+        let area = area_of(g.value).map_err(|k| not_polygon(&k))?;
+        check_area(&area).map_err(|message| AreaError::Read {
+            path: p.clone(),
+            message: format!("feature {index}: {message}"),
+        })?;
+        out.push((props, area));
     }
     Ok(out)
 }
@@ -123,14 +135,35 @@ pub fn area_from_geojson(value: &serde_json::Value) -> Result<Area, String> {
         .map_err(|e| format!("not a GeoJSON geometry: {e}"))?;
     let area =
         area_of(g.value).map_err(|k| format!("expected a Polygon or MultiPolygon, got {k}"))?;
-    for ring in area.polygons.iter().flat_map(|p| &p.rings) {
-        for &[lon, lat] in ring {
+    check_area(&area)?;
+    Ok(area)
+}
+
+/// Every coordinate `[lon, lat]` within [−180, 180] × [−90, 90] (so swapped
+/// coordinates are caught wherever the latitude is above 90), and every
+/// outer ring with at least three distinct points (an area, not a line).
+fn check_area(area: &Area) -> Result<(), String> {
+    for poly in &area.polygons {
+        for &[lon, lat] in poly.rings.iter().flatten() {
             if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
                 return Err(format!(
                     "coordinate [{lon}, {lat}] is not [lon, lat] within [-180, 180] × [-90, 90]"
                 ));
             }
         }
+        let outer = &poly.rings[0];
+        let mut distinct: Vec<[u64; 2]> = outer
+            .iter()
+            .map(|c| [c[0].to_bits(), c[1].to_bits()])
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() < 3 {
+            return Err(format!(
+                "a polygon ring with {} distinct points: expected at least 3",
+                distinct.len()
+            ));
+        }
     }
-    Ok(area)
+    Ok(())
 }

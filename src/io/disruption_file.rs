@@ -73,8 +73,7 @@ pub fn read_disruption(path: &Path) -> Result<Disruption, DisruptionFileError> {
         path: p.clone(),
         message: e.to_string(),
     })?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    Ok(resolve(&parsed.disruption.unwrap_or_default(), dir)?.0)
+    Ok(resolve(&parsed.disruption.unwrap_or_default(), path)?.0)
 }
 
 impl DisruptionTable {
@@ -88,13 +87,29 @@ impl DisruptionTable {
     }
 }
 
-/// Reads the area files of `table` (relative to `dir`): the disruption, and the
-/// files read.
+/// Reads the area files of `table` (the `[disruption]` table of the TOML file
+/// `toml`, files relative to its folder): the disruption, and the files read.
+/// Slow-area factors must be in (0, 1]; the error names `toml`.
 pub fn resolve(
     table: &DisruptionTable,
-    dir: &Path,
+    toml: &Path,
 ) -> Result<(Disruption, Vec<PathBuf>), AreaError> {
     let d = table;
+    let dir = toml.parent().unwrap_or(Path::new("."));
+    if let Some(s) = d
+        .slow_areas
+        .iter()
+        .find(|s| !(s.factor > 0.0 && s.factor <= 1.0))
+    {
+        return Err(AreaError::Read {
+            path: toml.display().to_string(),
+            message: format!(
+                "[disruption] slow area `{}`: factor must be in (0, 1] (a share of the normal speed), got {}",
+                s.file.display(),
+                s.factor
+            ),
+        });
+    }
     let disruption = Disruption {
         closed_ways: d.closed_ways.clone(),
         closed_areas: d

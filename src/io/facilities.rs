@@ -7,7 +7,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::table::{check_lonlat, check_unique, read_table, TableError};
+use super::table::{check_lonlat, check_unique, read_table, require_rows, TableError};
+
+/// Most units of one item one warehouse may hold (10¹²): far above any real
+/// stockpile, low enough that sums over a city stay exact in the solver.
+pub const MAX_UNITS: f64 = 1e12;
 use crate::facility::{Fleet, PriorityPeople, Shelter, Tier, Warehouse};
 use crate::facility::{ItemIx, WarehouseIx};
 use crate::supplies::{Catalogue, Item, Stock};
@@ -42,6 +46,7 @@ struct WarehouseRow {
 /// `id,name,tier,lon,lat,trucks,truck_payload_kg,truck_volume_m3,loading_h`.
 pub fn read_warehouses(path: &Path) -> Result<Vec<Warehouse>, TableError> {
     let rows = read_table::<WarehouseRow>(path)?;
+    require_rows(path, &rows, "warehouse")?;
     let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -115,6 +120,7 @@ struct ShelterRow {
 /// headcount.
 pub fn read_shelters(path: &Path) -> Result<Vec<Shelter>, TableError> {
     let rows = read_table::<ShelterRow>(path)?;
+    require_rows(path, &rows, "shelter")?;
     let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -215,6 +221,7 @@ fn read_stock_with(
     mut findings: Option<&mut Vec<String>>,
 ) -> Result<Stock, TableError> {
     let rows = read_table::<StockRow>(path)?;
+    require_rows(path, &rows, "stock")?;
     let index: HashMap<&str, usize> = warehouses
         .iter()
         .enumerate()
@@ -238,11 +245,14 @@ fn read_stock_with(
                 "item",
                 format!("unknown item `{}` (not in the item catalogue)", s.item),
             )),
-            _ if !(s.quantity >= 0.0 && s.quantity.is_finite()) => Some(TableError::at(
+            _ if !(s.quantity >= 0.0 && s.quantity <= MAX_UNITS) => Some(TableError::at(
                 path,
                 l,
                 "quantity",
-                format!("expected a quantity ≥ 0, got {}", s.quantity),
+                format!(
+                    "expected a quantity in [0, {MAX_UNITS:e}] units, got {}",
+                    s.quantity
+                ),
             )),
             _ => None,
         };

@@ -65,9 +65,15 @@ pub fn read_table_from<T: DeserializeOwned, R: std::io::Read>(
         field: None,
         message,
     };
+    let mut bytes = Vec::new();
+    let mut reader = reader;
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| whole(e.to_string()))?;
+    let mut lines = LineCounter::default();
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(bytes.as_slice());
     let mut headers = rdr.headers().map_err(|e| whole(e.to_string()))?.clone();
     if let Some(first) = headers.get(0) {
         if let Some(stripped) = first.strip_prefix('\u{feff}') {
@@ -79,8 +85,22 @@ pub fn read_table_from<T: DeserializeOwned, R: std::io::Read>(
     }
     let mut out = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| whole(e.to_string()))?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let rec = rec.map_err(|e| match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                pos: Some(pos),
+                expected_len,
+                len,
+            } => TableError {
+                path: name.to_string(),
+                line: Some(lines.line_at(&bytes, pos.byte() as usize)),
+                field: None,
+                message: format!("{len} fields, expected {expected_len} as in the header"),
+            },
+            _ => whole(e.to_string()),
+        })?;
+        let line = rec
+            .position()
+            .map_or(0, |p| lines.line_at(&bytes, p.byte() as usize));
         let value: T = rec.deserialize(Some(&headers)).map_err(|e| {
             let (index, kind) = match e.kind() {
                 csv::ErrorKind::Deserialize { err, .. } => (err.field(), err.kind().to_string()),
@@ -105,6 +125,38 @@ pub fn read_table_from<T: DeserializeOwned, R: std::io::Read>(
     Ok(out)
 }
 
+/// Line numbers from byte offsets, counted by the table reader itself: `csv`'s
+/// own count drifts by one on files with CRLF line ends (most spreadsheet
+/// exports). A line ends at `\n`, `\r\n` or a lone `\r`. Offsets must be asked
+/// in increasing order; O(bytes) over a whole table.
+#[derive(Debug, Default)]
+struct LineCounter {
+    byte: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    /// 1-based line of the record starting at `offset` in `bytes`.
+    fn line_at(&mut self, bytes: &[u8], offset: usize) -> u64 {
+        // `csv` may place a record's start on the end of the line before it
+        // (the `\n` of a `\r\n`); a record never starts with a line end.
+        let mut offset = offset.min(bytes.len());
+        while matches!(bytes.get(offset), Some(b'\n' | b'\r')) {
+            offset += 1;
+        }
+        for i in self.byte..offset {
+            let ends = match bytes[i] {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            self.line += u64::from(ends);
+        }
+        self.byte = self.byte.max(offset);
+        self.line + 1
+    }
+}
+
 /// Checks that `lon`/`lat` are finite degrees in range; the error names the row
 /// and field.
 pub fn check_lonlat(path: &Path, line: u64, lon: f64, lat: f64) -> Result<(), TableError> {
@@ -123,6 +175,22 @@ pub fn check_lonlat(path: &Path, line: u64, lon: f64, lat: f64) -> Result<(), Ta
             "lat",
             format!("{lat} is not a latitude in degrees"),
         ));
+    }
+    Ok(())
+}
+
+/// Fails on a table with no rows (an empty file, or a header alone) where
+/// rows are required: `what` names one row ("shelter").
+pub fn require_rows<T>(path: &Path, rows: &[Row<T>], what: &str) -> Result<(), TableError> {
+    if rows.is_empty() {
+        return Err(TableError {
+            path: path.display().to_string(),
+            line: None,
+            field: None,
+            message: format!(
+                "empty table: no {what} rows (expected a header line and one row per {what})"
+            ),
+        });
     }
     Ok(())
 }
@@ -147,4 +215,39 @@ pub fn check_unique<'a>(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct R {
+        #[allow(dead_code)]
+        id: String,
+        n: u32,
+    }
+
+    fn bad_line(text: &str) -> Option<u64> {
+        read_table_from::<R, _>(text.as_bytes(), "t.csv")
+            .unwrap_err()
+            .line
+    }
+
+    #[test]
+    fn line_numbers_count_every_line_ending_and_quoted_breaks() {
+        // The bad row is the third data row, on line 4 of the file.
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = ["id,n", "a,1", "b,2", "c,x", "d,4"].join(eol) + eol;
+            assert_eq!(bad_line(&text), Some(4), "{eol:?}");
+            let bom = format!("\u{feff}{text}");
+            assert_eq!(bad_line(&bom), Some(4), "BOM, {eol:?}");
+        }
+        // A quoted field spanning two lines moves the later rows down.
+        let text = "id,n\r\n\"a\r\nb\",1\r\nc,x\r\n";
+        assert_eq!(bad_line(text), Some(4));
+        let rows = read_table_from::<R, _>("id,n\r\na,1\r\nb,2\r\n".as_bytes(), "t.csv").unwrap();
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(rows[1].value.n, 2);
+    }
 }

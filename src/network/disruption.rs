@@ -69,8 +69,10 @@ pub enum DisruptionError {
     /// A closed way id is not an edge of the routable graph.
     #[error("closed way {0} is not in the routable graph (not an OSM way a truck may use, or outside the largest connected component)")]
     UnknownWay(i64),
-    /// A slow-area factor is not a positive finite number.
-    #[error("slow area `{label}`: factor must be > 0 and finite, got {factor}")]
+    /// A slow-area factor is not a share of the normal speed.
+    #[error(
+        "slow area `{label}`: factor must be in (0, 1] (a share of the normal speed), got {factor}"
+    )]
     BadFactor {
         /// The area's label.
         label: String,
@@ -103,7 +105,7 @@ impl Disruption {
         graph: &RoadGraph,
     ) -> Result<(EdgeWeights, DisruptionReport), DisruptionError> {
         for s in &self.slow_areas {
-            if !(s.factor > 0.0 && s.factor.is_finite()) {
+            if !(s.factor > 0.0 && s.factor <= 1.0) {
                 return Err(DisruptionError::BadFactor {
                     label: s.label.clone(),
                     factor: s.factor,
@@ -151,6 +153,7 @@ impl Disruption {
                 )
             })
             .collect();
+        warn_untouched(graph, self, &edge_in);
         let mut report = DisruptionReport::default();
         for &(_, kind, slowed) in &per_edge {
             match kind {
@@ -166,5 +169,37 @@ impl Disruption {
             },
             report,
         ))
+    }
+}
+
+/// Says (a warning) which areas of `d` hold no road of `graph`: an area that
+/// closes or slows nothing is most often one drawn in the wrong place.
+fn warn_untouched(
+    graph: &RoadGraph,
+    d: &Disruption,
+    edge_in: &(dyn Fn(&Area, usize) -> bool + Sync),
+) {
+    let touches = |a: &Area| {
+        (0..graph.edge_count())
+            .into_par_iter()
+            .any(|e| edge_in(a, e))
+    };
+    let areas = d
+        .closed_areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (format!("closed area {}", i + 1), a))
+        .chain(
+            d.slow_areas
+                .iter()
+                .map(|s| (format!("slow area `{}`", s.label), &s.area)),
+        );
+    for (what, a) in areas {
+        if !touches(a) {
+            tracing::warn!(
+                "{what} touches no road of the graph: it closes or slows nothing \
+                 (check that its coordinates are [lon, lat] in WGS84 and inside the road extract)"
+            );
+        }
     }
 }

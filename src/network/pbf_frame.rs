@@ -9,8 +9,8 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// Checks that the file is a complete sequence of PBF frames starting with an
-/// `OSMHeader`. Returns a description of the first problem.
+/// Checks that the file is a complete sequence of PBF frames: one `OSMHeader`,
+/// then `OSMData` blobs. Returns a description of the first problem.
 pub fn check_framing(path: &Path) -> Result<(), String> {
     let mut f = BufReader::new(File::open(path).map_err(|e| e.to_string())?);
     let len = f.get_ref().metadata().map_err(|e| e.to_string())?.len();
@@ -34,6 +34,14 @@ pub fn check_framing(path: &Path) -> Result<(), String> {
             .ok_or_else(|| format!("malformed blob header at byte {}", pos + 4))?;
         if first && kind != "OSMHeader" {
             return Err(format!("first blob is `{kind}`, expected `OSMHeader`"));
+        }
+        // The format lets readers skip blob types they do not know, but a
+        // road extract holds no others: one here is damage, and skipping it
+        // would drop roads without a word.
+        if !first && kind != "OSMData" {
+            return Err(format!(
+                "the blob at byte {pos} has type `{kind}`, expected `OSMData`"
+            ));
         }
         first = false;
         let end = pos + 4 + hlen + datasize;

@@ -41,7 +41,7 @@ use super::apportion::apportion;
 use super::Scenario;
 use crate::facility::{PriorityPeople, Shelter, Warehouse, M2_PER_PERSON};
 use crate::io::areas::read_area;
-use crate::io::facilities::{read_items, read_warehouses};
+use crate::io::facilities::read_warehouses;
 use crate::io::osm_spaces::{read_open_spaces, SpaceKind};
 use crate::io::points::{read_points, Datum};
 use crate::network::geo::Area;
@@ -208,12 +208,7 @@ pub fn generate(dir: &Path, progress: &dyn Progress) -> Result<GenerateReport, G
     let files = &head.files;
     let warehouses =
         read_warehouses(&dir.join(&files.warehouses)).map_err(|e| boxed(Box::new(e)))?;
-    let items_path = dir.join(&files.items);
-    let catalogue = if items_path.exists() {
-        read_items(&items_path).map_err(|e| boxed(Box::new(e)))?
-    } else {
-        Catalogue::sphere_default()
-    };
+    let (catalogue, _) = files.catalogue(dir).map_err(|e| boxed(Box::new(e)))?;
     let graph = load_graph(&head.network, &Profile::default(), CacheMode::Use, progress)
         .map_err(|e| boxed(Box::new(e)))?
         .graph;

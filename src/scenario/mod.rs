@@ -103,9 +103,10 @@ pub struct Files {
     /// `shelters.csv`.
     #[serde(default = "f_shelters")]
     pub shelters: PathBuf,
-    /// `items.csv` (absent → default catalogue).
-    #[serde(default = "f_items")]
-    pub items: PathBuf,
+    /// The item catalogue. Not named: `items.csv` when the folder has one, else
+    /// the default catalogue; named: that file, which must exist.
+    #[serde(default)]
+    pub items: Option<PathBuf>,
     /// `population.csv` (`district,residents`; optional, used by audits).
     #[serde(default = "f_population")]
     pub population: PathBuf,
@@ -123,19 +124,30 @@ fn f_stock() -> PathBuf {
 fn f_shelters() -> PathBuf {
     "shelters.csv".into()
 }
-fn f_items() -> PathBuf {
-    "items.csv".into()
-}
 fn f_population() -> PathBuf {
     "population.csv".into()
 }
+impl Files {
+    /// The item catalogue of the scenario folder `dir` (see [`Files::items`]),
+    /// and whether it is the default one.
+    pub fn catalogue(&self, dir: &Path) -> Result<(Catalogue, bool), TableError> {
+        match &self.items {
+            Some(f) => Ok((read_items(&dir.join(f))?, false)),
+            None if dir.join("items.csv").exists() => {
+                Ok((read_items(&dir.join("items.csv"))?, false))
+            }
+            None => Ok((Catalogue::sphere_default(), true)),
+        }
+    }
+}
+
 impl Default for Files {
     fn default() -> Self {
         Self {
             warehouses: f_warehouses(),
             stock: f_stock(),
             shelters: f_shelters(),
-            items: f_items(),
+            items: None,
             population: f_population(),
             districts: None,
         }
@@ -257,6 +269,9 @@ pub struct Head {
     pub files: Files,
 }
 
+/// Longest relief deadline a scenario may set, hours (30 days).
+pub const MAX_HORIZON_H: f64 = 720.0;
+
 /// True when `name` can be used as one folder name under `out/`: it cannot
 /// climb out (`..`, separators), hide (leading `.`) or be empty.
 pub fn is_folder_name(name: &str) -> bool {
@@ -319,25 +334,22 @@ impl Scenario {
         let tg = t.targets;
         if !(tg.first_delivery_h > 0.0
             && tg.relief_h >= tg.first_delivery_h
+            && tg.relief_h <= MAX_HORIZON_H
             && tg.unloading_h >= 0.0
+            && tg.unloading_h < 24.0
             && tg.max_stops >= 1)
         {
             return Err(ScenarioError::Toml {
                 path: p,
                 message: format!(
-                    "[targets]: need 0 < first_delivery_h ({}) ≤ relief_h ({}), unloading_h ≥ 0 ({}) and max_stops ≥ 1 ({})",
+                    "[targets]: need 0 < first_delivery_h ({}) ≤ relief_h ({}) ≤ {MAX_HORIZON_H}, 0 ≤ unloading_h ({}) < 24 and max_stops ≥ 1 ({})",
                     tg.first_delivery_h, tg.relief_h, tg.unloading_h, tg.max_stops
                 ),
             });
         }
         let warehouses = read_warehouses(&dir.join(&t.files.warehouses))?;
         let shelters = read_shelters(&dir.join(&t.files.shelters))?;
-        let items_path = dir.join(&t.files.items);
-        let (catalogue, default_catalogue) = if items_path.exists() {
-            (read_items(&items_path)?, false)
-        } else {
-            (Catalogue::sphere_default(), true)
-        };
+        let (catalogue, default_catalogue) = t.files.catalogue(dir)?;
         let mut findings = Vec::new();
         let stock_path = dir.join(&t.files.stock);
         let stock = if lenient {
@@ -346,7 +358,7 @@ impl Scenario {
             read_stock(&stock_path, &warehouses, &catalogue)?
         };
         let (disruption, disruption_files) =
-            resolve(&t.disruption.clone().unwrap_or_default(), dir)?;
+            resolve(&t.disruption.clone().unwrap_or_default(), &toml_path)?;
         let population_path = dir.join(&t.files.population);
         let residents = if population_path.exists() {
             Some(read_population(&population_path)?)
@@ -360,7 +372,7 @@ impl Scenario {
             stock_path,
         ];
         if !default_catalogue {
-            inputs.push(items_path.clone());
+            inputs.push(dir.join(t.files.items.as_deref().unwrap_or(Path::new("items.csv"))));
         }
         if residents.is_some() {
             inputs.push(population_path);
