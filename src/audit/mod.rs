@@ -277,11 +277,33 @@ pub fn run_audit(
         by_12h,
         in_hazard: &in_hazard,
     });
-    let city_residents = scenario.residents.as_ref().map(|r| r.values().sum::<u64>());
+    // A population table none of whose districts holds a shelter describes
+    // another place: the norms are then unknown, never met by default.
+    let matches_shelters = |r: &std::collections::BTreeMap<String, u64>| {
+        scenario
+            .shelters
+            .iter()
+            .any(|s| r.contains_key(&s.district))
+    };
+    let city_residents = scenario
+        .residents
+        .as_ref()
+        .filter(|r| matches_shelters(r))
+        .map(|r| r.values().sum::<u64>());
     let (stock_items, stock_tiers, stock_norms) =
         stockpile::stock_figures(scenario, city_residents);
     let shelter_space = space::district_space(scenario, &in_hazard);
     let mut findings = scenario.findings.clone();
+    if scenario
+        .residents
+        .as_ref()
+        .is_some_and(|r| !matches_shelters(r))
+    {
+        findings.push(
+            "the population table names no district of the shelters: the stock norms (1.2 % and 1 % of residents) are unknown"
+                .to_string(),
+        );
+    }
     findings.extend(space::findings(scenario, &in_hazard));
     for it in &stock_items {
         if it.units == 0.0 {

@@ -21,9 +21,12 @@ pub struct PriorityPeople {
 }
 
 impl PriorityPeople {
-    /// Total priority persons (a person may be counted once only by the input).
+    /// Total priority persons (a person may be counted once only by the input);
+    /// saturates at `u32::MAX` (readers refuse totals above the headcount).
     pub fn total(&self) -> u32 {
-        self.elderly + self.children + self.pregnant + self.disabled + self.injured
+        [self.children, self.pregnant, self.disabled, self.injured]
+            .into_iter()
+            .fold(self.elderly, u32::saturating_add)
     }
 }
 

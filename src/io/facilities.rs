@@ -168,6 +168,7 @@ pub fn read_shelters(path: &Path) -> Result<Vec<Shelter>, TableError> {
 /// Reads `items.csv`: `item,unit,kg_per_unit,m3_per_unit,first_per_person,relief_per_person,priority`.
 pub fn read_items(path: &Path) -> Result<Catalogue, TableError> {
     let rows = read_table::<Item>(path)?;
+    require_rows(path, &rows, "item")?;
     let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
     let catalogue = Catalogue {
         items: rows.into_iter().map(|r| r.value).collect(),

@@ -5,6 +5,7 @@
 
 use std::fs::File;
 use std::path::Path;
+use std::sync::Once;
 
 use osmpbfreader::{OsmObj, OsmPbfReader};
 
@@ -71,17 +72,42 @@ pub fn read_pbf(
         path: p.clone(),
         message,
     })?;
-    // The decoder asserts on some malformed blobs; a panic there must not take the
-    // process down with no file named.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    // The decoder indexes its string tables unchecked and asserts on some
+    // malformed blobs; a panic there must not take the process down with no
+    // file named, nor print a panic message for what is a damaged file.
+    quiet_decoder_panics();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_checked(path, profile, progress)
-    }))
-    .unwrap_or_else(|_| {
+    }));
+    result.unwrap_or_else(|_| {
         Err(OsmError::Corrupt {
             path: p.clone(),
-            message: "the PBF decoder rejected a blob".into(),
+            message: "the PBF decoder rejected a blob (malformed block contents)".into(),
         })
     })
+}
+
+/// Installs (once) a panic hook that stays silent for panics raised inside the
+/// PBF decoder (`osmpbfreader`, and `par-map`, whose consumer panics when a
+/// decoding worker did): [`read_pbf`] turns them into [`OsmError::Corrupt`].
+/// They are silenced whenever they come, since the decoder's workers go on
+/// with the blobs ahead after the reader stopped at the first error, and may
+/// panic after [`read_pbf`] returned. Every other panic goes to the hook that
+/// was there before.
+fn quiet_decoder_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_decoder = info.location().is_some_and(|l| {
+                let f = l.file();
+                f.contains("osmpbfreader") || f.contains("par-map")
+            });
+            if !in_decoder {
+                previous(info);
+            }
+        }));
+    });
 }
 
 fn read_checked(

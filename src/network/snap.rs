@@ -79,6 +79,9 @@ impl<'a> Snapper<'a> {
 
     /// The nearest node to `[lon, lat]`.
     pub fn nearest(&self, p: [f64; 2]) -> Option<Snap> {
+        if !(p[0].is_finite() && p[1].is_finite()) {
+            return None;
+        }
         let hit = self.tree.nearest_neighbor(&self.proj.project(p))?;
         Some(Snap {
             node: hit.data,
@@ -101,6 +104,9 @@ impl<'a> Snapper<'a> {
     /// The road segment nearest `[lon, lat]`: the closest of the out-edges of
     /// the nearest few nodes (by the point's distance to the straight segment).
     pub fn nearest_road(&self, p: [f64; 2]) -> Option<RoadSnap> {
+        if !(p[0].is_finite() && p[1].is_finite()) {
+            return None;
+        }
         let q = self.proj.project(p);
         let mut best: Option<RoadSnap> = None;
         for hit in self

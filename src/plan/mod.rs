@@ -53,11 +53,37 @@ pub enum PlanError {
         source: SnapError,
     },
     /// The disruption cannot be applied.
-    #[error(transparent)]
-    Disruption(#[from] crate::network::disruption::DisruptionError),
+    #[error("{file}: [disruption] {source}")]
+    Disruption {
+        /// The scenario's TOML file, which holds the `[disruption]` table.
+        file: String,
+        /// What is wrong with it on this graph.
+        source: crate::network::disruption::DisruptionError,
+    },
     /// Internal solver failure.
     #[error("solver: {0}")]
     Solver(String),
+}
+
+/// The scenario's disruption applied to `graph`; an error names the scenario's
+/// TOML file.
+pub fn apply_disruption(
+    scenario: &Scenario,
+    graph: &RoadGraph,
+) -> Result<
+    (
+        crate::network::EdgeWeights,
+        crate::network::disruption::DisruptionReport,
+    ),
+    PlanError,
+> {
+    scenario
+        .disruption
+        .apply(graph)
+        .map_err(|source| PlanError::Disruption {
+            file: scenario.dir.join("scenario.toml").display().to_string(),
+            source,
+        })
 }
 
 /// Wall time of each stage, seconds.
@@ -136,7 +162,7 @@ pub struct Prepared {
 /// Snaps the facilities and computes the travel matrices under the disruption.
 pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanError> {
     let t0 = Instant::now();
-    let (weights, _) = scenario.disruption.apply(graph)?;
+    let (weights, _) = apply_disruption(scenario, graph)?;
     let snapper = Snapper::new(graph);
     let snap = |file: &str, id: &str, p: [f64; 2]| {
         snapper

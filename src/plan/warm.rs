@@ -97,7 +97,7 @@ pub fn repaired(
     trees: &Trees,
 ) -> Result<Option<Prepared>, PlanError> {
     let t0 = Instant::now();
-    let (weights, _) = scenario.disruption.apply(graph)?;
+    let (weights, _) = super::apply_disruption(scenario, graph)?;
     let mut changed: Vec<EdgeId> = Vec::new();
     for (e, (&new, &old)) in weights
         .time_ms

@@ -55,7 +55,7 @@ pub struct RoutingQuery {
 }
 
 /// `lon,lat;…` as points, with the field named in errors.
-fn parse_coordinates(text: &str) -> Result<Vec<[f64; 2]>, ApiError> {
+pub fn parse_coordinates(text: &str) -> Result<Vec<[f64; 2]>, ApiError> {
     let bad =
         |k: usize, why: String| ApiError::field("coordinates", format!("coordinates[{k}]: {why}"));
     let pts: Vec<[f64; 2]> = text
@@ -95,7 +95,7 @@ fn parse_coordinates(text: &str) -> Result<Vec<[f64; 2]>, ApiError> {
 }
 
 /// `0;2;5` as indices below `n` (all of them when absent).
-fn parse_indices(text: Option<&str>, n: usize, field: &str) -> Result<Vec<usize>, ApiError> {
+pub fn parse_indices(text: Option<&str>, n: usize, field: &str) -> Result<Vec<usize>, ApiError> {
     let Some(text) = text.filter(|t| !t.is_empty() && *t != "all") else {
         return Ok((0..n).collect());
     };

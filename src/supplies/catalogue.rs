@@ -78,17 +78,24 @@ impl Catalogue {
             if self.items[..k].iter().any(|j| j.item == i.item) {
                 return Err((i.item.clone(), "duplicate item".into()));
             }
-            if !(i.kg_per_unit > 0.0 && i.m3_per_unit > 0.0) {
-                return Err((
-                    i.item.clone(),
-                    "kg_per_unit and m3_per_unit must be > 0".into(),
-                ));
-            }
-            if !(i.first_per_person >= 0.0 && i.relief_per_person >= i.first_per_person) {
+            let finite_positive = |x: f64| x > 0.0 && x.is_finite();
+            if !(finite_positive(i.kg_per_unit) && finite_positive(i.m3_per_unit)) {
                 return Err((
                     i.item.clone(),
                     format!(
-                        "need 0 ≤ first_per_person ({}) ≤ relief_per_person ({})",
+                        "kg_per_unit ({}) and m3_per_unit ({}) must be finite and > 0",
+                        i.kg_per_unit, i.m3_per_unit
+                    ),
+                ));
+            }
+            if !(i.first_per_person >= 0.0
+                && i.relief_per_person >= i.first_per_person
+                && i.relief_per_person.is_finite())
+            {
+                return Err((
+                    i.item.clone(),
+                    format!(
+                        "need 0 ≤ first_per_person ({}) ≤ relief_per_person ({}), finite",
                         i.first_per_person, i.relief_per_person
                     ),
                 ));

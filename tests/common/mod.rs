@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests: paths to the bundled real data.
 #![allow(dead_code)]
 
+pub mod bad;
 pub mod server;
 pub mod webdriver;
 
