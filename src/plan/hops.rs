@@ -8,7 +8,10 @@
 use rayon::prelude::*;
 
 use crate::network::dijkstra::Dijkstra;
-use crate::network::geo::haversine_m;
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+
+use crate::network::geo::{haversine_m, LocalProjection};
 use crate::network::{NodeId, Router};
 
 /// Neighbours considered per shelter.
@@ -49,7 +52,8 @@ impl Hops {
         k: usize,
         rows: &[usize],
     ) -> Vec<Vec<(usize, f64)>> {
-        let near: Vec<Vec<usize>> = rows.par_iter().map(|&a| nearest(points, a, k)).collect();
+        let finder = Nearest::new(points);
+        let near: Vec<Vec<usize>> = rows.par_iter().map(|&a| finder.of(a, k)).collect();
         let timed = |a: usize, near: &[usize], ms: &dyn Fn(usize) -> Option<u32>| {
             let mut out: Vec<(usize, f64)> = near
                 .iter()
@@ -95,6 +99,59 @@ impl Hops {
 
 /// The `k` shelters nearest to `a` by straight line (ties by index), in no
 /// particular order. O(s).
+/// Finds each shelter's nearest shelters by straight line: by comparing with
+/// every other shelter up to [`Nearest::EXACT_MAX`] shelters (exact, ties by
+/// index), beyond that from an R-tree of the projected points (the `2k`
+/// nearest in the plane, re-ranked by great-circle distance: exact but for
+/// ties and sub-metre projection differences at the `k`-th neighbour).
+enum Nearest<'a> {
+    All(&'a [[f64; 2]]),
+    Tree(
+        &'a [[f64; 2]],
+        RTree<GeomWithData<[f64; 2], usize>>,
+        LocalProjection,
+    ),
+}
+
+impl<'a> Nearest<'a> {
+    /// Most shelters searched by comparing every pair (O(s²): 16 M distances).
+    const EXACT_MAX: usize = 4096;
+
+    fn new(points: &'a [[f64; 2]]) -> Self {
+        if points.len() <= Self::EXACT_MAX {
+            return Nearest::All(points);
+        }
+        let mid_lat = points.iter().map(|p| p[1]).sum::<f64>() / points.len() as f64;
+        let proj = LocalProjection::new(mid_lat);
+        let tree = RTree::bulk_load(
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| GeomWithData::new(proj.project(p), i))
+                .collect(),
+        );
+        Nearest::Tree(points, tree, proj)
+    }
+
+    /// The `k` shelters nearest shelter `a` (not `a` itself), in no order.
+    fn of(&self, a: usize, k: usize) -> Vec<usize> {
+        match self {
+            Nearest::All(points) => nearest(points, a, k),
+            Nearest::Tree(points, tree, proj) => {
+                let mut near: Vec<(f64, usize)> = tree
+                    .nearest_neighbor_iter(&proj.project(points[a]))
+                    .filter(|x| x.data != a)
+                    .take(2 * k)
+                    .map(|x| (haversine_m(points[a], points[x.data]), x.data))
+                    .collect();
+                near.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                near.truncate(k);
+                near.into_iter().map(|x| x.1).collect()
+            }
+        }
+    }
+}
+
 fn nearest(points: &[[f64; 2]], a: usize, k: usize) -> Vec<usize> {
     let mut near: Vec<(f64, usize)> = (0..points.len())
         .filter(|&b| b != a)
@@ -164,5 +221,38 @@ mod table_tests {
                 assert_eq!(t.get(a, b), hops.get(a, b), "{a} → {b}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod nearest_tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_finds_the_same_neighbours_as_comparing_all() {
+        // 5 000 points over a Beijing-sized box (pseudo-random, fixed).
+        let mut x = 12345u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let points: Vec<[f64; 2]> = (0..5000)
+            .map(|_| [116.2 + 0.4 * next(), 39.7 + 0.4 * next()])
+            .collect();
+        let tree = Nearest::new(&points);
+        assert!(matches!(tree, Nearest::Tree(..)));
+        let mut same = 0;
+        for a in (0..points.len()).step_by(7) {
+            let mut t = tree.of(a, 24);
+            let mut b = nearest(&points, a, 24);
+            t.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(t.len(), 24);
+            same += usize::from(t == b);
+        }
+        let rows = points.len().div_ceil(7);
+        assert!(same * 100 >= rows * 99, "{same} of {rows} rows identical");
     }
 }
