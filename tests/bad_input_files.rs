@@ -218,6 +218,33 @@ fn bad_arguments_are_refused() {
     assert!(!out.exists(), "no output file from a refused run");
 }
 
+/// One `OSMHeader` frame whose blob declares it inflates to `raw` bytes.
+fn frame_claiming_raw_size(raw: u64) -> Vec<u8> {
+    let varint = |mut v: u64| {
+        let mut out = Vec::new();
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return out;
+            }
+            out.push(b | 0x80);
+        }
+    };
+    let mut blob = vec![0x10];
+    blob.extend(varint(raw));
+    blob.extend([0x1a, 2, 0x78, 0x9c]);
+    let mut header = vec![0x0a, 9];
+    header.extend(b"OSMHeader");
+    header.push(0x18);
+    header.extend(varint(blob.len() as u64));
+    let mut out = (header.len() as u32).to_be_bytes().to_vec();
+    out.extend(header);
+    out.extend(blob);
+    out
+}
+
 #[test]
 fn damaged_road_extracts_are_refused() {
     let real = std::fs::read(common::repo("network-data/beijing-core.osm.pbf")).unwrap();
@@ -236,6 +263,7 @@ fn damaged_road_extracts_are_refused() {
         ("data-type", data_type),
         ("zeros", vec![0u8; 4096]),
         ("huge-length", vec![0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]),
+        ("inflates-to-2-GiB", frame_claiming_raw_size(1 << 31)),
     ];
     let mut failures = Vec::new();
     for (name, bytes) in cases {

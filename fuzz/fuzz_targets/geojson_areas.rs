@@ -2,24 +2,15 @@
 //! and geometries given inline in requests. Accepted areas are in range.
 #![no_main]
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
+
 use reliefflow::io::areas::{area_from_geojson, read_area, read_named_areas};
 
-fn scratch() -> &'static PathBuf {
-    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &DIR.get_or_init(|| {
-        let d = tempfile::tempdir().expect("temporary folder");
-        let p = d.path().join("area.geojson");
-        (d, p)
-    })
-    .1
-}
+#[path = "scratch.rs"]
+mod scratch;
 
 fuzz_target!(|data: &[u8]| {
-    let path = scratch();
+    let path = scratch::path("area.geojson");
     std::fs::write(path, data).expect("scratch file");
     if let Ok(a) = read_area(path) {
         assert!(!a.polygons.is_empty());

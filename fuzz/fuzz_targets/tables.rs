@@ -2,28 +2,19 @@
 //! the file. Readers may refuse, never panic; what they accept is in range.
 #![no_main]
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
+
 use reliefflow::io::{candidates, facilities, points};
 use reliefflow::supplies::Catalogue;
 
-fn scratch() -> &'static PathBuf {
-    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &DIR.get_or_init(|| {
-        let d = tempfile::tempdir().expect("temporary folder");
-        let p = d.path().join("table.csv");
-        (d, p)
-    })
-    .1
-}
+#[path = "scratch.rs"]
+mod scratch;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&kind, text)) = data.split_first() else {
         return;
     };
-    let path = scratch();
+    let path = scratch::path("table.csv");
     std::fs::write(path, text).expect("scratch file");
     match kind % 8 {
         0 => {

@@ -322,10 +322,17 @@ impl RoadGraph {
             }
             let (na, nb) = (&raw.nodes[s.from as usize], &raw.nodes[s.to as usize]);
             let len = haversine_m([na.lon, na.lat], [nb.lon, nb.lat]);
+            // At least 1 ms; at most one below `u32::MAX`, which means "closed"
+            // (a segment that long only comes from a damaged extract).
             let ms = (len / (f64::from(s.speed_kmh) / 3.6) * 1000.0)
                 .round()
-                .max(1.0) as u32;
+                .clamp(1.0, f64::from(u32::MAX - 1)) as u32;
             edges.push((a, b, ms, len as f32, s.way_id, s.two_way));
+        }
+        // A largest component of one node (segments that loop on a node, or
+        // none joining two nodes both ways) leaves nothing to route on.
+        if edges.is_empty() {
+            return Err(GraphError::Empty);
         }
         edges.sort_unstable_by_key(|e| (e.0, e.1));
         let mut first_out = vec![0u32; n + 1];
@@ -450,6 +457,20 @@ pub(crate) mod tests {
         }
     }
 
+    /// A damaged extract can join two nodes on opposite sides of the globe:
+    /// the edge's time stays below the "closed" sentinel and the graph passes
+    /// its own checks.
+    #[test]
+    fn an_absurdly_long_edge_is_not_taken_for_a_closed_one() {
+        let mut raw = ring_with_tail();
+        raw.nodes[1].lon = -179.0;
+        raw.segments.iter_mut().for_each(|s| s.speed_kmh = 1.0);
+        let g = RoadGraph::build(&raw).unwrap();
+        assert!(g.time_ms.iter().all(|&t| t < u32::MAX));
+        assert!(g.time_ms.contains(&(u32::MAX - 1)));
+        assert_eq!(g.check(), Ok(()));
+    }
+
     #[test]
     fn keeps_only_the_largest_scc_and_reports_the_share() {
         let g = RoadGraph::build(&ring_with_tail()).unwrap();
@@ -482,5 +503,10 @@ pub(crate) mod tests {
             RoadGraph::build(&RawNetwork::default()),
             Err(GraphError::Empty)
         ));
+        // One-way segments only: every strongly connected component is one
+        // node, so no edge is left.
+        let mut raw = ring_with_tail();
+        raw.segments.truncate(2);
+        assert!(matches!(RoadGraph::build(&raw), Err(GraphError::Empty)));
     }
 }

@@ -6,7 +6,7 @@
 //! only the headers.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 /// Checks that the file is a complete sequence of PBF frames: one `OSMHeader`,
@@ -44,17 +44,57 @@ pub fn check_framing(path: &Path) -> Result<(), String> {
             ));
         }
         first = false;
-        let end = pos + 4 + hlen + datasize;
+        let at = pos + 4 + hlen;
+        let end = at + datasize;
         if end > len {
             return Err(format!(
-                "truncated: a blob at byte {} needs {datasize} bytes but the file ends at {len}",
-                pos + 4 + hlen
+                "truncated: a blob at byte {at} needs {datasize} bytes but the file ends at {len}"
             ));
         }
-        f.seek(SeekFrom::Start(end)).map_err(|e| e.to_string())?;
+        // The format caps a blob, and what it inflates to, at 32 MiB; the
+        // decoder allocates what the blob declares, so a larger claim is
+        // refused before it is believed.
+        if datasize > MAX_BLOB {
+            return Err(format!(
+                "the blob at byte {at} declares {datasize} bytes, more than the format's {MAX_BLOB}"
+            ));
+        }
+        let mut blob = vec![0u8; datasize as usize];
+        f.read_exact(&mut blob).map_err(|e| e.to_string())?;
+        match blob_raw_size(&blob) {
+            Some(raw) if raw > MAX_BLOB => return Err(format!(
+                "the blob at byte {at} inflates to {raw} bytes, more than the format's {MAX_BLOB}"
+            )),
+            None => return Err(format!("malformed blob at byte {at}")),
+            _ => {}
+        }
         pos = end;
     }
     Ok(())
+}
+
+/// Largest blob, and largest inflated blob, the PBF format allows (32 MiB).
+const MAX_BLOB: u64 = 32 << 20;
+
+/// The `raw_size` a `Blob` message declares (0 when absent), or `None` when the
+/// message does not parse.
+fn blob_raw_size(b: &[u8]) -> Option<u64> {
+    let (mut i, mut raw) = (0usize, 0u64);
+    while i < b.len() {
+        let key = varint(b, &mut i)?;
+        match (key >> 3, key & 7) {
+            (2, 0) => raw = varint(b, &mut i)?,
+            (_, 0) => {
+                varint(b, &mut i)?;
+            }
+            (_, 2) => {
+                let l = varint(b, &mut i)? as usize;
+                i = i.checked_add(l).filter(|&e| e <= b.len())?;
+            }
+            _ => return None,
+        }
+    }
+    Some(raw)
 }
 
 fn varint(b: &[u8], i: &mut usize) -> Option<u64> {
