@@ -61,12 +61,11 @@ pub fn check_framing(path: &Path) -> Result<(), String> {
         }
         let mut blob = vec![0u8; datasize as usize];
         f.read_exact(&mut blob).map_err(|e| e.to_string())?;
-        match blob_raw_size(&blob) {
-            Some(raw) if raw > MAX_BLOB => return Err(format!(
+        let raw = blob_raw_size(&blob).ok_or_else(|| format!("malformed blob at byte {at}"))?;
+        if raw > MAX_BLOB {
+            return Err(format!(
                 "the blob at byte {at} inflates to {raw} bytes, more than the format's {MAX_BLOB}"
-            )),
-            None => return Err(format!("malformed blob at byte {at}")),
-            _ => {}
+            ));
         }
         pos = end;
     }
