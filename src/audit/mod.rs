@@ -279,26 +279,21 @@ pub fn run_audit(
     });
     // A population table none of whose districts holds a shelter describes
     // another place: the norms are then unknown, never met by default.
-    let matches_shelters = |r: &std::collections::BTreeMap<String, u64>| {
+    let residents = scenario.residents.as_ref();
+    let matched = residents.is_some_and(|r| {
         scenario
             .shelters
             .iter()
             .any(|s| r.contains_key(&s.district))
-    };
-    let city_residents = scenario
-        .residents
-        .as_ref()
-        .filter(|r| matches_shelters(r))
+    });
+    let city_residents = residents
+        .filter(|_| matched)
         .map(|r| r.values().sum::<u64>());
     let (stock_items, stock_tiers, stock_norms) =
         stockpile::stock_figures(scenario, city_residents);
     let shelter_space = space::district_space(scenario, &in_hazard);
     let mut findings = scenario.findings.clone();
-    if scenario
-        .residents
-        .as_ref()
-        .is_some_and(|r| !matches_shelters(r))
-    {
+    if residents.is_some() && !matched {
         findings.push(
             "the population table names no district of the shelters: the stock norms (1.2 % and 1 % of residents) are unknown"
                 .to_string(),
