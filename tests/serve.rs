@@ -462,8 +462,24 @@ fn a_draft_with_nothing_reserved_is_the_command_line_plan_byte_for_byte() {
     let plan: Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("plan.json")).unwrap())
             .unwrap();
-    assert_eq!(d["plan"]["trips"], plan["trips"]);
+    // plan.json keeps KPIs and refers to the CSVs; the service lists the trips.
     assert_eq!(d["plan"]["kpis"], plan["kpis"]);
+    assert!(plan["trips"].is_null() && plan["shortfalls"].is_null());
+    assert_eq!(plan["files"]["trips"], "trips.csv");
+    let served_trips = d["plan"]["trips"].as_array().unwrap().len();
+    assert_eq!(plan["trip_count"].as_u64(), Some(served_trips as u64));
+    assert_eq!(d["plan"]["trip_count"].as_u64(), Some(served_trips as u64));
+    let rows = std::fs::read_to_string(out.path().join("shortfalls.csv")).unwrap();
+    let listed = d["plan"]["shortfalls"].as_array().unwrap().len();
+    assert_eq!(plan["shortfall_rows"].as_u64(), Some(listed as u64));
+    assert_eq!(rows.lines().count(), listed + 1);
+    let summed: u64 = (plan["shortfall_summary"].as_array().unwrap().iter())
+        .map(|r| r["units"].as_u64().unwrap())
+        .sum();
+    let listed_units: u64 = (d["plan"]["shortfalls"].as_array().unwrap().iter())
+        .map(|r| r["quantity"].as_u64().unwrap())
+        .sum();
+    assert_eq!(summed, listed_units);
 }
 
 on_both_stores!(inventory_changes);

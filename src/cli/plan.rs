@@ -40,13 +40,16 @@ pub fn run_plan(dir: &Path, output: Option<&Path>, mode: Option<Mode>) -> Result
     if let Some(m) = mode {
         scenario.objective.mode = m;
     }
+    tracing::debug!("plan: loaded in {:.1} ms", 1e3 * start.elapsed().as_secs_f64());
     let p = plan(&scenario, &loaded.graph)?;
     let kpis = kpi::compute(&scenario, &p);
+    let t_write = Instant::now();
     let out = output.map_or_else(
         || PathBuf::from("out").join(&scenario.name),
         Path::to_path_buf,
     );
     plan_files::write_folder(&out, &scenario, &loaded.graph, &p, &kpis)?;
+    tracing::debug!("plan: written in {:.1} ms", 1e3 * t_write.elapsed().as_secs_f64());
     print!("{}", summary::render(&scenario, &p, &kpis));
     println!(
         "  wrote {} to {} ({:.2} s in all, graph {})",

@@ -5,6 +5,8 @@
 
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use super::allocate::allocate;
 use super::attempt::{schedule_input, Context, Parts};
 use super::demand::Phase;
@@ -93,23 +95,31 @@ pub fn attempt_routed(
         noise_seed: seed,
         pilot: 1,
     }));
+    // The routings are independent: run them in parallel, keep the best in
+    // rating order (the first of equals), as a sequential run would.
+    let routings: Vec<(f64, Routed)> = ratings
+        .into_par_iter()
+        .map(|rating| {
+            let (mut d, mut st, mut fr, mut id) =
+                (due.clone(), stock.clone(), free_at.clone(), next_id);
+            let trips = route_first(
+                &first_in,
+                rating,
+                scenario.objective.mode,
+                &ctx.first_need_kg,
+                &mut d,
+                &mut st,
+                &mut fr,
+                &mut id,
+            );
+            let v = first_value(&trips, ctx, &scenario.catalogue);
+            (v, (trips, d, st, fr, id))
+        })
+        .collect();
     let mut best: Option<(f64, Routed)> = None;
-    for rating in ratings {
-        let (mut d, mut st, mut fr, mut id) =
-            (due.clone(), stock.clone(), free_at.clone(), next_id);
-        let trips = route_first(
-            &first_in,
-            rating,
-            scenario.objective.mode,
-            &ctx.first_need_kg,
-            &mut d,
-            &mut st,
-            &mut fr,
-            &mut id,
-        );
-        let v = first_value(&trips, ctx, &scenario.catalogue);
+    for (v, routed) in routings {
         if best.as_ref().is_none_or(|b| v > b.0 * (1.0 + 1e-12)) {
-            best = Some((v, (trips, d, st, fr, id)));
+            best = Some((v, routed));
         }
     }
     let (routed_value, (mut first_trips, d, st, fr, id)) = best.expect("at least one routing");

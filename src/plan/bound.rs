@@ -23,6 +23,7 @@ use super::fleet_alloc::{
     cap_dag, fleet_arc, kg_network, shortfall_arcs, unit_dag, KgNetwork, DAG_PER_KG,
 };
 use super::travel::TravelHours;
+use super::shelter_groups::{bits, size_class, ShelterGroups, MAX_GROUPS};
 use super::truck_hours::TruckHours;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::scenario::Scenario;
@@ -137,18 +138,40 @@ fn bound(
         })
         .collect();
     let stock = |w: usize, i: usize| scenario.stock.get(WarehouseIx(w), ItemIx(i)).floor() as u64;
-    let weight = vec![1; ns];
+    // At scale the flows run on groups of shelters (a relaxation, still a bound).
+    let points: Vec<[f64; 2]> = scenario.shelters.iter().map(|s| [s.lon, s.lat]).collect();
+    let demand_kg: Vec<f64> = (0..ns)
+        .map(|s| (0..ni).map(|i| demand(s, i) as f64 * unit_kg[i]).sum())
+        .collect();
+    let groups = ShelterGroups::new(
+        &points,
+        &|s| {
+            let mut key = bits((0..nw).filter(|&w| feasible(w, s).is_some()));
+            key.push(size_class(demand_kg[s]));
+            key
+        },
+        MAX_GROUPS,
+    );
+    let ng = groups.count;
+    let group_demand: Vec<Vec<u64>> = (0..ni)
+        .map(|i| groups.sum((0..ns).map(|s| demand(s, i))))
+        .collect();
+    let group_feasible: Vec<Vec<Option<f64>>> = (0..nw)
+        .map(|w| groups.min((0..ns).map(|s| feasible(w, s))))
+        .collect();
+    let weight = vec![1; ng];
     let (net, map, _) = kg_network(&KgNetwork {
         warehouses: nw,
-        shelters: ns,
+        shelters: ng,
         items: ni,
         dag: &dag,
         stock: &stock,
-        demand,
+        demand: &|g, i| group_demand[i][g],
         caps_dag: &caps,
-        feasible_h: &feasible,
+        feasible_h: &|w, g| group_feasible[w][g],
         weight: &weight,
         slices: &[1],
+        built: &|_, _| true,
     });
     let shortfall = shortfall_arcs(&net);
     let demand_dag: i128 = shortfall
@@ -163,20 +186,27 @@ fn bound(
             .set_cost(k, VALUE)
             .map_err(|e| format!("bound: {e}"))?;
     }
-    let demand_kg: Vec<f64> = (0..ns)
-        .map(|s| (0..ni).map(|i| demand(s, i) as f64 * unit_kg[i]).sum())
-        .collect();
-    let hours = fleet.then(|| TruckHours::new(scenario, travel, &demand_kg, deadline_h));
+    let hours = fleet.then(|| {
+        let mut h = TruckHours::new(scenario, travel, &demand_kg, deadline_h);
+        for row in &mut h.rows {
+            row.per_kg_h = groups.min(row.per_kg_h.iter().map(|c| Some(c.unwrap_or(0.0))));
+        }
+        h
+    });
     let nr = hours.as_ref().map_or(0, |h| h.rows.len());
+    let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); nw];
+    for (r, row) in hours.iter().flat_map(|h| h.rows.iter().enumerate()) {
+        rows_of[row.warehouse].push(r);
+    }
     let mut lambda = vec![0.0; nr];
     let mut best: Option<(f64, Marginals)> = None;
     let (mut theta, mut stale) = (1.0, 0);
     for _ in 0..STEPS {
         if let Some(h) = &hours {
             for &(w, s, _, k) in &map {
-                let per_dag: f64 = (h.rows.iter().zip(&lambda))
-                    .filter(|(r, _)| r.warehouse == w)
-                    .map(|(r, l)| l * r.per_kg_h[s].unwrap_or(0.0))
+                let per_dag: f64 = rows_of[w]
+                    .iter()
+                    .map(|&r| lambda[r] * h.rows[r].per_kg_h[s].unwrap_or(0.0))
                     .sum();
                 let cost = ((per_dag * VALUE as f64).floor() as i64).min(VALUE + 1);
                 solver
@@ -222,8 +252,8 @@ fn bound(
         let mut slack: Vec<f64> = h.rows.iter().map(|r| r.allowance_h).collect();
         for &(w, s, _, k) in &map {
             let kg = sol.flow[k] as f64 / DAG_PER_KG;
-            for (r, row) in h.rows.iter().enumerate().filter(|(_, r)| r.warehouse == w) {
-                slack[r] -= kg * row.per_kg_h[s].unwrap_or(0.0);
+            for &r in &rows_of[w] {
+                slack[r] -= kg * h.rows[r].per_kg_h[s].unwrap_or(0.0);
             }
         }
         let norm: f64 = (0..nr)

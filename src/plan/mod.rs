@@ -19,7 +19,9 @@ pub mod keep;
 pub mod kpi;
 pub mod ledger;
 pub mod load;
+pub mod pricing;
 pub mod schedule;
+pub mod shelter_groups;
 pub mod shortfall;
 pub mod travel;
 pub mod trip;
@@ -227,6 +229,7 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
 /// prices its findings with their dual values. [`plan_prepared`] leaves them out,
 /// so what-if sweeps (audit, siting) do not pay for them.
 pub fn add_bounds(scenario: &Scenario, prep: &Prepared, plan: &mut Plan) -> Result<(), PlanError> {
+    let t0 = Instant::now();
     let k = kpi::compute(scenario, plan);
     plan.bounds = bound::bounds(
         scenario,
@@ -236,6 +239,7 @@ pub fn add_bounds(scenario: &Scenario, prep: &Prepared, plan: &mut Plan) -> Resu
     )
     .map_err(PlanError::Solver)?;
     plan.findings = binding::findings(plan, &scenario.catalogue);
+    tracing::debug!("bounds: {:.1} ms", 1e3 * t0.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -268,6 +272,33 @@ impl Effort {
             Effort::Sweep => schedule::improve::STOP_BUDGET / 16,
         }
     }
+}
+
+/// Delivery arcs (warehouse × shelter × item, both phases) the fleet-capped
+/// attempts may solve in all: every attempt at the bundled scenarios' size
+/// (Level-I: 0.2 M per attempt), none past the first at 20 000 shelters (6.4 M),
+/// where the routed attempt or the fleet-blind one is the plan.
+pub const CAPPED_ARC_BUDGET: usize = 4_000_000;
+
+/// Delivery arcs of one fleet-capped attempt's two flows (before pricing).
+fn capped_delivery_arcs(scenario: &Scenario, prep: &Prepared) -> usize {
+    let t = &scenario.targets;
+    let ni = scenario.catalogue.items.len();
+    let pairs = |deadline_h: f64| {
+        (0..scenario.warehouses.len())
+            .map(|w| {
+                let loading = scenario.warehouses[w].fleet.loading_h;
+                (0..scenario.shelters.len())
+                    .filter(|&s| {
+                        prep.travel
+                            .outbound(crate::facility::WarehouseIx(w), crate::facility::ShelterIx(s))
+                            .is_some_and(|h| loading + h <= deadline_h + 1e-9)
+                    })
+                    .count()
+            })
+            .sum::<usize>()
+    };
+    (pairs(t.first_delivery_h) + pairs(t.relief_h)) * ni
 }
 
 /// [`plan_prepared`] with the search effort given.
@@ -306,7 +337,28 @@ pub fn plan_with_effort(
     let mut best: Option<(Score, Plan)> = None;
     let mut detour_h = schedule::chain::MAX_DETOUR_H;
     let mut stale = 0;
+    // Trucks bound the first batch: it is also routed truck by truck.
+    let first_fleet_bound = |p: &Plan| {
+        p.unshipped.iter().any(|(ph, _)| *ph == Phase::First)
+            || p.shortfalls
+                .iter()
+                .any(|s| s.phase == Phase::First && s.reason == shortfall::Reason::Fleet)
+    };
+    let capped_arcs = capped_delivery_arcs(scenario, prep);
+    let mut arcs_spent = 0;
     for k in 0..fleet::MAX_ATTEMPTS {
+        if k > 0 {
+            // Fleet-capped attempts stop at the budget, but one is always made
+            // unless the routed attempt will run.
+            let routed = k == 1 && best.as_ref().is_some_and(|(_, p)| first_fleet_bound(p));
+            if arcs_spent + capped_arcs > CAPPED_ARC_BUDGET && (k > 1 || routed) {
+                tracing::debug!(
+                    "plan: no more fleet-capped attempts ({capped_arcs} delivery arcs each)"
+                );
+                break;
+            }
+            arcs_spent += capped_arcs;
+        }
         let p = attempt::attempt(scenario, prep, &ctx, &caps, detour_h)?;
         let score = Score::of(&p, &scenario.catalogue, &ctx);
         tracing::debug!(
@@ -333,13 +385,6 @@ pub fn plan_with_effort(
         caps = next;
         detour_h = f64::INFINITY;
     }
-    // Trucks bound the first batch: also route it truck by truck.
-    let first_fleet_bound = |p: &Plan| {
-        p.unshipped.iter().any(|(ph, _)| *ph == Phase::First)
-            || p.shortfalls
-                .iter()
-                .any(|s| s.phase == Phase::First && s.reason == shortfall::Reason::Fleet)
-    };
     if best.as_ref().is_some_and(|(_, p)| first_fleet_bound(p)) {
         {
             let p = attempt_routed::attempt_routed(scenario, prep, &ctx)?;

@@ -28,10 +28,18 @@ pub fn write_folder(
     kpis: &Kpis,
 ) -> Result<(), WriteError> {
     let mut stage = Staging::new(dir)?;
-    write_trips(&stage.file(PLAN_FILES[0]), scenario, plan)?;
-    write_shortfalls(&stage.file(PLAN_FILES[1]), scenario, plan)?;
-    write_json(&stage.file(PLAN_FILES[2]), scenario, plan, kpis)?;
-    write_geojson(&stage.file(PLAN_FILES[3]), scenario, graph, plan)?;
+    let paths = PLAN_FILES.map(|name| stage.file(name));
+    // The map's legs are routed while the tables are written.
+    let (tables, map) = rayon::join(
+        || {
+            write_trips(&paths[0], scenario, plan)?;
+            write_shortfalls(&paths[1], scenario, plan)?;
+            write_json(&paths[2], scenario, plan, kpis)
+        },
+        || write_geojson(&paths[3], scenario, graph, plan),
+    );
+    tables?;
+    map?;
     stage.commit()
 }
 
@@ -112,7 +120,8 @@ pub fn write_shortfalls(path: &Path, scenario: &Scenario, plan: &Plan) -> Result
     w.flush().map_err(|x| e(x.to_string()))
 }
 
-/// Writes `plan.json`: scenario facts, KPIs, timings, trips and shortfalls
+/// Writes `plan.json`: scenario facts, KPIs, findings, bottlenecks, timings, the
+/// shortfalls totalled and the files holding trips and shortfalls
 /// ([`plan_document`]).
 pub fn write_json(
     path: &Path,
@@ -125,41 +134,9 @@ pub fn write_json(
     std::fs::write(path, text).map_err(|x| werr(path)(x.to_string()))
 }
 
-/// The content of `plan.json` (also what the service answers for a plan).
+/// The content of `plan.json` (also what the service answers for a plan, with
+/// [`trip_list`] and [`shortfall_list`] added).
 pub fn plan_document(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> serde_json::Value {
-    let trips: Vec<_> = plan
-        .trips
-        .iter()
-        .map(|t| {
-            json!({
-                "trip_id": t.id,
-                "warehouse_id": scenario.warehouses[t.warehouse].id,
-                "truck": t.truck + 1,
-                "phase": t.phase,
-                "depart_h": t.depart_h,
-                "return_h": if t.return_h.is_finite() { json!(t.return_h) } else { json!(null) },
-                "kg": t.lines().map(|(_, l)| l.quantity as f64 * scenario.catalogue.items[l.item].kg_per_unit).sum::<f64>(),
-                "stops": t.stops.iter().map(|s| json!({
-                    "shelter_id": scenario.shelters[s.shelter].id,
-                    "arrive_h": s.arrive_h,
-                    "load": s.load.iter().map(|l| json!({"item": scenario.catalogue.items[l.item].item, "quantity": l.quantity, "phase": l.phase})).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let shortfalls: Vec<_> = plan
-        .shortfalls
-        .iter()
-        .map(|s| {
-            json!({
-                "shelter_id": scenario.shelters[s.shelter].id,
-                "item": scenario.catalogue.items[s.item].item,
-                "phase": s.phase,
-                "quantity": s.quantity,
-                "reason": s.reason,
-            })
-        })
-        .collect();
     json!({
         "scenario": scenario.name,
         "event_time": scenario.event_time,
@@ -193,9 +170,78 @@ pub fn plan_document(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> serde_jso
             "text": bottleneck_sentence(scenario, b),
         })).collect::<Vec<_>>(),
         "timings_s": plan.timings,
-        "trips": trips,
-        "shortfalls": shortfalls,
+        "trip_count": plan.trips.len(),
+        "files": {"trips": "trips.csv", "shortfalls": "shortfalls.csv", "map": "plan.geojson"},
+        "shortfall_rows": plan.shortfalls.len(),
+        "shortfall_summary": shortfall_summary(scenario, plan),
     })
+}
+
+/// Every trip with its stops and loads (`trips.csv` at one row per item; the
+/// service adds this list to [`plan_document`]).
+pub fn trip_list(scenario: &Scenario, plan: &Plan) -> serde_json::Value {
+    plan
+        .trips
+        .iter()
+        .map(|t| {
+            json!({
+                "trip_id": t.id,
+                "warehouse_id": scenario.warehouses[t.warehouse].id,
+                "truck": t.truck + 1,
+                "phase": t.phase,
+                "depart_h": t.depart_h,
+                "return_h": if t.return_h.is_finite() { json!(t.return_h) } else { json!(null) },
+                "kg": t.lines().map(|(_, l)| l.quantity as f64 * scenario.catalogue.items[l.item].kg_per_unit).sum::<f64>(),
+                "stops": t.stops.iter().map(|s| json!({
+                    "shelter_id": scenario.shelters[s.shelter].id,
+                    "arrive_h": s.arrive_h,
+                    "load": s.load.iter().map(|l| json!({"item": scenario.catalogue.items[l.item].item, "quantity": l.quantity, "phase": l.phase})).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// Every shortfall row, as `shortfalls.csv` lists them (the service adds them to
+/// [`plan_document`]; `plan.json` refers to the CSV instead, as they grow with
+/// shelters × items).
+pub fn shortfall_list(scenario: &Scenario, plan: &Plan) -> serde_json::Value {
+    plan.shortfalls
+        .iter()
+        .map(|s| {
+            json!({
+                "shelter_id": scenario.shelters[s.shelter].id,
+                "item": scenario.catalogue.items[s.item].item,
+                "phase": s.phase,
+                "quantity": s.quantity,
+                "reason": s.reason,
+            })
+        })
+        .collect()
+}
+
+/// The shortfalls totalled by phase, reason and item: units, kg and shelters.
+fn shortfall_summary(scenario: &Scenario, plan: &Plan) -> serde_json::Value {
+    let mut totals: std::collections::BTreeMap<_, (u64, f64, u64)> = Default::default();
+    for s in &plan.shortfalls {
+        let t = totals.entry((s.phase, s.reason, s.item)).or_default();
+        t.0 += s.quantity;
+        t.1 += s.quantity as f64 * scenario.catalogue.items[s.item].kg_per_unit;
+        t.2 += 1;
+    }
+    totals
+        .into_iter()
+        .map(|((phase, reason, item), (units, kg, shelters))| {
+            json!({
+                "phase": phase,
+                "reason": reason,
+                "item": scenario.catalogue.items[item].item,
+                "units": units,
+                "kg": kg,
+                "shelters": shelters,
+            })
+        })
+        .collect()
 }
 
 /// Writes `plan.geojson`: warehouses and shelters (with per-shelter delivery

@@ -12,7 +12,7 @@ use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::io::areas::area_from_geojson;
 use crate::network::{Disruption, SlowArea};
 use crate::plan::{add_bounds, kpi, plan_with_effort, Effort, Plan, PlanError};
-use crate::report::plan_files::{plan_document, write_trips_to};
+use crate::report::plan_files::{plan_document, shortfall_list, trip_list, write_trips_to};
 use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
 use crate::store::incidents::IncidentRecord;
@@ -301,6 +301,8 @@ pub fn compute(
         "draft computed"
     );
     let mut document = plan_document(sc, &p, &k);
+    document["trips"] = trip_list(sc, &p);
+    document["shortfalls"] = shortfall_list(sc, &p);
     document["matrices"] = serde_json::json!({"start": start, "seconds": prep.matrix_s});
     document["trips_kept"] = serde_json::json!(kept_trips);
     Ok(Drafted {

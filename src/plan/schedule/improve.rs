@@ -32,6 +32,10 @@ use crate::plan::trip::{Stop, Trip};
 /// Simulated stops the search may spend (about 0.7 s on one core: ~175 ns each).
 pub const STOP_BUDGET: u64 = 4_000_000;
 
+/// Simulations of the whole batch [`STOP_BUDGET`] must allow for the search to
+/// run (a batch of more than 2 000 stops is left as routed).
+const MIN_SIMULATIONS: u64 = 2_000;
+
 /// Independent ruin-and-recreate runs from the descent's local optimum (each with
 /// its own seed and the whole budget left; in parallel where there are cores),
 /// of which the best is kept.
@@ -112,6 +116,16 @@ pub fn improve(
         return None;
     };
     let first = out.value;
+    let per_simulation = search.spent;
+    // A search that cannot afford [`MIN_SIMULATIONS`] simulations of the whole
+    // batch (a very large one) would stop before its first improving move.
+    if search.spent.saturating_mul(MIN_SIMULATIONS) > STOP_BUDGET {
+        tracing::debug!(
+            stops_per_simulation = search.spent,
+            "first-batch local search skipped: the batch is too large for its budget"
+        );
+        return Some(out);
+    }
     let (routes, best) = search.descend(routes, out, budget);
     // Then ruin and recreate from that local optimum ([`LNS_RUNS`] runs), and a
     // last descent from the best.
@@ -134,6 +148,7 @@ pub fn improve(
         improved = lns.improved,
         stops_simulated = search.spent,
         value_before = first,
+        stops_per_simulation = per_simulation,
         value_after = best.value,
         "first-batch local search"
     );

@@ -12,6 +12,7 @@
 //!    deadline are not issued and their units become `fleet` shortfalls.
 
 pub mod chain;
+mod first_stops;
 pub mod improve;
 pub mod input;
 pub mod list;

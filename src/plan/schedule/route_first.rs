@@ -10,6 +10,7 @@
 //! again when it is back. Stops after the first are a shelter's road neighbours
 //! ([`crate::plan::hops`]). O(trips · (shelters + stops · neighbours) · items).
 
+use super::first_stops::{FirstStops, Rated};
 use super::input::ScheduleInput;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::plan::ledger::StockLedger;
@@ -37,6 +38,18 @@ pub fn route_first(
     let mut got_kg = vec![0.0; need_kg.len()];
     let ns = input.weight.len();
     let order = item_order(input);
+    let start = Value {
+        mode,
+        need_kg,
+        got_kg: &got_kg,
+        rating,
+        trip: 0,
+    };
+    let mut firsts = FirstStops::new(free_at.len(), ns, &|w, s| {
+        let h = input.travel.outbound(WarehouseIx(w), ShelterIx(s))?;
+        let kg = deliverable_kg(input, &order, w, s, stock, due);
+        (kg > 1e-9).then(|| start.base_rate(input, w, s, kg, h + input.unloading_h, true))
+    });
     let mut done: Vec<Vec<bool>> = free_at.iter().map(|t| vec![false; t.len()]).collect();
     let mut trips = Vec::new();
     loop {
@@ -57,8 +70,7 @@ pub fn route_first(
             rating,
             trip: trips.len() as u64,
         };
-        let before = (due.to_vec(), stock.clone());
-        let built = tour_pilot(input, &order, &value, w, depart, due, stock, ns);
+        let built = tour_pilot(input, &order, &value, &mut firsts, w, depart, due, stock);
         let stops = reorder(input, w, depart, built.clone());
         // Loads follow the visiting order (as [`super::improve`] simulates them);
         // a reordered tour with a stop left empty is driven as built.
@@ -69,14 +81,13 @@ pub fn route_first(
         {
             stops
         } else {
-            let (mut d, mut st) = before;
-            match reload(input, &order, w, stops, &mut d, &mut st) {
-                Some(stops) => {
-                    due.copy_from_slice(&d);
-                    *stock = st;
-                    stops
+            put_back(w, ni_of(&order), &built, due, stock);
+            match reload(input, &order, w, stops, due, stock) {
+                Some(stops) => stops,
+                None => {
+                    take_again(w, ni_of(&order), &built, due, stock);
+                    built
                 }
-                None => built,
             }
         };
         for st in &stops {
@@ -97,7 +108,8 @@ pub fn route_first(
 }
 
 /// `stops` loaded in visiting order by a truck of warehouse `w` from `due` and
-/// `stock` (both reduced), or `None` when a stop would unload nothing.
+/// `stock` (both reduced), or `None` (both as they were) when a stop would unload
+/// nothing.
 fn reload(
     input: &ScheduleInput,
     order: &[usize],
@@ -108,12 +120,14 @@ fn reload(
 ) -> Option<Vec<Stop>> {
     let ni = order.len();
     let (mut kg, mut m3) = (0.0, 0.0);
-    for stop in &mut stops {
-        let s = stop.shelter;
+    for k in 0..stops.len() {
+        let s = stops[k].shelter;
         let (lines, new_kg, new_m3) = deliverable(input, order, w, s, (kg, m3), stock, due);
         if lines.is_empty() {
+            put_back(w, ni, &stops[..k], due, stock);
             return None;
         }
+        let stop = &mut stops[k];
         for l in &lines {
             due[s * ni + l.item] -= l.quantity;
             stock.take(WarehouseIx(w), ItemIx(l.item), l.quantity);
@@ -121,6 +135,31 @@ fn reload(
         (kg, m3, stop.load) = (new_kg, new_m3, lines);
     }
     Some(stops)
+}
+
+/// Number of items (the loading order holds each once).
+fn ni_of(order: &[usize]) -> usize {
+    order.len()
+}
+
+/// Returns what `stops` of warehouse `w` unload to `due` and `stock`.
+fn put_back(w: usize, ni: usize, stops: &[Stop], due: &mut [u64], stock: &mut StockLedger) {
+    for st in stops {
+        for l in &st.load {
+            due[st.shelter * ni + l.item] += l.quantity;
+            stock.put(WarehouseIx(w), ItemIx(l.item), l.quantity);
+        }
+    }
+}
+
+/// Takes what `stops` of warehouse `w` unload from `due` and `stock` again.
+fn take_again(w: usize, ni: usize, stops: &[Stop], due: &mut [u64], stock: &mut StockLedger) {
+    for st in stops {
+        for l in &st.load {
+            due[st.shelter * ni + l.item] -= l.quantity;
+            stock.take(WarehouseIx(w), ItemIx(l.item), l.quantity);
+        }
+    }
 }
 
 /// Items in loading order: higher priority first.
@@ -147,9 +186,39 @@ pub(super) fn deliverable(
     stock: &StockLedger,
     due: &[u64],
 ) -> (Vec<Line>, f64, f64) {
+    let mut lines = Vec::new();
+    let (kg, m3) = fill(input, order, w, s, used, stock, due, &mut |l| lines.push(l));
+    (lines, kg, m3)
+}
+
+/// The kg an empty truck of warehouse `w` could unload at `s` ([`deliverable`]
+/// without building the lines).
+fn deliverable_kg(
+    input: &ScheduleInput,
+    order: &[usize],
+    w: usize,
+    s: usize,
+    stock: &StockLedger,
+    due: &[u64],
+) -> f64 {
+    fill(input, order, w, s, (0.0, 0.0), stock, due, &mut |_| {}).0
+}
+
+/// Loads what a truck of warehouse `w` holding `used` (kg, m³) could unload at
+/// `s`, line by line into `line`; the load after them.
+#[allow(clippy::too_many_arguments)]
+fn fill(
+    input: &ScheduleInput,
+    order: &[usize],
+    w: usize,
+    s: usize,
+    used: (f64, f64),
+    stock: &StockLedger,
+    due: &[u64],
+    line: &mut dyn FnMut(Line),
+) -> (f64, f64) {
     let (ni, fleet) = (order.len(), &input.fleets[w]);
     let (mut kg, mut m3) = used;
-    let mut lines = Vec::new();
     for &i in order {
         let q = due[s * ni + i].min(stock.get(WarehouseIx(w), ItemIx(i)));
         if q == 0 {
@@ -164,14 +233,14 @@ pub(super) fn deliverable(
         if q > 0 {
             kg += q as f64 * it.kg_per_unit;
             m3 += q as f64 * it.m3_per_unit;
-            lines.push(Line {
+            line(Line {
                 item: i,
                 quantity: q,
                 phase: input.phase,
             });
         }
     }
-    (lines, kg, m3)
+    (kg, m3)
 }
 
 /// The tour from warehouse `w` leaving at `depart` whose value per hour (to the
@@ -183,29 +252,54 @@ fn tour_pilot(
     input: &ScheduleInput,
     order: &[usize],
     value: &Value,
+    firsts: &mut FirstStops,
     w: usize,
     depart: f64,
     due: &mut [u64],
     stock: &mut StockLedger,
-    ns: usize,
 ) -> Vec<Stop> {
     let pilot = value.rating.pilot.max(1);
-    if pilot == 1 {
-        return tour(input, order, value, w, depart, due, stock, ns, None);
-    }
-    let mut firsts: Vec<(f64, usize)> = (0..ns)
-        .filter_map(|s| {
-            let h = input.travel.outbound(WarehouseIx(w), ShelterIx(s))?;
-            (depart + h <= input.deadline_h + 1e-9).then_some(())?;
-            let (_, kg, _) = deliverable(input, order, w, s, (0.0, 0.0), stock, due);
-            (kg > 1e-9).then(|| (value.rate(input, w, s, kg, h + input.unloading_h, true), s))
+    let spread = value.spread();
+    let mut rate = |s: usize| -> Rated {
+        let h = input.travel.outbound(WarehouseIx(w), ShelterIx(s))?;
+        let arrive = depart + h;
+        if arrive > input.deadline_h + 1e-9 {
+            return None;
+        }
+        let kg = deliverable_kg(input, order, w, s, stock, due);
+        let hours = arrive - depart + input.unloading_h;
+        (kg > 1e-9).then(|| {
+            (
+                value.base_rate(input, w, s, kg, hours, true),
+                value.rate(input, w, s, kg, hours, true),
+            )
         })
-        .collect();
-    firsts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    };
+    if pilot == 1 {
+        let first = firsts.best(w, 1, spread, &mut rate).first().map(|f| f.1);
+        return match first {
+            Some(s) => tour(input, order, value, w, depart, due, stock, s),
+            None => Vec::new(),
+        };
+    }
+    let mut rate_pilot = |s: usize| -> Rated {
+        let h = input.travel.outbound(WarehouseIx(w), ShelterIx(s))?;
+        (depart + h <= input.deadline_h + 1e-9).then_some(())?;
+        let kg = deliverable_kg(input, order, w, s, stock, due);
+        (kg > 1e-9).then(|| {
+            let hours = h + input.unloading_h;
+            (
+                value.base_rate(input, w, s, kg, hours, true),
+                value.rate(input, w, s, kg, hours, true),
+            )
+        })
+    };
+    let candidates = firsts.best(w, pilot, spread, &mut rate_pilot);
+    let ni = order.len();
     let mut best: Option<(f64, usize)> = None;
-    for &(_, s) in firsts.iter().take(pilot) {
-        let (mut d, mut st) = (due.to_vec(), stock.clone());
-        let stops = tour(input, order, value, w, depart, &mut d, &mut st, ns, Some(s));
+    for &(_, s) in &candidates {
+        let stops = tour(input, order, value, w, depart, due, stock, s);
+        put_back(w, ni, &stops, due, stock);
         let Some(last) = stops.last() else { continue };
         let back = input
             .travel
@@ -221,21 +315,15 @@ fn tour_pilot(
             best = Some((v, s));
         }
     }
-    tour(
-        input,
-        order,
-        value,
-        w,
-        depart,
-        due,
-        stock,
-        ns,
-        best.map(|b| b.1),
-    )
+    match best {
+        Some((_, s)) => tour(input, order, value, w, depart, due, stock, s),
+        None => Vec::new(),
+    }
 }
 
-/// One greedy tour from warehouse `w` leaving at `depart` (first stop `first_stop`
-/// when given); takes what it delivers from `due` and `stock`.
+/// One greedy tour from warehouse `w` leaving at `depart` with its first stop at
+/// `first_stop` (if it can take anything in time); takes what it delivers from
+/// `due` and `stock`.
 #[allow(clippy::too_many_arguments)]
 fn tour(
     input: &ScheduleInput,
@@ -245,8 +333,7 @@ fn tour(
     depart: f64,
     due: &mut [u64],
     stock: &mut StockLedger,
-    ns: usize,
-    first_stop: Option<usize>,
+    first_stop: usize,
 ) -> Vec<Stop> {
     let ni = order.len();
     let (mut kg, mut m3) = (0.0, 0.0);
@@ -256,20 +343,20 @@ fn tour(
         deliverable(input, order, w, s, (kg, m3), stock, due)
     };
     while stops.len() < input.max_stops {
+        let first_leg = || {
+            input
+                .travel
+                .outbound(WarehouseIx(w), ShelterIx(first_stop))
+                .map(|h| (first_stop, h))
+        };
         let candidates: Box<dyn Iterator<Item = (usize, f64)>> = match stops.last() {
-            None => Box::new((0..ns).filter_map(|s| {
-                input
-                    .travel
-                    .outbound(WarehouseIx(w), ShelterIx(s))
-                    .map(|h| (s, h))
-            })),
+            None => Box::new(first_leg().into_iter()),
             Some(prev) => Box::new(input.hops.next[prev.shelter].iter().copied()),
         };
         let first = stops.is_empty();
         let mut best: Option<(f64, usize, f64)> = None;
         for (s, h) in candidates {
-            if stops.iter().any(|x| x.shelter == s) || (first && first_stop.is_some_and(|f| f != s))
-            {
+            if stops.iter().any(|x| x.shelter == s) {
                 continue;
             }
             let arrive = if first {
@@ -329,6 +416,9 @@ pub struct Rating {
     pub pilot: usize,
 }
 
+/// The largest factor [`noise`] gives.
+const NOISE_MAX: f64 = 1.3;
+
 /// ±30 % noise in [0.7, 1.3] from `(seed, trip, shelter)` (SplitMix64).
 fn noise(seed: u64, trip: u64, s: usize) -> f64 {
     let mut z = seed
@@ -353,6 +443,23 @@ impl Value<'_> {
         hours: f64,
         first: bool,
     ) -> f64 {
+        let mut rate = self.base_rate(input, w, s, kg, hours, first);
+        if self.rating.noise_seed != 0 {
+            rate *= noise(self.rating.noise_seed, self.trip, s);
+        }
+        rate
+    }
+
+    /// [`Self::rate`] without the noise.
+    fn base_rate(
+        &self,
+        input: &ScheduleInput,
+        w: usize,
+        s: usize,
+        kg: f64,
+        hours: f64,
+        first: bool,
+    ) -> f64 {
         let mut hours = hours;
         if first && self.rating.round_trip {
             hours += input
@@ -360,11 +467,16 @@ impl Value<'_> {
                 .inbound(ShelterIx(s), WarehouseIx(w))
                 .unwrap_or(f64::INFINITY);
         }
-        let mut rate = input.weight[s] as f64 * self.of(s) * kg / hours;
-        if self.rating.noise_seed != 0 {
-            rate *= noise(self.rating.noise_seed, self.trip, s);
+        input.weight[s] as f64 * self.of(s) * kg / hours
+    }
+
+    /// The most the noise multiplies a rate by.
+    fn spread(&self) -> f64 {
+        if self.rating.noise_seed == 0 {
+            1.0
+        } else {
+            NOISE_MAX
         }
-        rate
     }
 
     /// Weight of the next kg for shelter `s`.
