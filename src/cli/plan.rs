@@ -7,8 +7,9 @@ use anyhow::Result;
 use clap::Args;
 
 use super::load::{scenario_and_graph, Strictness};
-use reliefflow::plan::{kpi, plan};
+use reliefflow::plan::{bounds_of, kpi, plan_prepared, prepare, set_bounds};
 use reliefflow::report::plan_files::{self, PLAN_FILES};
+use reliefflow::report::staging::Staging;
 use reliefflow::report::summary;
 use reliefflow::scenario::objective::Mode;
 
@@ -40,16 +41,34 @@ pub fn run_plan(dir: &Path, output: Option<&Path>, mode: Option<Mode>) -> Result
     if let Some(m) = mode {
         scenario.objective.mode = m;
     }
-    tracing::debug!("plan: loaded in {:.1} ms", 1e3 * start.elapsed().as_secs_f64());
-    let p = plan(&scenario, &loaded.graph)?;
-    let kpis = kpi::compute(&scenario, &p);
-    let t_write = Instant::now();
+    tracing::debug!(
+        "plan: loaded in {:.1} ms",
+        1e3 * start.elapsed().as_secs_f64()
+    );
+    let prep = prepare(&scenario, &loaded.graph)?;
+    let mut p = plan_prepared(&scenario, &prep)?;
     let out = output.map_or_else(
         || PathBuf::from("out").join(&scenario.name),
         Path::to_path_buf,
     );
-    plan_files::write_folder(&out, &scenario, &loaded.graph, &p, &kpis)?;
-    tracing::debug!("plan: written in {:.1} ms", 1e3 * t_write.elapsed().as_secs_f64());
+    // All files or none; the tables and the map do not depend on the bounds and
+    // are written while they are computed.
+    let t_write = Instant::now();
+    let mut stage = Staging::new(&out)?;
+    let paths = PLAN_FILES.map(|name| stage.file(name));
+    let (bounds, tables) = rayon::join(
+        || bounds_of(&scenario, &prep, &p),
+        || plan_files::write_tables(&paths, &scenario, &loaded.graph, &p),
+    );
+    tables?;
+    set_bounds(&mut p, bounds?, &scenario.catalogue);
+    let kpis = kpi::compute(&scenario, &p);
+    plan_files::write_json(&paths[2], &scenario, &p, &kpis)?;
+    stage.commit()?;
+    tracing::debug!(
+        "plan: bounds and files in {:.1} ms",
+        1e3 * t_write.elapsed().as_secs_f64()
+    );
     print!("{}", summary::render(&scenario, &p, &kpis));
     println!(
         "  wrote {} to {} ({:.2} s in all, graph {})",

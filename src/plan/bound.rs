@@ -13,7 +13,10 @@
 //! delivered uses some of them ([`super::truck_hours`]); those rows are relaxed
 //! with Lagrange multipliers, so the bound is the least of a few min-cost flows
 //! and each multiplier prices an hour of a warehouse's trucks. Stock, roads and
-//! deadlines enter exactly.
+//! deadlines enter exactly. Above [`MAX_GROUPS`] shelters the flows run on groups
+//! of shelters ([`ShelterGroups`], another relaxation): at 20 000 shelters that
+//! takes 0.3 s instead of 20 s, for a bound 1.7 % (first batch) and 0.2 %
+//! (relief) looser.
 
 use serde::Serialize;
 use solver::mcf::{McfSolver, Outcome, SupplyMode};
@@ -22,8 +25,8 @@ use super::demand::{Demand, Phase};
 use super::fleet_alloc::{
     cap_dag, fleet_arc, kg_network, shortfall_arcs, unit_dag, KgNetwork, DAG_PER_KG,
 };
-use super::travel::TravelHours;
 use super::shelter_groups::{bits, size_class, ShelterGroups, MAX_GROUPS};
+use super::travel::TravelHours;
 use super::truck_hours::TruckHours;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::scenario::Scenario;
@@ -64,7 +67,21 @@ pub fn bounds(
     demand: &Demand,
     achieved_kg: (f64, f64),
 ) -> Result<Bounds, String> {
+    bounds_grouped(scenario, travel, demand, achieved_kg, MAX_GROUPS)
+}
+
+/// [`bounds`] with the flows built on at most `max_groups` groups of shelters
+/// ([`ShelterGroups`]: a relaxation, so still upper bounds, looser the fewer the
+/// groups; exact where there are no more shelters than that).
+pub fn bounds_grouped(
+    scenario: &Scenario,
+    travel: &TravelHours,
+    demand: &Demand,
+    achieved_kg: (f64, f64),
+    max_groups: usize,
+) -> Result<Bounds, String> {
     let t = &scenario.targets;
+    let g = max_groups;
     let first = |s: usize, i: usize| demand.get(Phase::First, ShelterIx(s), ItemIx(i));
     let both =
         |s: usize, i: usize| first(s, i) + demand.get(Phase::Relief, ShelterIx(s), ItemIx(i));
@@ -73,14 +90,24 @@ pub fn bounds(
     let ((with_first, with_relief), (no_first, no_relief)) = rayon::join(
         || {
             rayon::join(
-                || bound(scenario, travel, &first, t.first_delivery_h, true, a_first),
-                || bound(scenario, travel, &both, t.relief_h, true, a_relief),
+                || {
+                    bound(
+                        scenario,
+                        travel,
+                        &first,
+                        t.first_delivery_h,
+                        true,
+                        a_first,
+                        g,
+                    )
+                },
+                || bound(scenario, travel, &both, t.relief_h, true, a_relief, g),
             )
         },
         || {
             rayon::join(
-                || bound(scenario, travel, &first, t.first_delivery_h, false, 0.0),
-                || bound(scenario, travel, &both, t.relief_h, false, 0.0),
+                || bound(scenario, travel, &first, t.first_delivery_h, false, 0.0, g),
+                || bound(scenario, travel, &both, t.relief_h, false, 0.0, g),
             )
         },
     );
@@ -105,7 +132,9 @@ const STEPS: usize = 15;
 /// trucks are capped in mass ([`fleet_kg`]) and in hours ([`TruckHours`]); the
 /// hour rows are relaxed with Lagrange multipliers `λ_w` (kg per truck-hour),
 /// found by subgradient steps towards `achieved_kg` (what a plan delivers, a
-/// lower bound): every `λ ≥ 0` gives a valid bound, the least is kept.
+/// lower bound): every `λ ≥ 0` gives a valid bound, the least is kept. Above
+/// `max_groups` shelters the flows run on groups of them ([`ShelterGroups`]).
+#[allow(clippy::too_many_arguments)]
 fn bound(
     scenario: &Scenario,
     travel: &TravelHours,
@@ -113,6 +142,7 @@ fn bound(
     deadline_h: f64,
     fleet: bool,
     achieved_kg: f64,
+    max_groups: usize,
 ) -> Result<(f64, Marginals), String> {
     let cat = &scenario.catalogue;
     let (nw, ns, ni) = (
@@ -150,7 +180,7 @@ fn bound(
             key.push(size_class(demand_kg[s]));
             key
         },
-        MAX_GROUPS,
+        max_groups,
     );
     let ng = groups.count;
     let group_demand: Vec<Vec<u64>> = (0..ni)
@@ -171,7 +201,6 @@ fn bound(
         feasible_h: &|w, g| group_feasible[w][g],
         weight: &weight,
         slices: &[1],
-        built: &|_, _| true,
     });
     let shortfall = shortfall_arcs(&net);
     let demand_dag: i128 = shortfall

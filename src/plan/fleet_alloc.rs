@@ -16,11 +16,10 @@
 //! trucks have room. Flows are rounded down to whole units, then topped up from
 //! the largest remainders where stock is left.
 
-use solver::mcf::{FlowNetwork, UNBOUNDED};
+use solver::mcf::{FlowNetwork, McfSolver, Outcome, SupplyMode, UNBOUNDED};
 
 use super::allocate::{Allocation, PhaseInput};
 use super::ledger::StockLedger;
-use super::pricing::solve_priced;
 use super::shortfall::Shortfall;
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::scenario::objective::slice_sizes;
@@ -68,20 +67,6 @@ pub struct KgNetwork<'a> {
     pub weight: &'a [i64],
     /// Weights of equal slices of a shelter's demand (`[1]`: efficient).
     pub slices: &'a [i64],
-    /// Which time-feasible delivery arcs `(w, s)` are built (all but while
-    /// [`super::pricing`] adds them as their reduced costs ask); the shortfall
-    /// penalty is the same either way.
-    pub built: &'a dyn Fn(usize, usize) -> bool,
-}
-
-/// Node `(w, i)` (warehouse `w`'s stock of item `i`) of [`kg_network`]'s network.
-pub fn stock_node(warehouses: usize, items: usize, w: usize, i: usize) -> usize {
-    3 + warehouses + w * items + i
-}
-
-/// Node `(s, i)` (shelter `s`'s demand of item `i`) of [`kg_network`]'s network.
-pub fn due_node(warehouses: usize, items: usize, s: usize, i: usize) -> usize {
-    3 + warehouses + warehouses * items + s * items + i
 }
 
 /// A delivery arc of [`kg_network`]: `(warehouse, shelter, item, arc index)`.
@@ -112,8 +97,8 @@ pub fn kg_network(spec: &KgNetwork) -> (FlowNetwork, Vec<DeliveryArc>, i64) {
     let penalty = (max_cost * 3600.0).ceil() as i64 + 1;
     let (src, sink, short) = (0u32, 1u32, 2u32);
     let fleet = |w: usize| (3 + w) as u32;
-    let wi = |w: usize, i: usize| stock_node(nw, ni, w, i) as u32;
-    let si = |s: usize, i: usize| due_node(nw, ni, s, i) as u32;
+    let wi = |w: usize, i: usize| (3 + nw + w * ni + i) as u32;
+    let si = |s: usize, i: usize| (3 + nw + nw * ni + s * ni + i) as u32;
     let mut net = FlowNetwork::new(3 + nw + nw * ni + ns * ni);
     let total_stock: i64 = (0..nw)
         .flat_map(|w| (0..ni).map(move |i| (w, i)))
@@ -145,7 +130,7 @@ pub fn kg_network(spec: &KgNetwork) -> (FlowNetwork, Vec<DeliveryArc>, i64) {
             for (slice, &m) in slice_sizes(d, spec.slices.len()).zip(spec.slices) {
                 net.add_arc(short, si(s, i), slice, penalty * spec.weight[s] * m);
             }
-            for w in (0..nw).filter(|&w| (spec.built)(w, s)) {
+            for w in 0..nw {
                 if let Some(t) = (spec.feasible_h)(w, s) {
                     map.push((w, s, i, net.arcs.len()));
                     net.add_arc(wi(w, i), si(s, i), UNBOUNDED, (t * 3600.0).round() as i64);
@@ -175,22 +160,29 @@ pub fn allocate_capped(
         travel_h(w, s).filter(|t| input.loading_h[w] + t <= input.deadline_h + 1e-9)
     };
     let caps_dag: Vec<i64> = caps_kg.iter().map(|&c| cap_dag(c)).collect();
-    let (map, sol) = solve_priced(
-        &KgNetwork {
-            warehouses: nw,
-            shelters: ns,
-            items: ni,
-            dag: &dag,
-            stock: &|w, i| held(stock, w, i),
-            demand: &demand,
-            caps_dag: &caps_dag,
-            feasible_h: &feasible,
-            weight: input.weight,
-            slices: input.slices,
-            built: &|_, _| true,
-        },
-        "fleet-aware allocation",
-    )?;
+    let (net, map, _) = kg_network(&KgNetwork {
+        warehouses: nw,
+        shelters: ns,
+        items: ni,
+        dag: &dag,
+        stock: &|w, i| held(stock, w, i),
+        demand: &demand,
+        caps_dag: &caps_dag,
+        feasible_h: &feasible,
+        weight: input.weight,
+        slices: input.slices,
+    });
+    let mut solver = McfSolver::from_network(net, SupplyMode::Exact)
+        .map_err(|e| format!("fleet-aware allocation: {e}"))?;
+    let sol = match solver.solve() {
+        Outcome::Optimal(sol) => sol,
+        other => {
+            return Err(format!(
+                "fleet-aware allocation: solver says {}",
+                other.status()
+            ))
+        }
+    };
     // Whole units: floor, then top up each (shelter, item) from its largest
     // remainders while stock is left.
     let mut units: Vec<u64> = map

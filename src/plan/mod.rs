@@ -19,7 +19,6 @@ pub mod keep;
 pub mod kpi;
 pub mod ledger;
 pub mod load;
-pub mod pricing;
 pub mod schedule;
 pub mod shelter_groups;
 pub mod shortfall;
@@ -214,7 +213,6 @@ pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanE
     })
 }
 
-/// Plans dispatch for `scenario` on its road graph.
 /// Plans dispatch for `scenario` on its road graph, with the upper bounds and the
 /// marginal values of what binds ([`add_bounds`]).
 pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
@@ -224,23 +222,39 @@ pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     Ok(p)
 }
 
-/// Computes the plan's upper bounds ([`bound::bounds`]: min-cost flows, up to
-/// fifteen per fleet-capped bound) and
-/// prices its findings with their dual values. [`plan_prepared`] leaves them out,
-/// so what-if sweeps (audit, siting) do not pay for them.
+/// Computes the plan's upper bounds ([`bounds_of`]) and prices its findings with
+/// their dual values ([`set_bounds`]). [`plan_prepared`] leaves them out, so
+/// what-if sweeps (audit, siting) do not pay for them.
 pub fn add_bounds(scenario: &Scenario, prep: &Prepared, plan: &mut Plan) -> Result<(), PlanError> {
+    let b = bounds_of(scenario, prep, plan)?;
+    set_bounds(plan, b, &scenario.catalogue);
+    Ok(())
+}
+
+/// The upper bounds of `plan`'s scenario ([`bound::bounds`]: min-cost flows, up
+/// to fifteen per fleet-capped bound), steered by what the plan delivers.
+pub fn bounds_of(
+    scenario: &Scenario,
+    prep: &Prepared,
+    plan: &Plan,
+) -> Result<bound::Bounds, PlanError> {
     let t0 = Instant::now();
     let k = kpi::compute(scenario, plan);
-    plan.bounds = bound::bounds(
+    let b = bound::bounds(
         scenario,
         &prep.travel,
         &plan.demand,
         (k.first_kg, k.relief_kg),
     )
     .map_err(PlanError::Solver)?;
-    plan.findings = binding::findings(plan, &scenario.catalogue);
     tracing::debug!("bounds: {:.1} ms", 1e3 * t0.elapsed().as_secs_f64());
-    Ok(())
+    Ok(b)
+}
+
+/// Gives `plan` its bounds and prices its findings with them.
+pub fn set_bounds(plan: &mut Plan, bounds: bound::Bounds, catalogue: &crate::supplies::Catalogue) {
+    plan.bounds = bounds;
+    plan.findings = binding::findings(plan, catalogue);
 }
 
 /// Plans dispatch with matrices already prepared for the scenario's sites and roads
@@ -291,7 +305,10 @@ fn capped_delivery_arcs(scenario: &Scenario, prep: &Prepared) -> usize {
                 (0..scenario.shelters.len())
                     .filter(|&s| {
                         prep.travel
-                            .outbound(crate::facility::WarehouseIx(w), crate::facility::ShelterIx(s))
+                            .outbound(
+                                crate::facility::WarehouseIx(w),
+                                crate::facility::ShelterIx(s),
+                            )
                             .is_some_and(|h| loading + h <= deadline_h + 1e-9)
                     })
                     .count()
@@ -362,11 +379,13 @@ pub fn plan_with_effort(
         let p = attempt::attempt(scenario, prep, &ctx, &caps, detour_h)?;
         let score = Score::of(&p, &scenario.catalogue, &ctx);
         tracing::debug!(
-            "plan attempt {k}: weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours, {} loads without a truck",
+            "plan attempt {k}: weighted first kg {:.0}, relief kg {:.0}, {:.1} truck-hours, {} loads without a truck; allocation {:.1} ms, trips {:.1} ms",
             score.first,
             score.relief,
             score.truck_hours,
-            p.unshipped.len()
+            p.unshipped.len(),
+            1e3 * p.timings.solve_s,
+            1e3 * p.timings.trips_s
         );
         let next = caps.learn(&p, &fctx);
         let fleet_binds = !p.unshipped.is_empty() || !caps.is_unbounded();

@@ -144,7 +144,13 @@ mod tests {
             [116.300_3, 39.9],
             [116.5, 39.9],
         ];
-        let reach = |s: usize| if s == 2 { bits([0usize].into_iter()) } else { bits([0usize, 70].into_iter()) };
+        let reach = |s: usize| {
+            if s == 2 {
+                bits([0usize].into_iter())
+            } else {
+                bits([0usize, 70].into_iter())
+            }
+        };
         let g = ShelterGroups::new(&pts, &reach, 3);
         assert_eq!(g.count, 3);
         assert_eq!(g.of, vec![0, 0, 1, 0, 2]);

@@ -29,18 +29,30 @@ pub fn write_folder(
 ) -> Result<(), WriteError> {
     let mut stage = Staging::new(dir)?;
     let paths = PLAN_FILES.map(|name| stage.file(name));
-    // The map's legs are routed while the tables are written.
+    write_tables(&paths, scenario, graph, plan)?;
+    write_json(&paths[2], scenario, plan, kpis)?;
+    stage.commit()
+}
+
+/// Writes `trips.csv`, `shortfalls.csv` and `plan.geojson` to `paths` (in
+/// [`PLAN_FILES`]' order; `plan.json` is left to [`write_json`], as it needs
+/// the plan's bounds and these files do not). The map's legs are routed while
+/// the tables are written.
+pub fn write_tables(
+    paths: &[std::path::PathBuf; 4],
+    scenario: &Scenario,
+    graph: &RoadGraph,
+    plan: &Plan,
+) -> Result<(), WriteError> {
     let (tables, map) = rayon::join(
         || {
             write_trips(&paths[0], scenario, plan)?;
-            write_shortfalls(&paths[1], scenario, plan)?;
-            write_json(&paths[2], scenario, plan, kpis)
+            write_shortfalls(&paths[1], scenario, plan)
         },
         || write_geojson(&paths[3], scenario, graph, plan),
     );
     tables?;
-    map?;
-    stage.commit()
+    map
 }
 
 /// Writes `trips.csv`: one row per item on a trip ([`write_trips_to`]).

@@ -67,12 +67,7 @@ impl FirstStops {
         let heaps = (0..warehouses)
             .map(|w| {
                 (0..shelters)
-                    .filter_map(|s| {
-                        base(w, s).map(|bound| Entry {
-                            bound,
-                            shelter: s,
-                        })
-                    })
+                    .filter_map(|s| base(w, s).map(|bound| Entry { bound, shelter: s }))
                     .collect()
             })
             .collect();
@@ -140,7 +135,8 @@ mod tests {
                     (base[s], base[s] * f)
                 })
             };
-            let mut scan: Vec<(f64, usize)> = (0..n).filter_map(|s| rate(s).map(|r| (r.1, s))).collect();
+            let mut scan: Vec<(f64, usize)> =
+                (0..n).filter_map(|s| rate(s).map(|r| (r.1, s))).collect();
             scan.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             scan.truncate(3);
             let spread = if noisy { 1.3 } else { 1.0 };
