@@ -4,7 +4,8 @@
 //! (same file system) and moved into place one by one only after every file
 //! was written. A run that fails on any file leaves the previous outputs as
 //! they were, never a folder mixing an old plan and a new one; the staging
-//! folder is removed either way.
+//! folder is removed either way, and one left by a killed process is swept by
+//! the next run into the same folder.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ impl Staging {
     /// Creates `dir` if needed and an empty staging folder inside it.
     pub fn new(dir: &Path) -> Result<Staging, WriteError> {
         create_folder(dir)?;
+        sweep_stale(dir);
         let stage = dir.join(format!(".staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&stage);
         create_folder(&stage)?;
@@ -51,6 +53,33 @@ impl Staging {
             })?;
         }
         Ok(())
+    }
+}
+
+/// Removes the staging folders in `dir` left by processes that no longer run
+/// (killed mid-write); those of running processes are theirs. Only where a
+/// process's liveness can be read (`/proc`), else nothing is removed.
+fn sweep_stale(dir: &Path) {
+    let proc = Path::new("/proc/self");
+    if !proc.exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(".staging-"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            tracing::debug!("removing {} (its process is gone)", e.path().display());
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
@@ -119,5 +148,23 @@ mod tests {
             2,
             "no staging left"
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn staging_left_by_a_killed_process_is_swept_and_a_running_ones_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        // No process has this id (Linux pids stop at 2^22).
+        let dead = dir.join(".staging-4000000000");
+        let alive = dir.join(format!(".staging-{}", std::os::unix::process::parent_id()));
+        for d in [&dead, &alive] {
+            std::fs::create_dir_all(d).unwrap();
+            std::fs::write(d.join("plan.json"), "half").unwrap();
+        }
+        let s = Staging::new(&dir).unwrap();
+        assert!(!dead.exists(), "a dead process's staging is swept");
+        assert!(alive.join("plan.json").exists(), "a running one's is kept");
+        drop(s);
     }
 }
