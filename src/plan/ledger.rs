@@ -46,6 +46,12 @@ impl StockLedger {
         });
     }
 
+    /// Makes this ledger a copy of `other`, reusing its memory.
+    pub fn copy_from(&mut self, other: &StockLedger) {
+        self.items = other.items;
+        self.units.clone_from(&other.units);
+    }
+
     /// Gives `q` units of item `i` back to warehouse `w`.
     pub fn put(&mut self, w: WarehouseIx, i: ItemIx, q: u64) {
         self.units[w.0 * self.items + i.0] += q;

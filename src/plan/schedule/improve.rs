@@ -23,11 +23,12 @@
 use rayon::prelude::*;
 
 use super::input::ScheduleInput;
-use super::route_first::{deliverable, item_order, load_kg};
-use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
+use super::route_first::item_order;
+use super::simulate::{Scratch, Worth};
+use crate::facility::{ShelterIx, WarehouseIx};
 use crate::plan::hops::HopTable;
 use crate::plan::ledger::StockLedger;
-use crate::plan::trip::{Stop, Trip};
+use crate::plan::trip::Trip;
 
 /// Simulated stops the search may spend (about 0.7 s on one core: ~175 ns each).
 pub const STOP_BUDGET: u64 = 4_000_000;
@@ -108,6 +109,7 @@ pub fn improve(
         order: item_order(input),
         spent: 0,
         hop: HopTable::new(input.hops),
+        scratch: Scratch::default(),
     };
     // Loads follow the visiting order, so a stop the router loaded before a tour
     // was reordered may find nothing left: such stops are dropped.
@@ -157,12 +159,23 @@ pub fn improve(
 
 /// `a` is worth more than `b`, or as much in fewer truck-hours.
 pub(super) fn better(a: &Outcome, b: &Outcome) -> bool {
+    better_worth(
+        Worth {
+            value: a.value,
+            truck_h: a.truck_h,
+        },
+        b,
+    )
+}
+
+/// [`better`] for a scored simulation.
+pub(super) fn better_worth(a: Worth, b: &Outcome) -> bool {
     let eps = 1e-9 * b.value.abs().max(1.0);
     a.value > b.value + eps || (a.value >= b.value - eps && a.truck_h < b.truck_h - 1e-6)
 }
 
 /// A place in the routes: warehouse, truck, tour, position.
-type At = (usize, usize, usize, usize);
+pub(super) type At = (usize, usize, usize, usize);
 
 /// One change to the routes.
 #[derive(Debug, Clone, Copy)]
@@ -181,9 +194,30 @@ enum Move {
     NewTour(usize, usize, usize),
 }
 
-/// The routes after `mv`; tours left empty are removed.
-fn apply(routes: &Routes, mv: &Move) -> Routes {
-    let mut r = routes.clone();
+/// The tours of the trucks a move changes, as they were (to undo it).
+type Saved = Vec<((usize, usize), Vec<Vec<usize>>)>;
+
+/// The trucks `mv` changes.
+fn touched(mv: &Move) -> [Option<(usize, usize)>; 2] {
+    match *mv {
+        Move::Insert((w, k, _, _), _)
+        | Move::Replace((w, k, _, _), _)
+        | Move::Drop((w, k, _, _))
+        | Move::NewTour(w, k, _) => [Some((w, k)), None],
+        Move::Relocate((w, k, _, _), (w2, k2, _, _)) | Move::Swap((w, k, _, _), (w2, k2, _, _)) => {
+            [Some((w, k)), ((w, k) != (w2, k2)).then_some((w2, k2))]
+        }
+    }
+}
+
+/// Applies `mv` to `r` in place (tours left empty are removed) and returns what
+/// [`undo`] needs to put `r` back.
+fn apply(r: &mut Routes, mv: &Move) -> Saved {
+    let saved: Saved = touched(mv)
+        .into_iter()
+        .flatten()
+        .map(|(w, k)| ((w, k), r[w][k].clone()))
+        .collect();
     match *mv {
         Move::Insert((w, k, j, p), b) => r[w][k][j].insert(p, b),
         Move::Replace((w, k, j, p), b) => r[w][k][j][p] = b,
@@ -208,12 +242,17 @@ fn apply(routes: &Routes, mv: &Move) -> Routes {
         }
         Move::NewTour(w, k, s) => r[w][k].push(vec![s]),
     }
-    for trucks in &mut r {
-        for tours in trucks {
-            tours.retain(|t| !t.is_empty());
-        }
+    for ((w, k), _) in &saved {
+        r[*w][*k].retain(|t| !t.is_empty());
     }
-    r
+    saved
+}
+
+/// Puts back the trucks' tours [`apply`] changed.
+fn undo(r: &mut Routes, saved: Saved) {
+    for ((w, k), tours) in saved {
+        r[w][k] = tours;
+    }
 }
 
 /// The search's fixed inputs and the work it has spent.
@@ -231,6 +270,8 @@ pub(super) struct Search<'a> {
     pub(super) spent: u64,
     /// Hop hours between shelters, looked up in constant time.
     pub(super) hop: HopTable<'a>,
+    /// Buffers reused by the simulations.
+    pub(super) scratch: Scratch,
 }
 
 impl Search<'_> {
@@ -268,13 +309,16 @@ impl Search<'_> {
                     return (routes, now);
                 }
                 let ix = (from + step) % n;
-                let cand = apply(&routes, &moves[ix]);
-                if let Ok(out) = self.simulate(&cand) {
-                    if better(&out, &now) {
-                        (routes, now, kept, from) = (cand, out, true, ix);
+                let saved = apply(&mut routes, &moves[ix]);
+                let worth = self.score(&routes);
+                if worth.is_ok_and(|w| better_worth(w, &now)) {
+                    // The same simulation again, building the trips this time.
+                    if let Ok(out) = self.rebuild(&routes) {
+                        (now, kept, from) = (out, true, ix);
                         break;
                     }
                 }
+                undo(&mut routes, saved);
             }
             if !kept {
                 return (routes, now);
@@ -297,8 +341,31 @@ impl Search<'_> {
             }
         }
         let still_due = |s: usize| (0..ni).any(|i| now.due[s * ni + i] > 0);
+        // The shelters still due most that warehouse `w`'s trucks reach, most first
+        // (the same for every truck of the warehouse: computed once).
+        let most_due = |w: usize| {
+            let mut due_kg: Vec<(f64, usize)> = (0..input.weight.len())
+                .filter(|&s| {
+                    input
+                        .travel
+                        .outbound(WarehouseIx(w), ShelterIx(s))
+                        .is_some()
+                })
+                .map(|s| {
+                    let kg = (0..ni)
+                        .map(|i| now.due[s * ni + i] as f64 * input.catalogue.items[i].kg_per_unit)
+                        .sum::<f64>();
+                    (kg, s)
+                })
+                .filter(|x| x.0 > 0.0)
+                .collect();
+            due_kg.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            due_kg.truncate(NEIGHBOURS);
+            due_kg
+        };
         let mut moves = Vec::new();
         for (w, trucks) in routes.iter().enumerate() {
+            let mut due_kg: Option<Vec<(f64, usize)>> = None;
             for (k, tours) in trucks.iter().enumerate() {
                 for (j, tour) in tours.iter().enumerate() {
                     for (p, &a) in tour.iter().enumerate() {
@@ -327,27 +394,10 @@ impl Search<'_> {
                     }
                 }
                 // A further tour, to the shelters due most that the truck can reach.
-                let mut due_kg: Vec<(f64, usize)> = (0..input.weight.len())
-                    .filter(|&s| {
-                        input
-                            .travel
-                            .outbound(WarehouseIx(w), ShelterIx(s))
-                            .is_some()
-                    })
-                    .map(|s| {
-                        let kg = (0..ni)
-                            .map(|i| {
-                                now.due[s * ni + i] as f64 * input.catalogue.items[i].kg_per_unit
-                            })
-                            .sum::<f64>();
-                        (kg, s)
-                    })
-                    .filter(|x| x.0 > 0.0)
-                    .collect();
-                due_kg.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                 if now.free_at[w][k] + input.fleets[w].loading_h < input.deadline_h {
                     moves.extend(
                         due_kg
+                            .get_or_insert_with(|| most_due(w))
                             .iter()
                             .take(NEIGHBOURS)
                             .map(|&(_, s)| Move::NewTour(w, k, s)),
@@ -356,121 +406,5 @@ impl Search<'_> {
             }
         }
         moves
-    }
-
-    /// Arrival at each stop of `tour` by a truck of warehouse `w` leaving at
-    /// `depart` (hours; unloading before each hop); `None` when a leg has no
-    /// known drive.
-    pub(super) fn arrivals(&self, w: usize, depart: f64, tour: &[usize]) -> Option<Vec<f64>> {
-        let input = self.input;
-        let mut at = depart;
-        let mut arrive = Vec::with_capacity(tour.len());
-        for (p, &s) in tour.iter().enumerate() {
-            at += if p == 0 {
-                input.travel.outbound(WarehouseIx(w), ShelterIx(s))?
-            } else {
-                self.hop.get(tour[p - 1], s)? + input.unloading_h
-            };
-            arrive.push(at);
-        }
-        Some(arrive)
-    }
-
-    /// Times and loads `routes`; `Err` when a leg is unknown, a stop is late or
-    /// unloads nothing (`Err(Some(place))` for the first such stop), or a truck
-    /// with no road back drives on.
-    fn simulate(&mut self, routes: &Routes) -> Result<Outcome, Option<At>> {
-        // Every simulation costs at least one stop, so the budget always runs out.
-        self.spent += 1;
-        let input = self.input;
-        let ni = self.order.len();
-        // Timing, truck by truck.
-        struct Timed {
-            w: usize,
-            k: usize,
-            j: usize,
-            free: f64,
-            depart: f64,
-            arrive: Vec<f64>,
-        }
-        let mut timed = Vec::new();
-        let mut free_at = self.start.free_at.to_vec();
-        let mut truck_h = 0.0;
-        for (w, trucks) in routes.iter().enumerate() {
-            let loading = input.fleets[w].loading_h;
-            for (k, tours) in trucks.iter().enumerate() {
-                for (j, tour) in tours.iter().enumerate() {
-                    let free = free_at[w][k];
-                    if !free.is_finite() {
-                        return Err(None);
-                    }
-                    let depart = free + loading;
-                    let arrive = self.arrivals(w, depart, tour).ok_or(None)?;
-                    let at = *arrive.last().ok_or(None)?;
-                    if at > input.deadline_h + 1e-9 {
-                        return Err(None); // arrivals only grow along a tour
-                    }
-                    self.spent += tour.len() as u64;
-                    let last = *tour.last().ok_or(None)?;
-                    let back = input.travel.inbound(ShelterIx(last), WarehouseIx(w));
-                    free_at[w][k] = back.map_or(f64::INFINITY, |b| at + input.unloading_h + b);
-                    truck_h += back.map_or(at, |b| at + input.unloading_h + b) - free;
-                    timed.push(Timed {
-                        w,
-                        k,
-                        j,
-                        free,
-                        depart,
-                        arrive,
-                    });
-                }
-            }
-        }
-        // Loading, in the order the trucks are free (as the router loads them).
-        let mut order: Vec<usize> = (0..timed.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&timed[a], &timed[b]);
-            x.free.total_cmp(&y.free).then((x.w, x.k).cmp(&(y.w, y.k)))
-        });
-        let mut due = self.start.due.to_vec();
-        let mut stock = self.start.stock.clone();
-        let mut got = vec![0.0; input.weight.len()];
-        let flat: Vec<&Vec<usize>> = routes.iter().flatten().flatten().collect();
-        let mut trips = Vec::with_capacity(timed.len());
-        let mut next_id = self.start.next_id;
-        for &t in &order {
-            let tm = &timed[t];
-            let tour = flat[t];
-            let (mut kg, mut m3) = (0.0, 0.0);
-            let mut stops = Vec::with_capacity(tour.len());
-            for (p, (&s, &at)) in tour.iter().zip(&tm.arrive).enumerate() {
-                let (lines, new_kg, new_m3) =
-                    deliverable(input, &self.order, tm.w, s, (kg, m3), &stock, &due);
-                if lines.is_empty() {
-                    return Err(Some((tm.w, tm.k, tm.j, p)));
-                }
-                for l in &lines {
-                    due[s * ni + l.item] -= l.quantity;
-                    stock.take(WarehouseIx(tm.w), ItemIx(l.item), l.quantity);
-                }
-                got[s] += load_kg(input, &lines);
-                (kg, m3) = (new_kg, new_m3);
-                stops.push(Stop {
-                    shelter: s,
-                    arrive_h: at,
-                    load: lines,
-                });
-            }
-            trips.push(input.issue((tm.w, tm.k), tm.depart, stops, &mut next_id));
-        }
-        Ok(Outcome {
-            trips,
-            due,
-            stock,
-            free_at,
-            next_id,
-            value: (self.value)(&got),
-            truck_h,
-        })
     }
 }

@@ -22,6 +22,7 @@ pub mod pack;
 pub mod ride_along;
 pub mod route_first;
 pub mod sequence;
+mod simulate;
 
 pub use input::ScheduleInput;
 pub use outcome::Schedule;

@@ -191,6 +191,23 @@ pub(super) fn deliverable(
     (lines, kg, m3)
 }
 
+/// [`deliverable`] into `lines` (cleared first), reusing its memory; the load
+/// after them.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn deliverable_into(
+    input: &ScheduleInput,
+    order: &[usize],
+    w: usize,
+    s: usize,
+    used: (f64, f64),
+    stock: &StockLedger,
+    due: &[u64],
+    lines: &mut Vec<Line>,
+) -> (f64, f64) {
+    lines.clear();
+    fill(input, order, w, s, used, stock, due, &mut |l| lines.push(l))
+}
+
 /// The kg an empty truck of warehouse `w` could unload at `s` ([`deliverable`]
 /// without building the lines).
 fn deliverable_kg(
@@ -225,9 +242,11 @@ fn fill(
             continue;
         }
         let it = &input.catalogue.items[i];
+        // Whole units that fit by mass and by volume: the conversion truncates,
+        // which is the floor of what is not negative (and as fast as a cast;
+        // `f64::floor` is a library call on the baseline x86-64 target).
         let by_room = ((fleet.payload_kg - kg) / it.kg_per_unit + 1e-9)
-            .floor()
-            .min(((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9).floor())
+            .min((fleet.volume_m3 - m3) / it.m3_per_unit + 1e-9)
             .max(0.0) as u64;
         let q = q.min(by_room);
         if q > 0 {
