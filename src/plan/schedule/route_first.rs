@@ -187,7 +187,7 @@ pub(super) fn deliverable(
     due: &[u64],
 ) -> (Vec<Line>, f64, f64) {
     let mut lines = Vec::new();
-    let (kg, m3) = fill(input, order, w, s, used, stock, due, &mut |l| lines.push(l));
+    let (kg, m3) = deliverable_into(input, order, w, s, used, stock, due, &mut lines);
     (lines, kg, m3)
 }
 
