@@ -259,11 +259,25 @@ fn concurrent_officers(at: &Place) {
         issued >= 1 && issued + refused == 9,
         "{issued} issued, {refused} refused"
     );
+    // What is reserved is exactly what the issued plans need (the store keeps
+    // it as running totals; this sums the plans themselves).
+    let mut needed: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for p in &plans {
+        let doc = get(&s, &officer, &format!("/v1/plans/{p}"));
+        for n in doc["needs"].as_array().expect("a plan lists its needs") {
+            let k = (
+                n["warehouse_id"].as_str().unwrap().to_string(),
+                n["item"].as_str().unwrap().to_string(),
+            );
+            *needed.entry(k).or_default() += n["units"].as_i64().unwrap();
+        }
+    }
     for (k, (reserved, on_hand)) in levels(&s, &officer) {
         assert!(
             reserved <= on_hand,
             "{k:?}: {reserved} reserved of {on_hand}"
         );
+        assert_eq!(reserved, needed.get(&k).copied().unwrap_or(0), "{k:?}");
     }
 }
 

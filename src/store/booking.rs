@@ -63,7 +63,8 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
     )
 }
 
-/// Appends `rows` to `ledger_events`, made by `by` at `now`.
+/// Appends `rows` to `ledger_events`, made by `by` at `now`, and applies them to
+/// the running totals of `holds`.
 pub async fn append_ledger(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     by: Caller,
@@ -103,6 +104,39 @@ pub async fn append_ledger(
                 .bind(r.to);
         }
         q.execute(&mut **tx).await?;
+    }
+    add_to_holds(tx, rows).await
+}
+
+/// Applies `rows` to the running totals of `holds`: units moved into
+/// `reserved` or `in_transit` are added there, units moved out taken away. In
+/// (warehouse, item) order, so concurrent transactions lock rows in one order.
+async fn add_to_holds(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rows: &[LedgerRow],
+) -> Result<(), StoreError> {
+    let mut delta: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
+    for r in rows {
+        let d = delta.entry((&r.warehouse_id, &r.item)).or_default();
+        let sign = |state: &str| i64::from(r.to == state) - i64::from(r.from == state);
+        d.0 += sign("reserved") * r.units;
+        d.1 += sign("in_transit") * r.units;
+    }
+    for ((w, i), (reserved, in_transit)) in delta {
+        if (reserved, in_transit) == (0, 0) {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO holds (warehouse_id, item, reserved, in_transit) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (warehouse_id, item) DO UPDATE SET \
+             reserved = holds.reserved + excluded.reserved, in_transit = holds.in_transit + excluded.in_transit",
+        )
+        .bind(w)
+        .bind(i)
+        .bind(reserved)
+        .bind(in_transit)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

@@ -201,13 +201,10 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let rows = sqlx::query(
-
         "SELECT s.warehouse_id AS w, s.item AS i, s.on_hand AS on_hand, \
-             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
-             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'reserved'), 0) AS BIGINT) AS reserved, \
-             CAST(COALESCE((SELECT SUM(l.units) FROM trip_loads l JOIN trips t ON t.plan_id = l.plan_id AND t.trip = l.trip \
-             WHERE l.warehouse_id = s.warehouse_id AND l.item = s.item AND t.state = 'departed'), 0) AS BIGINT) AS in_transit \
-         FROM stock s",
+             CAST(COALESCE(h.reserved, 0) AS BIGINT) AS reserved, \
+             CAST(COALESCE(h.in_transit, 0) AS BIGINT) AS in_transit \
+         FROM stock s LEFT JOIN holds h ON h.warehouse_id = s.warehouse_id AND h.item = s.item",
     )
     .fetch_all(exec)
     .await?;

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_inventory_events.sql")),
     (4, include_str!("migrations/0004_incident_disruption.sql")),
     (5, include_str!("migrations/0005_trips.sql")),
+    (6, include_str!("migrations/0006_holds.sql")),
 ];
 
 /// Errors of the store.
@@ -171,6 +172,40 @@ pub fn now_unix() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn version_6_starts_the_running_totals_from_the_trips_booked() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.sqlite").display());
+        let store = Store::open(&url).await.unwrap();
+        // A store as version 5 left it: trips booked, no running totals.
+        for sql in [
+            "INSERT INTO stock (warehouse_id, item, on_hand) VALUES ('W', 'water', 100), ('W', 'quilt', 9)",
+            "INSERT INTO trips (plan_id, trip, warehouse_id, truck, phase, busy_from_unix, depart_unix, \
+             return_unix, state, changed_unix) VALUES (1, 1, 'W', 0, 'first', 0, 0, 9, 'reserved', 0), \
+             (1, 2, 'W', 1, 'first', 0, 0, 9, 'departed', 0), (1, 3, 'W', 2, 'first', 0, 0, 9, 'released', 0), \
+             (2, 1, 'W', 0, 'relief', 9, 9, 20, 'reserved', 0)",
+            "INSERT INTO trip_loads (plan_id, trip, warehouse_id, item, units) VALUES \
+             (1, 1, 'W', 'water', 5), (1, 1, 'W', 'quilt', 2), (1, 2, 'W', 'water', 7), \
+             (1, 3, 'W', 'water', 11), (2, 1, 'W', 'water', 13)",
+            "DROP INDEX trips_held",
+            "DROP TABLE holds",
+            "DELETE FROM schema_version WHERE version = 6",
+        ] {
+            sqlx::query(sql).execute(store.pool()).await.unwrap();
+        }
+        store.pool.close().await;
+        let store = Store::open(&url).await.unwrap();
+        let levels = store.stock_levels().await.unwrap();
+        let water = &levels["W"]["water"];
+        assert_eq!((water.reserved, water.in_transit), (18, 7));
+        assert_eq!(water.available, 100 - 18);
+        let quilt = &levels["W"]["quilt"];
+        assert_eq!(
+            (quilt.reserved, quilt.in_transit, quilt.available),
+            (2, 0, 7)
+        );
+    }
 
     #[test]
     fn migrations_split_into_statements_without_comments() {
