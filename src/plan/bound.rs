@@ -15,8 +15,8 @@
 //! and each multiplier prices an hour of a warehouse's trucks. Stock, roads and
 //! deadlines enter exactly. Above [`MAX_GROUPS`] shelters the flows run on groups
 //! of shelters ([`ShelterGroups`], another relaxation): at 20 000 shelters that
-//! takes 0.3 s instead of 20 s, for a bound 1.7 % (first batch) and 0.2 %
-//! (relief) looser.
+//! takes 0.3 s instead of about 20 s, for bounds 0.2–3.4 % looser (two copies of
+//! Level I with 20 000 shelters, `benches/README.md`).
 
 use serde::Serialize;
 use solver::mcf::{McfSolver, Outcome, SupplyMode};

@@ -294,7 +294,8 @@ impl Effort {
 /// where the routed attempt or the fleet-blind one is the plan.
 pub const CAPPED_ARC_BUDGET: usize = 4_000_000;
 
-/// Delivery arcs of one fleet-capped attempt's two flows (before pricing).
+/// Delivery arcs of one fleet-capped attempt's two flows: the warehouse ×
+/// shelter pairs a truck leaving at once reaches in time, times the items.
 fn capped_delivery_arcs(scenario: &Scenario, prep: &Prepared) -> usize {
     let t = &scenario.targets;
     let ni = scenario.catalogue.items.len();
