@@ -187,25 +187,8 @@ pub(super) fn deliverable(
     due: &[u64],
 ) -> (Vec<Line>, f64, f64) {
     let mut lines = Vec::new();
-    let (kg, m3) = deliverable_into(input, order, w, s, used, stock, due, &mut lines);
+    let (kg, m3) = fill(input, order, w, s, used, stock, due, &mut |l| lines.push(l));
     (lines, kg, m3)
-}
-
-/// [`deliverable`] into `lines` (cleared first), reusing its memory; the load
-/// after them.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn deliverable_into(
-    input: &ScheduleInput,
-    order: &[usize],
-    w: usize,
-    s: usize,
-    used: (f64, f64),
-    stock: &StockLedger,
-    due: &[u64],
-    lines: &mut Vec<Line>,
-) -> (f64, f64) {
-    lines.clear();
-    fill(input, order, w, s, used, stock, due, &mut |l| lines.push(l))
 }
 
 /// The kg an empty truck of warehouse `w` could unload at `s` ([`deliverable`]
@@ -224,7 +207,7 @@ fn deliverable_kg(
 /// Loads what a truck of warehouse `w` holding `used` (kg, m³) could unload at
 /// `s`, line by line into `line`; the load after them.
 #[allow(clippy::too_many_arguments)]
-fn fill(
+pub(super) fn fill(
     input: &ScheduleInput,
     order: &[usize],
     w: usize,

@@ -5,7 +5,7 @@
 //! built only for a move that is kept.
 
 use super::improve::{At, Outcome, Routes, Search};
-use super::route_first::{deliverable_into, load_kg};
+use super::route_first::{fill, load_kg};
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::plan::ledger::StockLedger;
 use crate::plan::load::Line;
@@ -187,7 +187,9 @@ impl Search<'_> {
             let mut stops = Vec::with_capacity(if build { tour.len() } else { 0 });
             for (p, &s) in tour.iter().enumerate() {
                 let used = (kg, m3);
-                let (new_kg, new_m3) = deliverable_into(
+                let lines = &mut sc.lines;
+                lines.clear();
+                let (new_kg, new_m3) = fill(
                     input,
                     &self.order,
                     tm.w,
@@ -195,7 +197,7 @@ impl Search<'_> {
                     used,
                     stock,
                     &sc.due,
-                    &mut sc.lines,
+                    &mut |l| lines.push(l),
                 );
                 if sc.lines.is_empty() {
                     return Err(Some((tm.w, tm.k, tm.j, p)));
