@@ -17,6 +17,7 @@ use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
 use crate::store::incidents::IncidentRecord;
 use crate::store::inventory::{ShelterRecord, StockLevel, WarehouseRecord};
+use crate::store::plan_content::PlanContent;
 use crate::store::records::{Need, TripBooking, TripLine};
 use crate::supplies::Stock;
 
@@ -175,8 +176,9 @@ fn sent(sc: &Scenario, lines: &[TripLine]) -> Result<Vec<Sent>, ApiError> {
 pub struct Drafted {
     /// `plan.json`'s content.
     pub document: serde_json::Value,
-    /// `trips.csv`, as `reliefflow plan` writes it.
-    pub trips_csv: String,
+    /// What the store keeps of it, serialised once (`trips.csv` as
+    /// `reliefflow plan` writes it among them).
+    pub content: PlanContent,
     /// `plan.geojson`, as `reliefflow plan` writes it, routed on first need.
     pub geojson: Arc<super::lazy_geojson::LazyGeojson>,
     /// Units taken per warehouse and item.
@@ -230,13 +232,15 @@ pub struct DraftOptions {
 /// Plans `sc` on the service's graph, its matrices from the service's cache
 /// ([`super::prep_cache::PrepCache::get`]). `keep`: trips of a replaced plan
 /// not yet gone, kept where they still work ([`crate::plan::keep`]) and the
-/// rest planned around them.
+/// rest planned around them. `inputs`: the digest of what it is planned from
+/// ([`super::draft_memo::inputs_digest`]).
 pub fn compute(
     sc: &Scenario,
     state: &Arc<AppState>,
     opts: DraftOptions,
     keep: &[TripBooking],
     bound_target: Option<(f64, f64)>,
+    inputs: &str,
 ) -> Result<Drafted, PlanError> {
     let t0 = std::time::Instant::now();
     let (prep, start) = state.prepared.get(sc, state, opts.cold)?;
@@ -283,7 +287,7 @@ pub fn compute(
             *needs.entry((t.warehouse, l.item)).or_default() += l.quantity as i64;
         }
     }
-    let needs = needs
+    let needs: Vec<Need> = needs
         .into_iter()
         .map(|((w, i), units)| Need {
             warehouse_id: sc.warehouses[w].id.clone(),
@@ -305,10 +309,12 @@ pub fn compute(
     document["shortfalls"] = shortfall_list(sc, &p);
     document["matrices"] = serde_json::json!({"start": start, "seconds": prep.matrix_s});
     document["trips_kept"] = serde_json::json!(kept_trips);
+    let trips = bookings(sc, &p);
+    let csv = String::from_utf8(csv).expect("CSV of UTF-8 fields");
     Ok(Drafted {
+        content: PlanContent::new(inputs, &needs, &document, csv, &trips),
         document,
-        trips_csv: String::from_utf8(csv).expect("CSV of UTF-8 fields"),
-        trips: bookings(sc, &p),
+        trips,
         geojson: Arc::new(super::lazy_geojson::LazyGeojson::new(sc.clone(), p)),
         needs,
     })

@@ -20,6 +20,14 @@ const KEPT: usize = 8;
 /// The cell of one draft's inputs.
 pub type Cell = Arc<OnceCell<Arc<Drafted>>>;
 
+/// SHA-256 (hex) of a draft's inputs `key` (anything that serialises them fully).
+pub fn inputs_digest(key: &serde_json::Value) -> String {
+    Sha256::digest(key.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Recent drafts by the digest of their inputs.
 #[derive(Default)]
 pub struct DraftMemo {
@@ -27,13 +35,9 @@ pub struct DraftMemo {
 }
 
 impl DraftMemo {
-    /// The cell for inputs `key` (anything that serialises them fully): the
-    /// same cell for the same inputs while it is among the last [`KEPT`].
-    pub fn cell(&self, key: &serde_json::Value) -> Cell {
-        let digest: String = Sha256::digest(key.to_string().as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+    /// The cell for inputs of digest `digest` ([`inputs_digest`]): the same
+    /// cell for the same inputs while it is among the last [`KEPT`].
+    pub fn cell(&self, digest: &str) -> Cell {
         let mut cells = self.cells.lock().expect("memo lock");
         if let Some((_, c)) = cells.iter().find(|(k, _)| *k == digest) {
             return c.clone();
@@ -42,7 +46,7 @@ impl DraftMemo {
             cells.pop_front();
         }
         let c: Cell = Arc::new(OnceCell::new());
-        cells.push_back((digest, c.clone()));
+        cells.push_back((digest.to_string(), c.clone()));
         c
     }
 }
@@ -54,21 +58,22 @@ mod tests {
     #[test]
     fn same_inputs_share_a_cell_and_old_ones_are_forgotten() {
         let m = DraftMemo::default();
-        let a = m.cell(&serde_json::json!({"incident": 1}));
+        let key = |v: serde_json::Value| inputs_digest(&v);
+        let a = m.cell(&key(serde_json::json!({"incident": 1})));
         assert!(Arc::ptr_eq(
             &a,
-            &m.cell(&serde_json::json!({"incident": 1}))
+            &m.cell(&key(serde_json::json!({"incident": 1})))
         ));
         assert!(!Arc::ptr_eq(
             &a,
-            &m.cell(&serde_json::json!({"incident": 2}))
+            &m.cell(&key(serde_json::json!({"incident": 2})))
         ));
         for k in 0..KEPT {
-            m.cell(&serde_json::json!({"other": k}));
+            m.cell(&key(serde_json::json!({"other": k})));
         }
         assert!(!Arc::ptr_eq(
             &a,
-            &m.cell(&serde_json::json!({"incident": 1}))
+            &m.cell(&key(serde_json::json!({"incident": 1})))
         ));
     }
 }

@@ -5,6 +5,7 @@
 //! earlier) routes it; every other waits for that one.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
@@ -17,6 +18,8 @@ use crate::scenario::Scenario;
 pub struct LazyGeojson {
     cell: OnceCell<Arc<String>>,
     input: Mutex<Option<(Scenario, Plan)>>,
+    /// Stored with the draft's content (drafts sharing a content share it).
+    stored: AtomicBool,
 }
 
 impl LazyGeojson {
@@ -25,6 +28,7 @@ impl LazyGeojson {
         LazyGeojson {
             cell: OnceCell::new(),
             input: Mutex::new(Some((sc, p))),
+            stored: AtomicBool::new(false),
         }
     }
 
@@ -67,9 +71,12 @@ impl Pending {
         let state = state.clone();
         tokio::spawn(async move {
             let text = lazy.get(&state).await;
-            if let Err(e) = state.store.set_plan_geojson(plan_id, &text).await {
-                tracing::error!(plan_id, "storing plan.geojson: {e}");
-                return; // kept in memory: readers still get it
+            if !lazy.stored.load(Ordering::Acquire) {
+                if let Err(e) = state.store.set_plan_geojson(plan_id, &text).await {
+                    tracing::error!(plan_id, "storing plan.geojson: {e}");
+                    return; // kept in memory: readers still get it
+                }
+                lazy.stored.store(true, Ordering::Release);
             }
             state
                 .geojson

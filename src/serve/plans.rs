@@ -212,14 +212,15 @@ async fn make_draft(
         let k = &old.document["kpis"];
         Some((k["first_kg"].as_f64()?, k["relief_kg"].as_f64()?))
     });
-    let cell = st.drafts.cell(&key);
+    let inputs = super::draft_memo::inputs_digest(&key);
+    let cell = st.drafts.cell(&inputs);
     let state = st.clone();
     let drafted = cell
         .get_or_try_init(|| async move {
             let _permit = state.cpu_permit().await?;
             let state = state.clone();
             tokio::task::spawn_blocking(move || {
-                draft::compute(&sc, &state, ask.opts, &keep, bound_target)
+                draft::compute(&sc, &state, ask.opts, &keep, bound_target, &inputs)
             })
             .await
             .map_err(|e| ApiError::internal(format!("planner: {e}")))?
@@ -237,11 +238,7 @@ async fn make_draft(
             NewDraft {
                 incident_id,
                 ledger_version: version,
-                needs: &drafted.needs,
-                document: &drafted.document,
-                trips_csv: &drafted.trips_csv,
-                geojson: "",
-                trips: &drafted.trips,
+                content: &drafted.content,
                 supersedes,
             },
         )

@@ -115,7 +115,7 @@ impl Store {
     /// superseded; books each trip's truck (refused if it overlaps another
     /// booking) and reserves its load (refused if more than is available).
     pub async fn issue(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
-        let plan = self.plan(id).await?.ok_or(PlanConflict::Missing(id))?;
+        let plan = self.plan_head(id).await?.ok_or(PlanConflict::Missing(id))?;
         let event_unix = self.event_unix(plan.incident_id).await?;
         let mut tx = self.pool().begin().await?;
         // First statement writes: the row (PostgreSQL) or the database (SQLite) is
@@ -158,7 +158,7 @@ impl Store {
     /// Releases issued plan `id`: its trips that have not left give their load
     /// and trucks back; trips under way go on.
     pub async fn release(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
-        if self.plan(id).await?.is_none() {
+        if self.plan_head(id).await?.is_none() {
             return Err(PlanConflict::Missing(id));
         }
         let mut tx = self.pool().begin().await?;

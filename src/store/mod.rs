@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod incidents;
 pub mod inventory;
 pub mod inventory_edits;
+pub mod plan_content;
 pub mod records;
 
 use std::str::FromStr;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_incident_disruption.sql")),
     (5, include_str!("migrations/0005_trips.sql")),
     (6, include_str!("migrations/0006_holds.sql")),
+    (7, include_str!("migrations/0007_plan_contents.sql")),
 ];
 
 /// Errors of the store.

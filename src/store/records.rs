@@ -5,6 +5,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::plan_content::{self, PlanContent};
 use super::{next_id, now_unix, Store, StoreError};
 
 /// What a token may do.
@@ -170,16 +171,8 @@ pub struct NewDraft<'a> {
     pub incident_id: i64,
     /// Ledger version the draft was computed against.
     pub ledger_version: i64,
-    /// Stock it takes.
-    pub needs: &'a [Need],
-    /// `plan.json`'s content.
-    pub document: &'a serde_json::Value,
-    /// `trips.csv`.
-    pub trips_csv: &'a str,
-    /// `plan.geojson`.
-    pub geojson: &'a str,
-    /// Its trips.
-    pub trips: &'a [TripBooking],
+    /// What it contains (stored once however many drafts share it).
+    pub content: &'a PlanContent,
     /// The issued plan it replaces when issued (0: none).
     pub supersedes: i64,
 }
@@ -324,24 +317,21 @@ impl Store {
         }))
     }
 
-    /// Stores a draft plan with its document, `trips.csv`, `plan.geojson` and
-    /// the trips issuing it would book.
+    /// Stores a draft plan: its row, and its content unless a draft with the
+    /// same content is stored already.
     pub async fn create_draft(&self, by: Caller, d: NewDraft<'_>) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin().await?;
         let id = next_id(&mut tx).await?;
+        plan_content::put(&mut tx, d.content).await?;
         let now = now_unix();
         sqlx::query(
-            "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, trips_csv, geojson, trip_rows, supersedes, created_by, created_unix, changed_unix) \
-             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+            "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, content, supersedes, created_by, created_unix, changed_unix) \
+             VALUES ($1, $2, 'draft', $3, '', '', $4, $5, $6, $7, $7)",
         )
         .bind(id)
         .bind(d.incident_id)
         .bind(d.ledger_version)
-        .bind(serde_json::to_string(d.needs).expect("needs serialise"))
-        .bind(d.document.to_string())
-        .bind(d.trips_csv)
-        .bind(d.geojson)
-        .bind(serde_json::to_string(d.trips).expect("trips serialise"))
+        .bind(&d.content.digest)
         .bind(d.supersedes)
         .bind(by.token_id)
         .bind(now)
@@ -353,9 +343,30 @@ impl Store {
 
     /// The plan `id`, if any.
     pub async fn plan(&self, id: i64) -> Result<Option<PlanRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, incident_id, status, ledger_version, needs, document, trip_rows, supersedes FROM plans WHERE id = $1",
-        )
+        self.plan_reading(id, true).await
+    }
+
+    /// The plan `id` without its document (`Value::Null`): what issuing and
+    /// releasing need, without parsing a few MB of JSON.
+    pub(super) async fn plan_head(&self, id: i64) -> Result<Option<PlanRecord>, StoreError> {
+        self.plan_reading(id, false).await
+    }
+
+    async fn plan_reading(
+        &self,
+        id: i64,
+        document: bool,
+    ) -> Result<Option<PlanRecord>, StoreError> {
+        let content: &[&str] = if document {
+            &["needs", "document", "trip_rows"]
+        } else {
+            &["needs", "trip_rows"]
+        };
+        let row = sqlx::query(&format!(
+            "SELECT p.id AS id, p.incident_id AS incident_id, p.status AS status, \
+             p.ledger_version AS ledger_version, p.supersedes AS supersedes, {} WHERE p.id = $1",
+            plan_content::select(content)
+        ))
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
@@ -370,8 +381,11 @@ impl Store {
             status: PlanStatus::parse(&text("status")?)?,
             ledger_version: r.try_get("ledger_version")?,
             needs: serde_json::from_str(&text("needs")?).map_err(|e| corrupt("needs", e))?,
-            document: serde_json::from_str(&text("document")?)
-                .map_err(|e| corrupt("document", e))?,
+            document: if document {
+                serde_json::from_str(&text("document")?).map_err(|e| corrupt("document", e))?
+            } else {
+                serde_json::Value::Null
+            },
             trips: serde_json::from_str(&text("trip_rows")?)
                 .map_err(|e| corrupt("trip_rows", e))?,
             supersedes: r.try_get("supersedes")?,
@@ -384,26 +398,26 @@ impl Store {
     }
 
     /// Plan `id`'s `plan.geojson`, if the plan exists (empty for plans stored
-    /// before version 5).
+    /// before version 5, and until it is routed).
     pub async fn plan_geojson(&self, id: i64) -> Result<Option<String>, StoreError> {
         self.plan_text(id, "geojson").await
     }
 
-    /// Stores plan `id`'s `plan.geojson` (routed after the draft was stored).
+    /// Stores plan `id`'s `plan.geojson` (routed after the draft was stored);
+    /// a no-op when a plan with the same content stored it first.
     pub async fn set_plan_geojson(&self, id: i64, text: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plans SET geojson = $1 WHERE id = $2")
-            .bind(text)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        plan_content::set_geojson(self.pool(), id, text).await?;
         Ok(())
     }
 
     async fn plan_text(&self, id: i64, column: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {column} FROM plans WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} WHERE p.id = $1",
+            plan_content::select(&[column])
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         Ok(match row {
             Some(r) => Some(r.try_get(column)?),
             None => None,
