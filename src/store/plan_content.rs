@@ -183,7 +183,13 @@ mod tests {
             units: 5,
         };
         let doc = serde_json::json!({"kpis": {"first_kg": 5.0}});
-        let c = PlanContent::new("in", &[need.clone()], &doc, "trip_id\n".into(), &[]);
+        let c = PlanContent::new(
+            "in",
+            std::slice::from_ref(&need),
+            &doc,
+            "trip_id\n".into(),
+            &[],
+        );
         let draft = |content| NewDraft {
             incident_id: 7,
             ledger_version: 1,
