@@ -21,6 +21,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+/// Where the server's log goes: the file named by `SERVE_LOAD_LOG` (with
+/// `RELIEFFLOW_LOG` set, e.g. `reliefflow=debug`, for each draft's stage
+/// times), else nowhere.
+fn server_log() -> Stdio {
+    match std::env::var_os("SERVE_LOAD_LOG") {
+        Some(path) => std::fs::File::create(path)
+            .expect("SERVE_LOAD_LOG file")
+            .into(),
+        None => Stdio::null(),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -58,7 +70,7 @@ fn main() {
             &db,
         ])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(server_log())
         .spawn()
         .expect("server");
     let out = child.stdout.take().expect("stdout");

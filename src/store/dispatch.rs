@@ -117,7 +117,7 @@ impl Store {
     pub async fn issue(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
         let plan = self.plan_head(id).await?.ok_or(PlanConflict::Missing(id))?;
         let event_unix = self.event_unix(plan.incident_id).await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // First statement writes: the row (PostgreSQL) or the database (SQLite) is
         // ours until commit, and a draft made before another issue is refused.
         let moved = sqlx::query(
@@ -161,7 +161,7 @@ impl Store {
         if self.plan_head(id).await?.is_none() {
             return Err(PlanConflict::Missing(id));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
             .execute(&mut *tx)
             .await?;
@@ -193,7 +193,7 @@ impl Store {
                 ))))
             }
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Queue writers on the counter row first (see the module docs of store).
         next_id(&mut tx).await?;
         let row = sqlx::query("SELECT state FROM trips WHERE plan_id = $1 AND trip = $2")

@@ -108,7 +108,7 @@ impl Store {
         by: Caller,
         new: &NewIncident,
     ) -> Result<IncidentRecord, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = next_id(&mut tx).await?;
         let created_unix = now_unix();
         let event_unix = new.event_unix.unwrap_or(created_unix);
@@ -198,7 +198,7 @@ impl Store {
         more: IncidentDisruption,
         change: &serde_json::Value,
     ) -> Result<Option<IncidentRecord>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Take the row lock first (the counter update queues writers).
         let event = next_id(&mut tx).await?;
         let row = sqlx::query("SELECT closed_ways, disruption FROM incidents WHERE id = $1")

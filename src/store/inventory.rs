@@ -68,7 +68,7 @@ impl Store {
     /// Puts `scenario`'s warehouses, stock and shelters in an empty store (once:
     /// a store already seeded is left as it is). Returns true when it seeded.
     pub async fn seed(&self, scenario: &Scenario) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query("UPDATE meta SET value = 1 WHERE key = 'seeded' AND value = 0")
             .execute(&mut *tx)
             .await?

@@ -37,7 +37,7 @@ impl Store {
         on_hand: i64,
         note: &str,
     ) -> Result<Edit, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
             .execute(&mut *tx)
             .await?;
@@ -92,7 +92,7 @@ impl Store {
         changes: &[(String, &str, i64)],
         note: &str,
     ) -> Result<Edit, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Writes first (see the module doc of the store): the id counter.
         next_id(&mut tx).await?;
         let mut first_old = 0;
@@ -139,7 +139,7 @@ impl Store {
         changes: &[(&str, f64)],
         note: &str,
     ) -> Result<Edit, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
             .execute(&mut *tx)
             .await?;

@@ -51,6 +51,12 @@ pub enum StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// Where write transactions run: for SQLite a pool of one connection, so
+    /// writers queue here in order, holding nothing, instead of holding a
+    /// reader's connection while SQLite's busy handler sleeps and retries
+    /// (readers never wait for a writer in WAL mode); for PostgreSQL the same
+    /// pool as reads.
+    writer: AnyPool,
     sqlite: bool,
 }
 
@@ -69,22 +75,35 @@ impl Store {
             url.to_string()
         };
         let opts = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(if sqlite { 4 } else { 8 })
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if sqlite {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = FULL").await?;
-                        conn.execute("PRAGMA busy_timeout = 30000").await?;
-                    }
-                    Ok(())
+        let connect = |connections: u32| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if sqlite {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = FULL").await?;
+                            conn.execute("PRAGMA busy_timeout = 30000").await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(opts)
-            .await?;
-        let store = Store { pool, sqlite };
+                .connect_with(opts.clone())
+        };
+        let (pool, writer) = if sqlite {
+            // The writer first: it creates the file and switches it to WAL.
+            let writer = connect(1).await?;
+            (connect(4).await?, writer)
+        } else {
+            let pool = connect(8).await?;
+            (pool.clone(), pool)
+        };
+        let store = Store {
+            pool,
+            writer,
+            sqlite,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -94,17 +113,29 @@ impl Store {
         self.sqlite
     }
 
-    /// The pool (for the record and inventory queries).
+    /// The pool for reads (the record and inventory queries).
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
+    /// Begins a write transaction (see [`Store`]'s `writer`).
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        self.writer.begin().await
+    }
+
+    /// The pool for writes outside a transaction.
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
     async fn migrate(&self) -> Result<(), StoreError> {
-        self.pool
+        self.writer
             .execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY)")
             .await?;
         for &(version, sql) in MIGRATIONS {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let done = sqlx::query("SELECT version FROM schema_version WHERE version = $1")
                 .bind(version)
                 .fetch_optional(&mut *tx)
@@ -197,6 +228,7 @@ mod tests {
             sqlx::query(sql).execute(store.pool()).await.unwrap();
         }
         store.pool.close().await;
+        store.writer.close().await;
         let store = Store::open(&url).await.unwrap();
         let levels = store.stock_levels().await.unwrap();
         let water = &levels["W"]["water"];

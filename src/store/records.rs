@@ -286,7 +286,7 @@ impl Store {
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let token = format!("rf_{hex}");
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = next_id(&mut tx).await?;
         sqlx::query(
             "INSERT INTO tokens (id, hash, role, label, created_unix) VALUES ($1, $2, $3, $4, $5)",
@@ -320,7 +320,7 @@ impl Store {
     /// Stores a draft plan: its row, and its content unless a draft with the
     /// same content is stored already.
     pub async fn create_draft(&self, by: Caller, d: NewDraft<'_>) -> Result<i64, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = next_id(&mut tx).await?;
         plan_content::put(&mut tx, d.content).await?;
         let now = now_unix();
@@ -406,7 +406,7 @@ impl Store {
     /// Stores plan `id`'s `plan.geojson` (routed after the draft was stored);
     /// a no-op when a plan with the same content stored it first.
     pub async fn set_plan_geojson(&self, id: i64, text: &str) -> Result<(), StoreError> {
-        plan_content::set_geojson(self.pool(), id, text).await?;
+        plan_content::set_geojson(self.writer(), id, text).await?;
         Ok(())
     }
 
