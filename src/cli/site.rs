@@ -38,6 +38,13 @@ pub struct SiteArgs {
     /// Damage scenarios the capacitated coverage is evaluated on.
     #[arg(long, default_value_t = SiteOptions::default().capacitated_scenarios)]
     capacitated_scenarios: usize,
+    /// Damage scenarios the planner-judged search plans each layout on (the
+    /// first ones; 0: leave the dispatch planner out and judge by coverage only).
+    #[arg(long, default_value_t = SiteOptions::default().planner_scenarios)]
+    planner_scenarios: usize,
+    /// Candidates the planner-judged search considers (best surrogate first).
+    #[arg(long, default_value_t = SiteOptions::default().shortlist)]
+    shortlist: usize,
     /// Also solve the exact MCLP and p-median MIPs on scenario 0 (small instances).
     #[arg(long)]
     exact: bool,
@@ -64,6 +71,8 @@ pub fn run(args: SiteArgs) -> Result<()> {
         penalty_h: None,
         exact: args.exact,
         capacitated_scenarios: args.capacitated_scenarios,
+        planner_scenarios: args.planner_scenarios,
+        shortlist: args.shortlist,
     };
     let s = run_siting(&sc, &g, &candidates, &opts, &TerminalProgress::default())?;
     if let Some(dir) = &args.export_instance {

@@ -184,7 +184,27 @@ pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanE
         .iter()
         .map(|s| snap("shelters.csv", &s.id, [s.lon, s.lat]))
         .collect::<Result<Vec<_>, _>>()?;
-    let t_snap = t0.elapsed().as_secs_f64();
+    tracing::debug!(
+        "prepare: snapping {:.1} ms",
+        1e3 * t0.elapsed().as_secs_f64()
+    );
+    let mut prep = prepare_on(scenario, graph, weights, warehouse_nodes, shelter_nodes);
+    prep.matrix_s = t0.elapsed().as_secs_f64();
+    Ok(prep)
+}
+
+/// The travel matrices and hops between `warehouse_nodes` and `shelter_nodes`
+/// (snapped already, in `scenario`'s order) on edge times `weights`: what
+/// [`prepare`] does after snapping, for callers that change the roads or the
+/// warehouses themselves (siting's damage scenarios and layouts).
+pub fn prepare_on(
+    scenario: &Scenario,
+    graph: &RoadGraph,
+    weights: EdgeWeights,
+    warehouse_nodes: Vec<NodeId>,
+    shelter_nodes: Vec<NodeId>,
+) -> Prepared {
+    let t0 = Instant::now();
     let router = Router::auto(
         graph,
         &weights,
@@ -197,20 +217,19 @@ pub fn prepare(scenario: &Scenario, graph: &RoadGraph) -> Result<Prepared, PlanE
     let points: Vec<[f64; 2]> = scenario.shelters.iter().map(|s| [s.lon, s.lat]).collect();
     let hops = Hops::compute(&router, &points, &shelter_nodes, DEFAULT_NEIGHBOURS);
     tracing::debug!(
-        "prepare: snapping {:.1} ms, matrices {:.1} ms ({}), hops {:.1} ms",
-        1e3 * t_snap,
-        1e3 * (t_matrices - t_snap),
+        "prepare: matrices {:.1} ms ({}), hops {:.1} ms",
+        1e3 * t_matrices,
         router.name(),
         1e3 * (t0.elapsed().as_secs_f64() - t_matrices)
     );
-    Ok(Prepared {
+    Prepared {
         warehouse_nodes,
         shelter_nodes,
         weights,
         travel,
         hops,
         matrix_s: t0.elapsed().as_secs_f64(),
-    })
+    }
 }
 
 /// Plans dispatch for `scenario` on its road graph, with the upper bounds and the

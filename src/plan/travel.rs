@@ -62,6 +62,27 @@ impl TravelHours {
         }
     }
 
+    /// The rows of warehouses `rows` only, in that order (a layout's sites out
+    /// of a table over every candidate site).
+    ///
+    /// # Panics
+    /// When a row is out of range.
+    pub fn select_warehouses(&self, rows: &[usize]) -> Self {
+        let ns = self.shelters;
+        let nw = self.warehouses;
+        Self {
+            warehouses: rows.len(),
+            shelters: ns,
+            out: rows
+                .iter()
+                .flat_map(|&w| self.out[w * ns..(w + 1) * ns].iter().copied())
+                .collect(),
+            back: (0..ns)
+                .flat_map(|s| rows.iter().map(move |&w| self.back[s * nw + w]))
+                .collect(),
+        }
+    }
+
     /// Number of warehouses.
     pub fn warehouses(&self) -> usize {
         self.warehouses

@@ -11,6 +11,7 @@ pub mod plan_files;
 pub mod provenance;
 pub mod siting_files;
 pub mod siting_html;
+pub mod siting_planner;
 pub mod staging;
 pub mod summary;
 pub mod svg;

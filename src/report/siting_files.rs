@@ -1,7 +1,8 @@
 //! Writes a siting study: `siting.json` (every figure, input hashes),
 //! `siting.csv` (one row per candidate), `siting_layouts.csv` (one row per layout),
-//! `stock_mix.csv` (per site and item) and `siting.geojson` (existing warehouses,
-//! chosen and rejected candidates with their gains), plus the printed summary.
+//! `stock_mix.csv` (per site and item), `siting.geojson` (existing warehouses,
+//! chosen and rejected candidates with their gains) and the planner-judged
+//! tables ([`super::siting_planner`]), plus the printed summary.
 //! The CSV files hold no timings and use fixed number formats, so the same inputs
 //! and seed give the same bytes.
 
@@ -18,13 +19,16 @@ use crate::scenario::Scenario;
 use crate::site::Siting;
 
 /// The files [`write_folder`] writes.
-pub const SITING_FILES: [&str; 6] = [
+pub const SITING_FILES: [&str; 9] = [
     "siting.json",
     "siting.csv",
     "siting_layouts.csv",
     "stock_mix.csv",
     "siting.geojson",
     "siting.html",
+    "siting_planner.csv",
+    "siting_planner_districts.csv",
+    "siting_planner_stock.csv",
 ];
 
 /// Creates `dir` if needed and writes the siting files into it, all or none
@@ -44,6 +48,8 @@ pub fn write_folder(
     write_csv(&path[1], s)?;
     write_geojson(&path[4], scenario, s)?;
     super::siting_html::write_html(&path[5], scenario, graph, s)?;
+    let planner: Vec<&Path> = path[6..].iter().map(PathBuf::as_path).collect();
+    super::siting_planner::write_csv(&planner, s.planner.as_ref())?;
     stage.commit()
 }
 
@@ -261,6 +267,9 @@ pub fn summary(s: &Siting) -> String {
             format!(" (no {} at the sites)", why.join(" / "))
         }
     );
+    if let Some(p) = &s.planner {
+        o.push_str(&super::siting_planner::summary(p));
+    }
     if !s.unusable.is_empty() {
         let _ = writeln!(
             o,

@@ -34,6 +34,9 @@ pub fn write_html(
         seed = s.seed
     );
     h.push_str(&comparison_section(s));
+    if let Some(p) = &s.planner {
+        h.push_str(&super::siting_planner::html(p));
+    }
     h.push_str("<h2>Models</h2>");
     h.push_str(&table(
         &[

@@ -8,11 +8,14 @@
 //! heuristic + bound, exact MIP on request) → layouts compared over every damage
 //! scenario ([`robustness`]) → the stock mix of the chosen layout ([`stock_mix`]).
 
+pub mod by_planner;
 pub mod damage;
+pub mod judge;
 pub mod matrices;
 pub mod models;
 pub mod robustness;
 pub mod stock_mix;
+pub mod throughput;
 
 use std::path::Path;
 use std::time::Instant;
@@ -51,6 +54,12 @@ pub struct SiteOptions {
     pub exact: bool,
     /// Damage scenarios the capacitated layouts are evaluated on (min-cost flows).
     pub capacitated_scenarios: usize,
+    /// Damage scenarios the planner-judged search plans each layout on (the
+    /// first ones); 0 leaves the planner out ([`by_planner`]).
+    pub planner_scenarios: usize,
+    /// Candidates the planner-judged search considers (best surrogate first,
+    /// plus the covering layout's).
+    pub shortlist: usize,
 }
 
 impl Default for SiteOptions {
@@ -63,6 +72,8 @@ impl Default for SiteOptions {
             penalty_h: None,
             exact: false,
             capacitated_scenarios: 50,
+            planner_scenarios: 25,
+            shortlist: 8,
         }
     }
 }
@@ -185,6 +196,8 @@ pub struct Siting {
     pub layouts: Vec<LayoutResult>,
     /// Stock mix of the MCLP layout.
     pub stock_mix: StockMix,
+    /// Layouts judged by the dispatch planner (None when asked to leave it out).
+    pub planner: Option<by_planner::PlannerSiting>,
     /// The damage scenarios.
     pub damage: Vec<damage::DamageScenario>,
     /// OSM bridge edges in the graph.
@@ -242,6 +255,10 @@ pub struct SiteInputs {
     pub bridge_edges: usize,
     /// Plan preparation of the scenario (shared with the stock mix).
     pub prepared: Prepared,
+    /// Nodes of today's warehouses, then of every usable candidate.
+    pub site_nodes: Vec<NodeId>,
+    /// Epicentre of each damage scenario (`[0]` unused).
+    pub epicentres: Vec<[f64; 2]>,
 }
 
 /// Snaps, samples and sweeps: builds the instance.
@@ -313,6 +330,8 @@ pub fn build_inputs(
         bridge_edges: model.bridge_edges(),
         sweep,
         prepared,
+        site_nodes: nodes,
+        epicentres: epi,
     })
 }
 
@@ -382,6 +401,30 @@ pub fn run_siting(
         .map(|(a, b)| (hours(a), hours(b)))
         .collect();
     let evaluate_s = t_eval.elapsed().as_secs_f64();
+    let planner = if opts.planner_scenarios > 0 && k > 0 {
+        let model = DamageModel::new(
+            graph,
+            &inp.prepared.weights,
+            &sc.disruption.slow_areas,
+            &graph.bridge_ways,
+            opts.seed,
+        );
+        let pin = by_planner::PlannerInput {
+            graph,
+            base: &inp.prepared,
+            candidates: &inp.candidates,
+            site_nodes: &inp.site_nodes,
+            model: &model,
+            epicentres: &inp.epicentres,
+            k,
+            screen: opts.planner_scenarios,
+            shortlist: opts.shortlist,
+            covering: mclp_open.iter().map(|&j| j - inp.instance.fixed).collect(),
+        };
+        Some(by_planner::run(sc, &pin, progress)?)
+    } else {
+        None
+    };
     let layouts = layouts
         .into_iter()
         .map(|mut l| {
@@ -409,6 +452,7 @@ pub fn run_siting(
             .collect(),
         layouts,
         stock_mix,
+        planner,
         damage: inp.sweep.damage.clone(),
         bridge_edges: inp.bridge_edges,
         repaired_share: inp.sweep.repaired_share,

@@ -1,6 +1,6 @@
 //! What a draft contains, stored once per distinct content. Officers in one
 //! command centre often ask for the same plan at once; the service computes it
-//! once ([`crate::serve`]'s draft memo) and the store keeps one copy of it
+//! once (the service's draft memo) and the store keeps one copy of it
 //! (`plan_contents`, by SHA-256), each plan row referring to it. A Level-I draft
 //! is a few MB: without this, SQLite's single writer spent the service's time
 //! writing the same bytes again for every officer.
