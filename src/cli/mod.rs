@@ -8,6 +8,7 @@ mod progress;
 mod scenario;
 mod serve;
 mod site;
+mod site_worker;
 mod solve;
 
 use std::path::PathBuf;
@@ -69,6 +70,10 @@ enum Command {
     SolveMcf(solve::SolveMcfArgs),
     /// Write a generated benchmark min-cost-flow instance in DIMACS format.
     GenMcf(solve::GenMcfArgs),
+    /// One Ray task of `site --ray`: a JSON request on standard input, JSON
+    /// outcomes on standard output (run by tools/ray_site.py).
+    #[command(hide = true)]
+    SiteWorker,
 }
 
 /// Runs the parsed command.
@@ -85,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Serve(args)) => serve::run(args, || default_scenario(cli.data_dir)),
         Some(Command::SolveMcf(args)) => solve::run(args),
         Some(Command::GenMcf(args)) => solve::generate(args),
+        Some(Command::SiteWorker) => site_worker::run(),
         None => plan::run_plan(&default_scenario(cli.data_dir)?, None, None),
     }
 }

@@ -10,6 +10,7 @@ use super::load::{scenario_and_graph, Strictness};
 use super::progress::TerminalProgress;
 use reliefflow::io::candidates::read_candidates;
 use reliefflow::report::siting_files::{self, SITING_FILES};
+use reliefflow::site::ray::RayOptions;
 use reliefflow::site::{default_candidates, run_siting, SiteOptions};
 
 #[derive(Args, Debug)]
@@ -45,6 +46,17 @@ pub struct SiteArgs {
     /// Candidates the planner-judged search considers (best surrogate first).
     #[arg(long, default_value_t = SiteOptions::default().shortlist)]
     shortlist: usize,
+    /// Plan the planner-judged part on the Ray cluster at this address
+    /// (`host:port` of its head) instead of this machine's cores; same results.
+    #[arg(long)]
+    ray: Option<String>,
+    /// Python with `ray` installed, for --ray (default: $RELIEFFLOW_RAY_PYTHON,
+    /// else the project's own venv from scripts/ensure-ray, else python3).
+    #[arg(long)]
+    ray_python: Option<PathBuf>,
+    /// Damage scenarios per Ray task, for --ray.
+    #[arg(long, default_value_t = 10)]
+    ray_batch: usize,
     /// Also solve the exact MCLP and p-median MIPs on scenario 0 (small instances).
     #[arg(long)]
     exact: bool,
@@ -52,6 +64,19 @@ pub struct SiteArgs {
     /// instance.json) to this folder, for peer solvers (benches/peers/compare_siting.sh).
     #[arg(long)]
     export_instance: Option<PathBuf>,
+}
+
+/// The Python of `--ray`: given, else `$RELIEFFLOW_RAY_PYTHON`, else the
+/// project's venv (`target/ray-venv`, made by scripts/ensure-ray) when present,
+/// else `python3`.
+fn ray_python(given: Option<PathBuf>) -> PathBuf {
+    given
+        .or_else(|| std::env::var_os("RELIEFFLOW_RAY_PYTHON").map(PathBuf::from))
+        .or_else(|| {
+            let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ray-venv/bin/python");
+            venv.is_file().then_some(venv)
+        })
+        .unwrap_or_else(|| PathBuf::from("python3"))
 }
 
 pub fn run(args: SiteArgs) -> Result<()> {
@@ -73,6 +98,16 @@ pub fn run(args: SiteArgs) -> Result<()> {
         capacitated_scenarios: args.capacitated_scenarios,
         planner_scenarios: args.planner_scenarios,
         shortlist: args.shortlist,
+        ray: match &args.ray {
+            Some(address) => Some(RayOptions {
+                address: address.clone(),
+                python: ray_python(args.ray_python.clone()),
+                batch: args.ray_batch,
+                candidates_file: cand_path.clone(),
+                binary: std::env::current_exe()?,
+            }),
+            None => None,
+        },
     };
     let s = run_siting(&sc, &g, &candidates, &opts, &TerminalProgress::default())?;
     if let Some(dir) = &args.export_instance {

@@ -27,32 +27,24 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::damage::{DamageModel, DamageScenario};
-use super::judge::{judge, layout_scenario, prepare_damage, shelter_kg, DamagePrep, Judged};
+use super::damage::DamageScenario;
+use super::fanout::{Fanout, FanoutError, ScenarioOutcome};
+use super::judge::{layout_scenario, DamagePrep, Judged};
 use crate::facility::Candidate;
-use crate::network::{NodeId, RoadGraph};
-use crate::plan::{PlanError, Prepared};
 use crate::progress::Progress;
 use crate::scenario::Scenario;
 
 /// What planner-judged siting needs besides the scenario.
 pub struct PlannerInput<'a> {
-    /// The road graph.
-    pub graph: &'a RoadGraph,
-    /// The scenario prepared as given (weights, shelter nodes).
-    pub base: &'a Prepared,
     /// Usable candidates.
     pub candidates: &'a [Candidate],
-    /// Nodes of today's warehouses, then of every usable candidate.
-    pub site_nodes: &'a [NodeId],
-    /// The damage sampler.
-    pub model: &'a DamageModel<'a>,
-    /// Epicentre of each damage scenario (`[0]` unused).
-    pub epicentres: &'a [[f64; 2]],
+    /// Damage scenarios of the final judgement (scenario 0 = as given).
+    pub scenarios: usize,
     /// Sites to open.
     pub k: usize,
-    /// Damage scenarios the search plans on (the first ones).
-    pub screen: usize,
+    /// Damage scenarios the search plans on (the first ones), prepared (the
+    /// surrogate runs on their tables).
+    pub screening: &'a [DamagePrep],
     /// Candidates the search considers.
     pub shortlist: usize,
     /// The covering (MCLP) layout, candidate indices.
@@ -144,7 +136,9 @@ pub struct PlannerSiting {
     pub layouts_searched: usize,
     /// Plans made in all.
     pub plans: usize,
-    /// Mean wall time per plan, seconds (plans run two at a time).
+    /// Wall time of the planner's work per plan, seconds (plans run side by
+    /// side: this is the machine's or the cluster's throughput, not a plan's
+    /// latency).
     pub seconds_per_plan: f64,
     /// Today, the covering layout and the chosen one.
     pub layouts: Vec<PlannerLayout>,
@@ -224,35 +218,16 @@ fn surrogate(
     acc
 }
 
-/// Runs the planner-judged siting.
+/// Runs the planner-judged siting, its plans made by `fanout`.
 pub fn run(
     sc: &Scenario,
     inp: &PlannerInput<'_>,
+    fanout: &dyn Fanout,
     progress: &dyn Progress,
-) -> Result<PlannerSiting, PlanError> {
+) -> Result<PlannerSiting, FanoutError> {
     let t0 = Instant::now();
-    let screen = inp.screen.clamp(1, inp.epicentres.len());
-    let prep = |s: usize| {
-        prepare_damage(
-            sc,
-            inp.graph,
-            inp.base,
-            inp.site_nodes,
-            inp.model,
-            s,
-            inp.epicentres[s],
-        )
-    };
-    progress.begin("screening roads", screen as u64);
-    let preps: Vec<DamagePrep> = (0..screen)
-        .into_par_iter()
-        .map(|s| {
-            let p = prep(s);
-            progress.step(1);
-            p
-        })
-        .collect();
-    progress.end();
+    let preps = inp.screening;
+    let screen: Vec<usize> = (0..preps.len()).collect();
     let nc = inp.candidates.len();
     let k = inp.k.min(nc);
     // 1. Surrogate screen.
@@ -260,7 +235,7 @@ pub fn run(
     let alone: Vec<(f64, f64)> = (0..nc)
         .into_par_iter()
         .map(|c| {
-            let v = surrogate(sc, inp, &preps, &[c]);
+            let v = surrogate(sc, inp, preps, &[c]);
             progress.step(1);
             v
         })
@@ -279,36 +254,53 @@ pub fn run(
             shortlist.push(c);
         }
     }
-    // 2. Greedy + swap, each layout planned on the screening scenarios.
+    // 2. Greedy + swap, each batch of layouts planned on the screening scenarios.
     let mut seen: HashMap<Vec<usize>, Searched> = HashMap::new();
-    let (mut plans, mut plan_s) = (0usize, 0.0f64);
-    let mut evaluate = |open: &[usize]| -> Result<(f64, f64), PlanError> {
-        let mut key = open.to_vec();
-        key.sort_unstable();
-        if let Some((s, _)) = seen.get(&key) {
-            return Ok(*s);
+    let (mut plans, t_search) = (0usize, Instant::now());
+    let mut evaluate = |layouts: Vec<Vec<usize>>| -> Result<Vec<(f64, f64)>, FanoutError> {
+        let keys: Vec<Vec<usize>> = layouts
+            .into_iter()
+            .map(|mut l| {
+                l.sort_unstable();
+                l
+            })
+            .collect();
+        let mut new: Vec<Vec<usize>> = keys
+            .iter()
+            .filter(|l| !seen.contains_key(*l))
+            .cloned()
+            .collect();
+        new.dedup();
+        if !new.is_empty() {
+            let outcomes = fanout.judge(&new, &screen, false)?;
+            plans += new.len() * screen.len();
+            for (li, l) in new.into_iter().enumerate() {
+                let js: Vec<Judged> = outcomes.iter().map(|o| o.judged[li]).collect();
+                seen.insert(l, (score(&js), js));
+            }
         }
-        let t = Instant::now();
-        let js = preps
-            .par_iter()
-            .map(|d| judge(sc, inp.candidates, &key, d).map(|r| r.0))
-            .collect::<Result<Vec<_>, _>>()?;
-        plans += js.len();
-        plan_s += t.elapsed().as_secs_f64() * 2.0;
-        let s = score(&js);
-        seen.insert(key, (s, js));
-        Ok(s)
+        Ok(keys.iter().map(|l| seen[l].0).collect())
     };
-    let steps = k * shortlist.len();
-    progress.begin("layouts planned", steps as u64);
+    progress.begin("layout steps planned", (k + 2) as u64);
     let mut open: Vec<usize> = Vec::new();
     for _ in 0..k {
+        let choices: Vec<usize> = shortlist
+            .iter()
+            .copied()
+            .filter(|c| !open.contains(c))
+            .collect();
+        let layouts: Vec<Vec<usize>> = choices
+            .iter()
+            .map(|&c| {
+                let mut l = open.clone();
+                l.push(c);
+                l
+            })
+            .collect();
+        let scores = evaluate(layouts)?;
+        progress.step(1);
         let mut best: Option<(usize, (f64, f64))> = None;
-        for &c in shortlist.iter().filter(|c| !open.contains(c)) {
-            let mut l = open.clone();
-            l.push(c);
-            let s = evaluate(&l)?;
-            progress.step(1);
+        for (&c, &s) in choices.iter().zip(&scores) {
             if best.is_none_or(|b| better(s, b.1)) {
                 best = Some((c, s));
             }
@@ -317,45 +309,49 @@ pub fn run(
             open.push(c);
         }
     }
-    let mut current = evaluate(&open)?;
+    let mut current = evaluate(vec![open.clone()])?[0];
     for _pass in 0..2 {
-        let mut improved = false;
-        for pos in 0..open.len() {
-            let outside: Vec<usize> = shortlist
-                .iter()
-                .copied()
-                .filter(|c| !open.contains(c))
-                .collect();
-            for c in outside {
-                if open.contains(&c) {
-                    continue;
-                }
-                let mut l = open.clone();
-                l[pos] = c;
-                let s = evaluate(&l)?;
-                if better(s, current) {
-                    (open, current, improved) = (l, s, true);
-                }
+        // Every swap of an open site for a shortlisted one, the best kept.
+        let swaps: Vec<Vec<usize>> = (0..open.len())
+            .flat_map(|pos| {
+                let open = &open;
+                shortlist
+                    .iter()
+                    .filter(move |c| !open.contains(c))
+                    .map(move |&c| {
+                        let mut l = open.clone();
+                        l[pos] = c;
+                        l
+                    })
+            })
+            .collect();
+        let scores = evaluate(swaps.clone())?;
+        progress.step(1);
+        let mut best: Option<(usize, (f64, f64))> = None;
+        for (i, &s) in scores.iter().enumerate() {
+            if better(s, best.map_or(current, |b| b.1)) {
+                best = Some((i, s));
             }
         }
-        if !improved {
-            break;
+        match best {
+            Some((i, s)) => (open, current) = (swaps[i].clone(), s),
+            None => break,
         }
     }
     progress.end();
     open.sort_unstable();
     let layouts_searched = seen.len();
-    // Surrogate error over the layouts searched (scenario 0 is the roads as given).
+    let search_plan_s = t_search.elapsed().as_secs_f64();
+    // Surrogate error over the layouts searched.
     let errors: Vec<f64> = seen
         .par_iter()
         .map(|(l, (_, js))| {
             let planner = js.iter().map(|j| j.relief_early_kg).sum::<f64>() / js.len() as f64;
-            (surrogate(sc, inp, &preps, l).0 - planner).abs()
+            (surrogate(sc, inp, preps, l).0 - planner).abs()
         })
         .filter(|e| e.is_finite())
         .collect();
     let search_s = t0.elapsed().as_secs_f64();
-    drop(preps);
     // 3. Judge today, covering and chosen on every damage scenario.
     let t1 = Instant::now();
     let mut covering = inp.covering.clone();
@@ -365,95 +361,30 @@ pub fn run(
         ("covering", covering),
         ("planner", open.clone()),
     ];
-    let n = inp.epicentres.len();
-    progress.begin("damage scenarios judged", n as u64);
-    let per: Vec<Result<Scenario0, PlanError>> = (0..n)
-        .into_par_iter()
-        .map(|s| {
-            let d = prep(s);
-            let r = judge_all(sc, inp, &named, &d);
-            progress.step(1);
-            r
-        })
-        .collect();
+    let layouts: Vec<Vec<usize>> = named.iter().map(|n| n.1.clone()).collect();
+    let all: Vec<usize> = (0..inp.scenarios).collect();
+    progress.begin("damage scenarios judged", 0);
+    let per = fanout.judge(&layouts, &all, true)?;
     progress.end();
-    let per = per.into_iter().collect::<Result<Vec<_>, _>>()?;
-    plans += n * named.len();
+    plans += all.len() * named.len();
     let judge_s = t1.elapsed().as_secs_f64();
-    plan_s += judge_s * 2.0;
     let out = summarise(sc, inp, &named, &per, &alone);
     Ok(PlannerSiting {
-        screen_scenarios: screen,
-        scenarios: n,
+        screen_scenarios: screen.len(),
+        scenarios: all.len(),
         shortlist: shortlist
             .iter()
             .map(|&c| inp.candidates[c].id.clone())
             .collect(),
         layouts_searched,
         plans,
-        seconds_per_plan: plan_s / plans.max(1) as f64,
+        seconds_per_plan: (search_plan_s + judge_s) / plans.max(1) as f64,
         surrogate_mae: errors.iter().sum::<f64>() / errors.len().max(1) as f64,
         surrogate_max_error: errors.iter().copied().fold(0.0, f64::max),
         search_s,
         judge_s,
         ..out
     })
-}
-
-/// One damage scenario judged for each named layout.
-struct Scenario0 {
-    damage: DamageScenario,
-    judged: Vec<Judged>,
-    /// Per layout, per shelter: (first share, relief share by 10 h).
-    shelters: Vec<Vec<(f64, f64)>>,
-    /// Units shipped by each chosen site, per item (the last layout's).
-    shipped: Vec<Vec<f64>>,
-}
-
-fn judge_all(
-    sc: &Scenario,
-    inp: &PlannerInput<'_>,
-    named: &[(&str, Vec<usize>)],
-    d: &DamagePrep,
-) -> Result<Scenario0, PlanError> {
-    let nw = sc.warehouses.len();
-    let ni = sc.catalogue.items.len();
-    let mut out = Scenario0 {
-        damage: d.damage.clone(),
-        judged: Vec::new(),
-        shelters: Vec::new(),
-        shipped: Vec::new(),
-    };
-    for (_, open) in named {
-        let (j, plan, layout) = judge(sc, inp.candidates, open, d)?;
-        let kg = shelter_kg(&layout, &plan, super::judge::RELIEF_EARLY_H);
-        let sh = |got: f64, need: f64| {
-            if need > 0.0 {
-                (got / need).min(1.0)
-            } else {
-                1.0
-            }
-        };
-        out.shelters.push(
-            (0..sc.shelters.len())
-                .map(|s| {
-                    (
-                        sh(kg.first_got[s], kg.first_need[s]),
-                        sh(kg.all_got[s], kg.all_need[s]),
-                    )
-                })
-                .collect(),
-        );
-        out.judged.push(j);
-        let mut shipped = vec![vec![0.0; ni]; open.len()];
-        for t in plan.trips.iter().filter(|t| t.warehouse >= nw) {
-            for (_, l) in t.lines() {
-                shipped[t.warehouse - nw][l.item] += l.quantity as f64;
-            }
-        }
-        out.shipped = shipped;
-    }
-    Ok(out)
 }
 
 fn spread(v: &[Judged]) -> Spread {
@@ -493,7 +424,7 @@ fn summarise(
     sc: &Scenario,
     inp: &PlannerInput<'_>,
     named: &[(&str, Vec<usize>)],
-    per: &[Scenario0],
+    per: &[ScenarioOutcome],
     alone: &[(f64, f64)],
 ) -> PlannerSiting {
     let n = per.len().max(1) as f64;
@@ -544,7 +475,7 @@ fn summarise(
             }
         })
         .collect();
-    let mut worst: Vec<&Scenario0> = per.iter().collect();
+    let mut worst: Vec<&ScenarioOutcome> = per.iter().collect();
     worst.sort_by(|a, b| {
         a.judged[last]
             .relief_early
@@ -565,7 +496,7 @@ fn summarise(
     for (k, &c) in open.iter().enumerate() {
         let stocked = super::judge::candidate_stock(sc, &inp.candidates[c]);
         for (i, item) in sc.catalogue.items.iter().enumerate() {
-            let v: Vec<f64> = per.iter().map(|p| p.shipped[k][i]).collect();
+            let v: Vec<f64> = per.iter().map(|p| p.shipped[last][k][i]).collect();
             stock.push(SiteStock {
                 site: inp.candidates[c].id.clone(),
                 item: item.item.clone(),

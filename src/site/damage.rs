@@ -49,7 +49,7 @@ pub fn draw(seed: u64, scenario: u64, key: u64) -> f64 {
 }
 
 /// What one damage scenario is.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DamageScenario {
     /// Index (0 = as given).
     pub index: usize,

@@ -22,7 +22,7 @@ pub const RELIEF_EARLY_H: f64 = 10.0;
 
 /// What the planner achieved with one layout on one damage scenario; shares are
 /// person-weighted (each shelter's share of its kg, weighted by its headcount).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, Default)]
 pub struct Judged {
     /// First batch by the first deadline (6 h).
     pub first: f64,

@@ -10,9 +10,11 @@
 
 pub mod by_planner;
 pub mod damage;
+pub mod fanout;
 pub mod judge;
 pub mod matrices;
 pub mod models;
+pub mod ray;
 pub mod robustness;
 pub mod stock_mix;
 pub mod throughput;
@@ -20,14 +22,15 @@ pub mod throughput;
 use std::path::Path;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::facility::{ItemIx, WarehouseIx};
 use crate::progress::Progress;
 use serde::Serialize;
 use solver::siting::{to_units, SitingInstance};
 
 use crate::facility::Candidate;
-use crate::network::snap::DEFAULT_MAX_SNAP_M;
-use crate::network::{NodeId, RoadGraph, Snapper};
+use crate::network::{NodeId, RoadGraph};
 use crate::plan::{PlanError, Prepared};
 use crate::scenario::events::candidate_epicentres;
 use crate::scenario::Scenario;
@@ -60,6 +63,9 @@ pub struct SiteOptions {
     /// Candidates the planner-judged search considers (best surrogate first,
     /// plus the covering layout's).
     pub shortlist: usize,
+    /// Plan the planner-judged search and judgement on a Ray cluster instead
+    /// of this machine's cores.
+    pub ray: Option<ray::RayOptions>,
 }
 
 impl Default for SiteOptions {
@@ -74,6 +80,7 @@ impl Default for SiteOptions {
             capacitated_scenarios: 50,
             planner_scenarios: 25,
             shortlist: 8,
+            ray: None,
         }
     }
 }
@@ -270,22 +277,9 @@ pub fn build_inputs(
     progress: &dyn Progress,
 ) -> Result<SiteInputs, PlanError> {
     let prepared = crate::plan::prepare(sc, graph)?;
-    let snapper = Snapper::new(graph);
-    let mut usable = Vec::new();
+    let (usable, candidate_nodes, unusable) = fanout::usable_candidates(graph, candidates);
     let mut nodes: Vec<NodeId> = prepared.warehouse_nodes.clone();
-    let mut unusable = Vec::new();
-    for c in candidates {
-        match snapper.snap(&c.id, [c.lon, c.lat], DEFAULT_MAX_SNAP_M) {
-            Ok(s) => {
-                nodes.push(s.node);
-                usable.push(c.clone());
-            }
-            Err(e) => unusable.push(Unusable {
-                id: c.id.clone(),
-                reason: e.to_string(),
-            }),
-        }
-    }
+    nodes.extend(candidate_nodes);
     let unloading = sc.targets.unloading_h;
     let cand_load = candidate_loading_h(sc);
     let handling: Vec<f64> = sc
@@ -409,19 +403,47 @@ pub fn run_siting(
             &graph.bridge_ways,
             opts.seed,
         );
-        let pin = by_planner::PlannerInput {
+        let worker = fanout::Worker {
+            sc,
             graph,
             base: &inp.prepared,
             candidates: &inp.candidates,
             site_nodes: &inp.site_nodes,
             model: &model,
             epicentres: &inp.epicentres,
+        };
+        let screen = opts.planner_scenarios.min(inp.epicentres.len());
+        progress.begin("screening roads", screen as u64);
+        let screening: Vec<judge::DamagePrep> = (0..screen)
+            .into_par_iter()
+            .map(|s| {
+                let d = worker.prepare(s);
+                progress.step(1);
+                d
+            })
+            .collect();
+        progress.end();
+        let pin = by_planner::PlannerInput {
+            candidates: &inp.candidates,
+            scenarios: inp.epicentres.len(),
             k,
-            screen: opts.planner_scenarios,
+            screening: &screening,
             shortlist: opts.shortlist,
             covering: mclp_open.iter().map(|&j| j - inp.instance.fixed).collect(),
         };
-        Some(by_planner::run(sc, &pin, progress)?)
+        let local = fanout::Local {
+            worker: &worker,
+            prepared: &screening,
+        };
+        let on_ray = match &opts.ray {
+            Some(r) => Some(ray::RayFanout::start(r, sc, opts)?),
+            None => None,
+        };
+        let fan: &dyn fanout::Fanout = match &on_ray {
+            Some(r) => r,
+            None => &local,
+        };
+        Some(by_planner::run(sc, &pin, fan, progress)?)
     } else {
         None
     };
@@ -495,6 +517,9 @@ pub enum SiteError {
     /// An exact model failed.
     #[error("exact model: {0}")]
     Mip(#[from] solver::siting::mip::MipError),
+    /// Planner evaluations failed where they ran (a plan, the cluster).
+    #[error(transparent)]
+    Fanout(#[from] fanout::FanoutError),
 }
 
 /// Default candidates file of a scenario folder.

@@ -1,0 +1,100 @@
+"""Ray driver of `reliefflow site --ray ADDRESS` (embedded in the binary and
+run with the cluster's Python; see src/site/ray.rs).
+
+Protocol on stdin / stdout, one JSON document per line:
+  in:  {"base": WorkerRequest}              once, first
+  out: {"ready": true, "nodes": N}
+  in:  {"layouts": [[...]], "damage": [...], "detail": bool}   any number
+  out: {"ok": [ScenarioOutcome, ...]} in the order of "damage", or {"error": "..."}
+
+Each request is cut into batches of --batch damage scenarios, one Ray task
+each. A task runs `reliefflow site-worker` with the batch as its input. The
+road graph's cache file is put into the object store once; the first task on a
+node writes it to that node's temporary folder, later tasks there reuse it.
+Tasks are retried when their worker process dies or the binary fails.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+# On a loopback address every Ray process of this driver stays on loopback
+# (Ray otherwise registers the driver under the machine's outside address).
+ADDRESS_ARG = sys.argv[sys.argv.index("--address") + 1] if "--address" in sys.argv else ""
+if ADDRESS_ARG.startswith(("127.", "localhost", "[::1]")):
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+
+import ray  # noqa: E402
+
+
+def node_graph(sha, box):
+    """The graph cache file on this node, written from the object store once."""
+    folder = os.path.join(tempfile.gettempdir(), "reliefflow-ray")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, sha + ".rfgraph")
+    if not os.path.exists(path):
+        data = ray.get(box[0])
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    return path
+
+
+def judge_batch(binary, request, sha, box):
+    request = dict(request)
+    request["graph"] = [node_graph(sha, box), sha]
+    run = subprocess.run(
+        [binary, "site-worker"],
+        input=json.dumps(request).encode(),
+        capture_output=True,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(
+            "site-worker failed (%d): %s" % (run.returncode, run.stderr.decode()[-2000:])
+        )
+    return json.loads(run.stdout)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--address", required=True)
+    p.add_argument("--batch", type=int, default=10)
+    p.add_argument("--binary", required=True)
+    a = p.parse_args()
+    setup = json.loads(sys.stdin.readline())
+    base = setup["base"]
+    graph_file, sha = base.pop("graph")
+    ray.init(address=a.address, logging_level="WARNING", log_to_driver=False)
+    with open(graph_file, "rb") as f:
+        graph_ref = ray.put(f.read())
+    task = ray.remote(num_cpus=1, max_retries=5, retry_exceptions=True)(judge_batch)
+    print(json.dumps({"ready": True, "nodes": len(ray.nodes())}), flush=True)
+    for line in sys.stdin:
+        req = json.loads(line)
+        damage = req["damage"]
+        batches = [damage[i : i + a.batch] for i in range(0, len(damage), a.batch)]
+        futures = [
+            task.remote(
+                a.binary,
+                dict(base, layouts=req["layouts"], damage=b, detail=req["detail"]),
+                sha,
+                [graph_ref],
+            )
+            for b in batches
+        ]
+        try:
+            results = ray.get(futures)
+        except Exception as e:  # reported to the binary, which stops with it
+            print(json.dumps({"error": str(e)[-4000:]}), flush=True)
+            continue
+        print(json.dumps({"ok": [o for r in results for o in r]}), flush=True)
+    ray.shutdown()
+
+
+if __name__ == "__main__":
+    main()
