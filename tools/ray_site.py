@@ -28,7 +28,18 @@ if ADDRESS_ARG.startswith(("127.", "localhost", "[::1]")):
     os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
+# The protocol gets standard output to itself: Ray's own messages (a raylet
+# reporting a dead worker, say) print to file descriptor 1, now standard error.
+PROTOCOL = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
 import ray  # noqa: E402
+
+
+def say(doc):
+    PROTOCOL.write(json.dumps(doc) + "\n")
+    PROTOCOL.flush()
 
 
 def node_graph(sha, box):
@@ -73,7 +84,7 @@ def main():
     with open(graph_file, "rb") as f:
         graph_ref = ray.put(f.read())
     task = ray.remote(num_cpus=1, max_retries=5, retry_exceptions=True)(judge_batch)
-    print(json.dumps({"ready": True, "nodes": len(ray.nodes())}), flush=True)
+    say({"ready": True, "nodes": len(ray.nodes())})
     for line in sys.stdin:
         req = json.loads(line)
         damage = req["damage"]
@@ -90,10 +101,11 @@ def main():
         try:
             results = ray.get(futures)
         except Exception as e:  # reported to the binary, which stops with it
-            print(json.dumps({"error": str(e)[-4000:]}), flush=True)
+            say({"error": str(e)[-4000:]})
             continue
-        print(json.dumps({"ok": [o for r in results for o in r]}), flush=True)
-    ray.shutdown()
+        say({"ok": [o for r in results for o in r]})
+    # End of input: leave at once (the cluster keeps running for others).
+    os._exit(0)
 
 
 if __name__ == "__main__":

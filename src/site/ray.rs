@@ -148,6 +148,14 @@ impl Drop for RayFanout {
     fn drop(&mut self) {
         if let Ok(mut io) = self.io.lock() {
             io.1 = None; // end of input: the driver disconnects and exits
+            let t = std::time::Instant::now();
+            while t.elapsed() < std::time::Duration::from_secs(10) {
+                if let Ok(Some(_)) = io.0.try_wait() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            let _ = io.0.kill();
             let _ = io.0.wait();
         }
     }
