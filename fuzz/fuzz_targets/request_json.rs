@@ -1,7 +1,8 @@
 //! The service's request bodies and query fields: any bytes as the JSON body
 //! of each write request (through the same extractor the server uses, whose
 //! rejections name the field), and as the OSRM-style `coordinates`,
-//! `sources` and `destinations` fields. Refusals are 4xx, never a panic.
+//! `sources` and `destinations` fields. Refusals are 4xx, never a panic. Also
+//! the siting fan-out's worker request.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -40,6 +41,8 @@ fuzz_target!(|data: &[u8]| {
     extract::<ShelterPatch>(data);
     extract::<FleetPatch>(data);
     extract::<Stocktake>(data);
+    // The siting fan-out's worker request (`reliefflow site-worker`).
+    let _ = serde_json::from_slice::<reliefflow::site::fanout::WorkerRequest>(data);
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(points) = parse_coordinates(text) {
             assert!(points

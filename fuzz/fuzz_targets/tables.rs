@@ -59,7 +59,15 @@ fuzz_target!(|data: &[u8]| {
             let _ = points::read_points(path, points::Datum::Gcj02);
         }
         _ => {
-            let _ = candidates::read_candidates(path);
+            if let Ok(c) = candidates::read_candidates(path) {
+                for x in &c {
+                    assert!(x.capacity_persons >= 1);
+                    let f = &x.fleet;
+                    for v in [f.payload_kg, f.volume_m3, f.loading_h].into_iter().flatten() {
+                        assert!(v.is_finite() && v > 0.0);
+                    }
+                }
+            }
         }
     }
 });
