@@ -32,6 +32,7 @@ run() {
 local_s=$(run "$work/local")
 ray_s=$(run "$work/ray" --ray "$addr" --ray-batch "$batch" --ray-python "$py")
 grep -E "plans, " "$work/local.txt" "$work/ray.txt" | sed "s|$work/||"
+grep -A4 "judged by" "$work/local.txt"
 for f in siting.csv siting_layouts.csv siting_planner.csv siting_planner_districts.csv siting_planner_stock.csv; do
   cmp -s "$work/local/$f" "$work/ray/$f" || { echo "$f differs"; exit 1; }
 done

@@ -7,8 +7,8 @@ Protocol on stdin / stdout, one JSON document per line:
   in:  {"layouts": [[...]], "damage": [...], "detail": bool}   any number
   out: {"ok": [ScenarioOutcome, ...]} in the order of "damage", or {"error": "..."}
 
-Each request is cut into batches of --batch damage scenarios, one Ray task
-each. A task runs `reliefflow site-worker` with the batch as its input. The
+Each request is cut into near-equal batches of at most --batch damage
+scenarios, at least as many as the cluster has CPUs, one Ray task each. A task runs `reliefflow site-worker` with the batch as its input. The
 road graph's cache file is put into the object store once; the first task on a
 node writes it to that node's temporary folder, later tasks there reuse it.
 Tasks are retried when their worker process dies or the binary fails.
@@ -84,11 +84,20 @@ def main():
     with open(graph_file, "rb") as f:
         graph_ref = ray.put(f.read())
     task = ray.remote(num_cpus=1, max_retries=5, retry_exceptions=True)(judge_batch)
+    cpus = int(ray.cluster_resources().get("CPU", 1))
     say({"ready": True, "nodes": len(ray.nodes())})
     for line in sys.stdin:
         req = json.loads(line)
         damage = req["damage"]
-        batches = [damage[i : i + a.batch] for i in range(0, len(damage), a.batch)]
+        # At most --batch per task, and at least one task per CPU of the
+        # cluster, in near-equal parts (so no task runs alone at the end).
+        parts = max(-(-len(damage) // a.batch), min(cpus, len(damage)), 1)
+        size, extra = divmod(len(damage), parts)
+        batches, at = [], 0
+        for i in range(parts):
+            n = size + (1 if i < extra else 0)
+            batches.append(damage[at : at + n])
+            at += n
         futures = [
             task.remote(
                 a.binary,
