@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{copy_scenario, repo, scale_fleet};
+use common::{copy_scenario, num, repo, rows, scale_fleet};
 
 /// (item, kg/unit, m³/unit, first/person, relief total/person): SPEC's Sphere defaults.
 const NORMS: [(&str, f64, f64, f64, f64); 7] = [
@@ -38,24 +38,6 @@ fn run(args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .zip(rec.unwrap().iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(r: &HashMap<String, String>, k: &str) -> f64 {
-    r[k].parse()
-        .unwrap_or_else(|_| panic!("field {k} = {:?}", r.get(k)))
 }
 
 fn toml_number(text: &str, key: &str) -> f64 {

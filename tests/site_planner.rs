@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::process::Command;
 
-use common::{graph, repo};
+use common::{graph, num, repo, rows};
 use reliefflow::facility::{ItemIx, ShelterIx, WarehouseIx};
 use reliefflow::io::candidates::read_candidates;
 use reliefflow::plan::prepare;
@@ -38,24 +37,6 @@ fn site(out: &std::path::Path, threads: &str) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("judged by the dispatch planner"), "{text}");
-}
-
-fn rows(path: &std::path::Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .zip(rec.unwrap().iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(r: &HashMap<String, String>, k: &str) -> f64 {
-    r[k].parse()
-        .unwrap_or_else(|_| panic!("{k} = {:?}", r.get(k)))
 }
 
 #[test]

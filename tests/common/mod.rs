@@ -73,3 +73,23 @@ pub fn scale_fleet(dir: &std::path::Path, scale: f64) {
     }
     std::fs::write(&path, out.join("\n") + "\n").expect("write warehouses.csv");
 }
+
+/// The rows of CSV file `path`, each as column → text.
+pub fn rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .zip(rec.unwrap().iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Field `k` of row `r` as a number (panics naming the field).
+pub fn num(r: &std::collections::HashMap<String, String>, k: &str) -> f64 {
+    r[k].parse()
+        .unwrap_or_else(|_| panic!("field {k} = {:?}", r.get(k)))
+}
