@@ -270,6 +270,7 @@ pub fn run(
             .filter(|l| !seen.contains_key(*l))
             .cloned()
             .collect();
+        new.sort_unstable();
         new.dedup();
         if !new.is_empty() {
             let outcomes = fanout.judge(&new, &screen, false)?;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::damage::{DamageModel, DamageScenario};
-use super::judge::{judge, prepare_damage, shelter_kg, DamagePrep, Judged, RELIEF_EARLY_H};
+use super::judge::{judge, prepare_damage, share, shelter_kg, DamagePrep, Judged, RELIEF_EARLY_H};
 use super::Unusable;
 use crate::facility::Candidate;
 use crate::network::snap::DEFAULT_MAX_SNAP_M;
@@ -132,19 +132,12 @@ impl Worker<'_> {
                 continue;
             }
             let kg = shelter_kg(&layout, &plan, RELIEF_EARLY_H);
-            let sh = |got: f64, need: f64| {
-                if need > 0.0 {
-                    (got / need).min(1.0)
-                } else {
-                    1.0
-                }
-            };
             out.shelters.push(
                 (0..self.sc.shelters.len())
                     .map(|s| {
                         (
-                            sh(kg.first_got[s], kg.first_need[s]),
-                            sh(kg.all_got[s], kg.all_need[s]),
+                            share(kg.first_got[s], kg.first_need[s]),
+                            share(kg.all_got[s], kg.all_need[s]),
                         )
                     })
                     .collect(),

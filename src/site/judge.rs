@@ -176,23 +176,22 @@ pub fn judge(
 /// The measures of `plan` for `sc` ([`Judged`]).
 pub fn measure(sc: &Scenario, plan: &Plan) -> Judged {
     let k = kpi::compute(sc, plan);
-    let early_h = RELIEF_EARLY_H.min(sc.targets.relief_h);
-    let (first, relief) = person_shares(sc, plan, sc.targets.relief_h);
-    let (_, relief_early) = person_shares(sc, plan, early_h);
-    let kg = shelter_kg(sc, plan, early_h);
+    let early = shelter_kg(sc, plan, RELIEF_EARLY_H.min(sc.targets.relief_h));
+    let (first, relief) = person_shares(sc, &shelter_kg(sc, plan, sc.targets.relief_h));
+    let (_, relief_early) = person_shares(sc, &early);
     Judged {
         first,
         relief_early,
         relief,
         priority_first: k.first_met_share_priority,
-        relief_early_kg: share(kg.all_got.iter().sum(), kg.all_need.iter().sum()),
+        relief_early_kg: share(early.all_got.iter().sum(), early.all_need.iter().sum()),
     }
 }
 
-/// Person-weighted shares of `plan`: first batch by the first deadline, and
-/// whole relief (both phases) arriving by `by_h`.
-pub fn person_shares(sc: &Scenario, plan: &Plan, by_h: f64) -> (f64, f64) {
-    let per = shelter_kg(sc, plan, by_h);
+/// Person-weighted shares of a plan's kg per shelter `per` ([`shelter_kg`]):
+/// first batch by the first deadline, and whole relief (both phases) by the
+/// hour `per` counts to.
+pub fn person_shares(sc: &Scenario, per: &ShelterKg) -> (f64, f64) {
     let total: f64 = sc.shelters.iter().map(|s| f64::from(s.headcount)).sum();
     if total == 0.0 {
         return (1.0, 1.0);
@@ -251,7 +250,8 @@ pub fn shelter_kg(sc: &Scenario, plan: &Plan, by_h: f64) -> ShelterKg {
     out
 }
 
-fn share(got: f64, need: f64) -> f64 {
+/// `got` of `need`, at most 1 (1 when nothing is needed).
+pub(super) fn share(got: f64, need: f64) -> f64 {
     if need > 0.0 {
         (got / need).min(1.0)
     } else {
