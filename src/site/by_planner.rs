@@ -12,8 +12,9 @@
 //! 2. **Greedy + swap** over the shortlist, each layout planned on the first
 //!    `screen` damage scenarios (the scenario as given, then the epicentres
 //!    spread over the shelters): the best mean relief by 10 h (then first batch
-//!    by 6 h) wins each step; swaps of an open site for a shortlisted one are
-//!    kept while they improve.
+//!    by 6 h) wins each step (all of a step's layouts in one request to the
+//!    fan-out); then every swap of an open site for a shortlisted one, the best
+//!    kept if it improves, for at most two passes.
 //! 3. **Judge** today's layout, the covering layout and the chosen one on every
 //!    damage scenario: mean, 10th percentile, worst; per district; the worst
 //!    scenarios named; and the stock the chosen sites shipped.
