@@ -217,3 +217,37 @@ fn a_two_node_cluster_on_loopback_gives_the_local_result_even_when_a_worker_dies
     same_files(&local, &faulty, "the run with a killed worker");
     drop(cluster);
 }
+
+#[test]
+fn a_wrong_cluster_address_is_a_prompt_clear_error_and_writes_nothing() {
+    let python = ray_python();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let t = Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_reliefflow"))
+        .args([
+            "site",
+            "scenarios/valley-flash-flood",
+            "--scenarios",
+            "4",
+            "--planner-scenarios",
+            "2",
+            "-o",
+            out.to_str().unwrap(),
+            "--ray",
+            "127.0.0.1:1",
+            "--ray-python",
+        ])
+        .arg(&python)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no Ray cluster answers at 127.0.0.1:1"),
+        "{err}"
+    );
+    assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
+    assert!(!out.exists(), "an output folder was written");
+}

@@ -17,6 +17,7 @@ Tasks are retried when their worker process dies or the binary fails.
 import argparse
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,13 @@ def main():
     setup = json.loads(sys.stdin.readline())
     base = setup["base"]
     graph_file, sha = base.pop("graph")
+    # Ray retries a wrong address for minutes: say at once when nothing answers.
+    host, _, port = a.address.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except (OSError, ValueError) as e:
+        say({"error": "no Ray cluster answers at %s (%s)" % (a.address, e)})
+        os._exit(1)
     ray.init(address=a.address, logging_level="WARNING", log_to_driver=False)
     with open(graph_file, "rb") as f:
         graph_ref = ray.put(f.read())

@@ -90,6 +90,9 @@ impl RayFanout {
             io: Mutex::new((child, Some(stdin), stdout)),
         };
         let ready = fan.read()?;
+        if let Some(e) = ready["error"].as_str() {
+            return Err(cluster(e));
+        }
         if ready["ready"] != true {
             return Err(cluster(format!("driver did not start: {ready}")));
         }
