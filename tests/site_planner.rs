@@ -89,6 +89,16 @@ fn planner_siting_is_reproducible_and_its_figures_hold() {
         assert!(shortlist.contains(&id), "{id} not in {shortlist:?}");
     }
     assert_eq!(p["scenarios"], 12);
+    // Every damage scenario that closes roads says which (by name, or by OSM way).
+    for d in doc["siting"]["damage"].as_array().unwrap() {
+        let roads = d["closed_roads"].as_array().unwrap();
+        assert_eq!(
+            d["closed_edges"].as_u64().unwrap() > 0,
+            !roads.is_empty(),
+            "{d}"
+        );
+        assert!(roads.len() <= 5);
+    }
     assert_eq!(
         p["plans"],
         p["layouts_searched"].as_u64().unwrap() * 4 + 3 * 12

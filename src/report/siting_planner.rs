@@ -145,7 +145,7 @@ pub fn summary(p: &PlannerSiting) -> String {
     if let Some(w) = p.worst.first() {
         let _ = writeln!(
             o,
-            "  worst damage scenario for the chosen layout: #{} ({} roads closed, {} slowed, {} bridge(s) failed{}): relief by 10 h {} today, {} proposed",
+            "  worst damage scenario for the chosen layout: #{} ({} road edges closed, {} slowed, {} bridge(s) failed{}{}): relief by 10 h {} today, {} proposed",
             w.damage.index,
             w.damage.closed_edges,
             w.damage.slowed_edges,
@@ -154,6 +154,11 @@ pub fn summary(p: &PlannerSiting) -> String {
                 String::new()
             } else {
                 format!(", closed: {}", w.damage.hazards_closed.join(", "))
+            },
+            if w.damage.closed_roads.is_empty() {
+                String::new()
+            } else {
+                format!("; roads out: {}", w.damage.closed_roads.join(", "))
             },
             pc(w.today_relief_early),
             pc(w.planner_relief_early)
@@ -242,7 +247,8 @@ pub fn html(p: &PlannerSiting) -> String {
         &[
             "scenario",
             "epicentre",
-            "roads closed",
+            "road edges closed",
+            "main roads out",
             "bridges failed",
             "hazard areas closed",
             "relief by 10 h today",
@@ -257,6 +263,7 @@ pub fn html(p: &PlannerSiting) -> String {
                         .epicentre
                         .map_or("as given".into(), |e| format!("{:.4}, {:.4}", e[0], e[1])),
                     w.damage.closed_edges.to_string(),
+                    esc(&w.damage.closed_roads.join(", ")),
                     w.damage.bridges_failed.to_string(),
                     esc(&w.damage.hazards_closed.join(", ")),
                     pct(w.today_relief_early),

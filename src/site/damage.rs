@@ -63,7 +63,15 @@ pub struct DamageScenario {
     pub bridges_failed: usize,
     /// Hazard areas (by label) made impassable.
     pub hazards_closed: Vec<String>,
+    /// The main roads it closes, by name (by class and OSM way id where the
+    /// extract has no name): up to [`NAMED_ROADS`], the highest classes first,
+    /// then the longest closed length.
+    #[serde(default)]
+    pub closed_roads: Vec<String>,
 }
+
+/// Named roads listed per damage scenario.
+pub const NAMED_ROADS: usize = 5;
 
 /// Precomputed geometry for fast sampling.
 pub struct DamageModel<'a> {
@@ -170,6 +178,7 @@ impl<'a> DamageModel<'a> {
             slowed_edges: 0,
             bridges_failed: 0,
             hazards_closed: Vec::new(),
+            closed_roads: Vec::new(),
         };
         if index == 0 {
             return d;
@@ -230,7 +239,45 @@ impl<'a> DamageModel<'a> {
                 }
             }
         }
+        d.closed_roads = self.named_closed(weights, changed);
         d
+    }
+
+    /// The main roads closed among `changed` edges (see
+    /// [`DamageScenario::closed_roads`]).
+    fn named_closed(&self, weights: &EdgeWeights, changed: &[EdgeId]) -> Vec<String> {
+        let g = self.graph;
+        let mut roads: std::collections::BTreeMap<String, (u8, f64)> = Default::default();
+        for &e in changed
+            .iter()
+            .filter(|&&e| weights.time_ms[e as usize] == CLOSED)
+        {
+            let Some(w) = crate::network::ways::find(&g.ways, g.way_id[e as usize]) else {
+                continue;
+            };
+            let rank = w.class.rank().min(4);
+            // Extracts without names (the bundled Beijing one) still say which
+            // road: its class and OSM way.
+            let label = w.label().unwrap_or_else(|| {
+                let class = [
+                    "motorway or trunk",
+                    "primary",
+                    "secondary",
+                    "tertiary",
+                    "minor",
+                ];
+                format!("OSM way {} ({})", w.id, class[usize::from(rank)])
+            });
+            let r = roads.entry(label).or_insert((rank, 0.0));
+            r.0 = r.0.min(rank);
+            r.1 += f64::from(g.length_m[e as usize]);
+        }
+        let mut v: Vec<(String, (u8, f64))> = roads.into_iter().collect();
+        v.sort_by(|a, b| (a.1 .0.cmp(&b.1 .0)).then(b.1 .1.total_cmp(&a.1 .1)));
+        v.into_iter()
+            .take(NAMED_ROADS)
+            .map(|(label, _)| label)
+            .collect()
     }
 
     /// Restores `weights` to the base on `changed` edges.
