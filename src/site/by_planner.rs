@@ -73,7 +73,7 @@ pub struct PlannerLayout {
     /// The measures over every damage scenario.
     pub spread: Spread,
     /// The surrogate's relief share by 10 h (kg, mean over the screening
-    /// scenarios), for a single-site layout.
+    /// scenarios).
     pub surrogate_relief: f64,
     /// The damage scenario where relief by 10 h is lowest.
     pub worst_scenario: usize,
@@ -187,7 +187,7 @@ fn surrogate(
 ) -> (f64, f64) {
     let nw = sc.warehouses.len();
     let layout = layout_scenario(sc, inp.candidates, open);
-    let rows: Vec<usize> = (0..nw).chain(open.iter().map(|&c| nw + c)).collect();
+    let rows = super::judge::layout_rows(nw, open);
     let demand = crate::plan::demand::of_scenario(&layout);
     let ni = sc.catalogue.items.len();
     let kg = |k: usize| sc.catalogue.items[k % ni].kg_per_unit;
@@ -370,7 +370,11 @@ pub fn run(
     progress.end();
     plans += all.len() * named.len();
     let judge_s = t1.elapsed().as_secs_f64();
-    let out = summarise(sc, inp, &named, &per, &alone);
+    let surrogates: Vec<f64> = named
+        .par_iter()
+        .map(|(_, l)| surrogate(sc, inp, preps, l).0)
+        .collect();
+    let out = summarise(sc, inp, &named, &per, &surrogates);
     Ok(PlannerSiting {
         screen_scenarios: screen.len(),
         scenarios: all.len(),
@@ -385,8 +389,19 @@ pub fn run(
         surrogate_max_error: errors.iter().copied().fold(0.0, f64::max),
         search_s,
         judge_s,
-        ..out
+        layouts: out.layouts,
+        districts: out.districts,
+        worst: out.worst,
+        stock: out.stock,
     })
+}
+
+/// What the final judgement says, layout by layout and beyond.
+struct Summary {
+    layouts: Vec<PlannerLayout>,
+    districts: Vec<DistrictJudged>,
+    worst: Vec<WorstScenario>,
+    stock: Vec<SiteStock>,
 }
 
 fn spread(v: &[Judged]) -> Spread {
@@ -427,8 +442,8 @@ fn summarise(
     inp: &PlannerInput<'_>,
     named: &[(&str, Vec<usize>)],
     per: &[ScenarioOutcome],
-    alone: &[(f64, f64)],
-) -> PlannerSiting {
+    surrogates: &[f64],
+) -> Summary {
     let n = per.len().max(1) as f64;
     let layouts = named
         .iter()
@@ -442,10 +457,7 @@ fn summarise(
                 name: name.to_string(),
                 open_ids: open.iter().map(|&c| inp.candidates[c].id.clone()).collect(),
                 spread: spread(&js),
-                surrogate_relief: match open.as_slice() {
-                    [c] => alone[*c].0,
-                    _ => f64::NAN,
-                },
+                surrogate_relief: surrogates[li],
                 worst_scenario,
             }
         })
@@ -508,20 +520,10 @@ fn summarise(
             });
         }
     }
-    PlannerSiting {
-        screen_scenarios: 0,
-        scenarios: 0,
-        shortlist: Vec::new(),
-        layouts_searched: 0,
-        plans: 0,
-        seconds_per_plan: 0.0,
+    Summary {
         layouts,
-        surrogate_mae: 0.0,
-        surrogate_max_error: 0.0,
         districts,
         worst,
         stock,
-        search_s: 0.0,
-        judge_s: 0.0,
     }
 }

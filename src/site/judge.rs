@@ -149,6 +149,12 @@ pub fn prepare_damage(
     DamagePrep { damage, all }
 }
 
+/// Rows of a layout in tables over every site: today's `nw` warehouses, then
+/// candidates `open` (rows `nw + c`).
+pub fn layout_rows(nw: usize, open: &[usize]) -> Vec<usize> {
+    (0..nw).chain(open.iter().map(|&c| nw + c)).collect()
+}
+
 /// Plans layout `open` (candidate indices) on damage scenario `d` and judges it.
 /// `nw`: today's warehouses (the first rows of `d`'s tables).
 pub fn judge(
@@ -159,7 +165,7 @@ pub fn judge(
 ) -> Result<(Judged, Plan, Scenario), PlanError> {
     let nw = sc.warehouses.len();
     let layout = layout_scenario(sc, candidates, open);
-    let rows: Vec<usize> = (0..nw).chain(open.iter().map(|&c| nw + c)).collect();
+    let rows = layout_rows(nw, open);
     let prep = Prepared {
         warehouse_nodes: rows.iter().map(|&r| d.all.warehouse_nodes[r]).collect(),
         shelter_nodes: d.all.shelter_nodes.clone(),
