@@ -6,7 +6,8 @@
 //! its warehouse still holds, one stop at a time, each time taking the stop with
 //! the most priority-weighted kg per hour it adds (drive + unloading), among the
 //! shelters it can reach by the deadline; a tour ends at `max_stops`, when the
-//! truck is full, or when no further stop arrives in time. The truck is free
+//! truck is full, or when no further stop arrives in time or adds at least
+//! [`Rating::min_stop_share`] of the first stop's rate. The truck is free
 //! again when it is back. Stops after the first are a shelter's road neighbours
 //! ([`crate::plan::hops`]). O(trips · (shelters + stops · neighbours) · items).
 
@@ -341,6 +342,7 @@ fn tour(
     let (mut kg, mut m3) = (0.0, 0.0);
     let mut at = depart;
     let mut stops: Vec<Stop> = Vec::new();
+    let mut first_rate = 0.0;
     let lines_for = |s: usize, kg: f64, m3: f64, stock: &StockLedger, due: &[u64]| {
         deliverable(input, order, w, s, (kg, m3), stock, due)
     };
@@ -375,11 +377,17 @@ fn tour(
                 continue;
             }
             let rate = value.rate(input, w, s, gained, arrive - at + input.unloading_h, first);
+            if !first && rate < value.rating.min_stop_share * first_rate {
+                continue;
+            }
             if best.is_none_or(|b| rate > b.0 || (rate == b.0 && s < b.1)) {
                 best = Some((rate, s, arrive));
             }
         }
-        let Some((_, s, arrive)) = best else { break };
+        let Some((rate, s, arrive)) = best else { break };
+        if first {
+            first_rate = rate;
+        }
         let (lines, new_kg, new_m3) = lines_for(s, kg, m3, stock, due);
         for l in &lines {
             due[s * ni + l.item] -= l.quantity;
@@ -405,7 +413,7 @@ struct Value<'a> {
 }
 
 /// How the router rates a stop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Rating {
     /// Rate a tour's first stop per hour of the whole direct round trip (drive
     /// out, unloading, drive back) instead of per hour of the drive out.
@@ -416,6 +424,9 @@ pub struct Rating {
     /// Greedy tours tried per truck departure, from the best-rated first stops;
     /// the one with the most value per hour is driven (0 or 1: the greedy tour).
     pub pilot: usize,
+    /// A stop after a tour's first is taken only if its rate is at least this
+    /// share of the first stop's (0: any stop that adds a kg).
+    pub min_stop_share: f64,
 }
 
 /// The largest factor [`noise`] gives.
