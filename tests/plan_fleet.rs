@@ -49,6 +49,13 @@ fn check(sc: &Scenario, g: &reliefflow::network::RoadGraph) -> (f64, f64) {
     (k.first_kg, k.first_kg_bound)
 }
 
+/// Scales every warehouse's trucks by `scale`, rounding up.
+fn scale_trucks(sc: &mut Scenario, scale: f64) {
+    for w in &mut sc.warehouses {
+        w.fleet.trucks = (f64::from(w.fleet.trucks) * scale).ceil() as u32;
+    }
+}
+
 #[test]
 fn bundled_scenarios_at_every_fleet_scale() {
     for (name, pbf) in [
@@ -59,9 +66,7 @@ fn bundled_scenarios_at_every_fleet_scale() {
         let base = Scenario::load(&repo(&format!("scenarios/{name}"))).unwrap();
         for scale in [1.0, 0.5, 0.25] {
             let mut sc = base.clone();
-            for w in &mut sc.warehouses {
-                w.fleet.trucks = (f64::from(w.fleet.trucks) * scale).ceil() as u32;
-            }
+            scale_trucks(&mut sc, scale);
             check(&sc, &g);
         }
     }
@@ -140,9 +145,7 @@ fn local_search_keeps_stock_deadlines_and_loads_and_never_loses_value() {
     // Xicheng with a quarter of its trucks: trucks bind the first batch.
     let g = graph("beijing-core");
     let mut sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
-    for w in &mut sc.warehouses {
-        w.fleet.trucks = (f64::from(w.fleet.trucks) * 0.25).ceil() as u32;
-    }
+    scale_trucks(&mut sc, 0.25);
     let prep = prepare(&sc, &g).unwrap();
     let ctx = Context::new(&sc);
     let t = &sc.targets;
@@ -370,9 +373,7 @@ fn a_scenario_without_trucks_is_planned_and_every_unit_is_a_fleet_shortfall() {
 fn scarce_trucks_at_level_one_do_not_waste_stops_on_a_few_kg() {
     let g = graph("beijing-core");
     let mut sc = Scenario::load(&repo("scenarios/beijing-level1")).unwrap();
-    for w in &mut sc.warehouses {
-        w.fleet.trucks = (f64::from(w.fleet.trucks) * 0.25).ceil() as u32;
-    }
+    scale_trucks(&mut sc, 0.25);
     let (first_kg, bound) = check(&sc, &g);
     assert!(
         first_kg >= 2_100_000.0,

@@ -6,8 +6,8 @@
 //! its warehouse still holds, one stop at a time, each time taking the stop with
 //! the most priority-weighted kg per hour it adds (drive + unloading), among the
 //! shelters it can reach by the deadline; a tour ends at `max_stops`, when the
-//! truck is full, or when no further stop arrives in time or adds at least
-//! [`Rating::min_stop_share`] of the first stop's rate. The truck is free
+//! truck is full, or when no further stop arrives in time or none adds at
+//! least [`Rating::min_stop_share`] of the first stop's rate. The truck is free
 //! again when it is back. Stops after the first are a shelter's road neighbours
 //! ([`crate::plan::hops`]). O(trips · (shelters + stops · neighbours) · items).
 
