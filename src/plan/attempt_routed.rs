@@ -19,6 +19,7 @@ use super::shortfall::Shortfall;
 use super::trip::Trip;
 use super::{Plan, PlanError, Prepared};
 use crate::facility::{ItemIx, ShelterIx};
+use crate::scenario::objective::{Mode, FAIR_KEEPS_KG};
 use crate::scenario::Scenario;
 
 /// A routing and the state after it: trips, units still due, stock, when each
@@ -118,30 +119,47 @@ pub fn attempt_routed(
         pilot: 1,
         min_stop_share: STOP_SHARES[(seed as usize - 1) % STOP_SHARES.len()],
     }));
+    // In fair mode the routings also run rated for kg alone, so the plan knows
+    // how much the first batch can carry ([`fair_floor_kg`]).
+    let mode = scenario.objective.mode;
+    let modes: &[Mode] = match mode {
+        Mode::Efficient => &[Mode::Efficient],
+        Mode::Fair => &[Mode::Fair, Mode::Efficient],
+    };
+    let jobs: Vec<(Mode, Rating)> = modes
+        .iter()
+        .flat_map(|&m| ratings.iter().map(move |&r| (m, r)))
+        .collect();
     // The routings are independent: run them in parallel, keep the best in
     // rating order (the first of equals), as a sequential run would.
-    let routings: Vec<(f64, Routed)> = ratings
+    let routings: Vec<(f64, Routed)> = jobs
         .into_par_iter()
-        .map(|rating| {
+        .map(|(rated_by, rating)| {
             let (mut d, mut st, mut fr, mut id) =
                 (due.clone(), stock.clone(), free_at.clone(), next_id);
             let trips = route_first(
                 &first_in,
                 rating,
-                scenario.objective.mode,
+                rated_by,
                 &ctx.first_need_kg,
                 &mut d,
                 &mut st,
                 &mut fr,
                 &mut id,
             );
-            let v = first_value(&trips, ctx, &scenario.catalogue);
-            (v, (trips, d, st, fr, id))
+            let kg = first_kg(&trips, ns, &scenario.catalogue).iter().sum();
+            (kg, (trips, d, st, fr, id))
         })
         .collect();
+    let floor_kg = match mode {
+        Mode::Efficient => 0.0,
+        Mode::Fair => fair_floor_kg(routings.iter().map(|r| r.0)),
+    };
+    let value = |got: &[f64]| guarded_value(ctx, got, floor_kg);
     let mut best: Option<(f64, Routed)> = None;
-    for (v, routed) in routings {
-        if best.as_ref().is_none_or(|b| v > b.0 * (1.0 + 1e-12)) {
+    for (_, routed) in routings {
+        let v = value(&first_kg(&routed.0, ns, &scenario.catalogue));
+        if best.as_ref().is_none_or(|b| v > b.0 + 1e-12 * b.0.abs()) {
             best = Some((v, routed));
         }
     }
@@ -152,9 +170,8 @@ pub fn attempt_routed(
         free_at: &free_at,
         next_id,
     };
-    let value = |got: &[f64]| ctx.first_value(got);
     match improve(&first_in, &start, &value, &first_trips, ctx.search_stops) {
-        Some(out) if out.value >= routed_value * (1.0 - 1e-12) => {
+        Some(out) if out.value >= routed_value - 1e-12 * routed_value.abs() => {
             first_trips = out.trips;
             (due, stock, free_at, next_id) = (out.due, out.stock, out.free_at, out.next_id);
         }
@@ -230,13 +247,32 @@ pub fn attempt_routed(
     Ok(parts.into_plan(scenario, prep))
 }
 
-/// The objective's value of the first batch `trips` deliver ([`Context::first_value`]).
-fn first_value(trips: &[Trip], ctx: &Context, catalogue: &crate::supplies::Catalogue) -> f64 {
-    let mut got = vec![0.0; ctx.weight.len()];
+/// First-batch kg `trips` deliver to each of `ns` shelters.
+fn first_kg(trips: &[Trip], ns: usize, catalogue: &crate::supplies::Catalogue) -> Vec<f64> {
+    let mut got = vec![0.0; ns];
     for t in trips {
         for (s, l) in t.lines() {
             got[s] += l.quantity as f64 * catalogue.items[l.item].kg_per_unit;
         }
     }
-    ctx.first_value(&got)
+    got
+}
+
+/// Value of a first kg below the fair floor, against the objective: more than
+/// any kg is worth in either mode (shelter weight at most 400, fair slice
+/// weight at most 8), so no fairer plan is kept for kg under the floor.
+const BELOW_FLOOR_PER_KG: f64 = 1e4;
+
+/// The objective's value of the first-batch kg `got` per shelter
+/// ([`Context::first_value`]), less [`BELOW_FLOOR_PER_KG`] for every kg the
+/// whole batch falls short of `floor_kg`.
+fn guarded_value(ctx: &Context, got: &[f64], floor_kg: f64) -> f64 {
+    let short = (floor_kg - got.iter().sum::<f64>()).max(0.0);
+    ctx.first_value(got) - BELOW_FLOOR_PER_KG * short
+}
+
+/// The first-batch kg a fair plan keeps at least: [`FAIR_KEEPS_KG`] of the most
+/// any routing (fair- or kg-rated) delivers.
+fn fair_floor_kg(routed_kg: impl Iterator<Item = f64>) -> f64 {
+    FAIR_KEEPS_KG * routed_kg.fold(0.0, f64::max)
 }
