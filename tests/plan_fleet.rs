@@ -49,6 +49,27 @@ fn check(sc: &Scenario, g: &reliefflow::network::RoadGraph) -> (f64, f64) {
     (k.first_kg, k.first_kg_bound)
 }
 
+/// The bundled scenario `name` (on the Beijing roads) with a quarter of its trucks.
+fn quarter_fleet(name: &str) -> (reliefflow::network::RoadGraph, Scenario) {
+    let mut sc = Scenario::load(&repo(&format!("scenarios/{name}"))).unwrap();
+    scale_trucks(&mut sc, 0.25);
+    (graph("beijing-core"), sc)
+}
+
+/// KPIs of `sc` planned efficient, then fair (`sc` is left in fair mode).
+fn efficient_and_fair(
+    sc: &mut Scenario,
+    prep: &reliefflow::plan::Prepared,
+) -> (kpi::Kpis, kpi::Kpis) {
+    sc.objective.mode = reliefflow::scenario::objective::Mode::Efficient;
+    let efficient = kpi::compute(sc, &plan_prepared(sc, prep).unwrap());
+    sc.objective.mode = reliefflow::scenario::objective::Mode::Fair;
+    (
+        efficient,
+        kpi::compute(sc, &plan_prepared(sc, prep).unwrap()),
+    )
+}
+
 /// Scales every warehouse's trucks by `scale`, rounding up.
 fn scale_trucks(sc: &mut Scenario, scale: f64) {
     for w in &mut sc.warehouses {
@@ -114,10 +135,7 @@ fn fair_mode_raises_the_worst_shelter_share_where_stock_binds() {
     let g = graph("beijing-core");
     let mut sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
     let prep = prepare(&sc, &g).unwrap();
-    let efficient = kpi::compute(&sc, &plan_prepared(&sc, &prep).unwrap());
-    sc.objective.mode = reliefflow::scenario::objective::Mode::Fair;
-    let p = plan_prepared(&sc, &prep).unwrap();
-    let fair = kpi::compute(&sc, &p);
+    let (efficient, fair) = efficient_and_fair(&mut sc, &prep);
     assert!(
         fair.first_min_shelter_share > efficient.first_min_shelter_share + 0.1
             && fair.shelters_first_below_half <= efficient.shelters_first_below_half,
@@ -143,9 +161,7 @@ fn local_search_keeps_stock_deadlines_and_loads_and_never_loses_value() {
     use reliefflow::plan::schedule::sequence::best_order;
 
     // Xicheng with a quarter of its trucks: trucks bind the first batch.
-    let g = graph("beijing-core");
-    let mut sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
-    scale_trucks(&mut sc, 0.25);
+    let (g, sc) = quarter_fleet("xicheng-earthquake");
     let prep = prepare(&sc, &g).unwrap();
     let ctx = Context::new(&sc);
     let t = &sc.targets;
@@ -370,13 +386,9 @@ fn a_scenario_without_trucks_is_planned_and_every_unit_is_a_fleet_shortfall() {
 /// carry as much as the best kg-rated routing (without that floor it cost 2.7 %).
 #[test]
 fn fair_mode_with_scarce_trucks_keeps_the_first_batch_kg() {
-    let g = graph("beijing-core");
-    let mut sc = Scenario::load(&repo("scenarios/beijing-level1")).unwrap();
-    scale_trucks(&mut sc, 0.25);
+    let (g, mut sc) = quarter_fleet("beijing-level1");
     let prep = prepare(&sc, &g).unwrap();
-    let efficient = kpi::compute(&sc, &plan_prepared(&sc, &prep).unwrap());
-    sc.objective.mode = reliefflow::scenario::objective::Mode::Fair;
-    let fair = kpi::compute(&sc, &plan_prepared(&sc, &prep).unwrap());
+    let (efficient, fair) = efficient_and_fair(&mut sc, &prep);
     assert!(
         fair.first_kg >= 0.98 * efficient.first_kg
             && fair.shelters_first_below_half < efficient.shelters_first_below_half,
@@ -390,9 +402,7 @@ fn fair_mode_with_scarce_trucks_keeps_the_first_batch_kg() {
 /// delivers about 2 160 t.
 #[test]
 fn scarce_trucks_at_level_one_do_not_waste_stops_on_a_few_kg() {
-    let g = graph("beijing-core");
-    let mut sc = Scenario::load(&repo("scenarios/beijing-level1")).unwrap();
-    scale_trucks(&mut sc, 0.25);
+    let (g, sc) = quarter_fleet("beijing-level1");
     let (first_kg, bound) = check(&sc, &g);
     assert!(
         first_kg >= 2_100_000.0,
