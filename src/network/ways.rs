@@ -36,6 +36,17 @@ impl RoadClass {
         self as u8
     }
 
+    /// The class in words, as a report names it ("motorway or trunk" … "minor").
+    pub fn name(self) -> &'static str {
+        match self {
+            RoadClass::Motorway => "motorway or trunk",
+            RoadClass::Primary => "primary",
+            RoadClass::Secondary => "secondary",
+            RoadClass::Tertiary => "tertiary",
+            RoadClass::Minor => "minor",
+        }
+    }
+
     /// The class of rank `r` (ranks above 4 are minor).
     pub fn from_rank(r: u8) -> RoadClass {
         match r {

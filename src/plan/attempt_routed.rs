@@ -132,7 +132,8 @@ pub fn attempt_routed(
         .collect();
     // The routings are independent: run them in parallel, keep the best in
     // rating order (the first of equals), as a sequential run would.
-    let routings: Vec<(f64, Routed)> = jobs
+    // Each routing with its first-batch kg per shelter.
+    let routings: Vec<(Vec<f64>, Routed)> = jobs
         .into_par_iter()
         .map(|(rated_by, rating)| {
             let (mut d, mut st, mut fr, mut id) =
@@ -147,18 +148,18 @@ pub fn attempt_routed(
                 &mut fr,
                 &mut id,
             );
-            let kg = first_kg(&trips, ns, &scenario.catalogue).iter().sum();
-            (kg, (trips, d, st, fr, id))
+            let got = first_kg(&trips, ns, &scenario.catalogue);
+            (got, (trips, d, st, fr, id))
         })
         .collect();
     let floor_kg = match mode {
         Mode::Efficient => 0.0,
-        Mode::Fair => fair_floor_kg(routings.iter().map(|r| r.0)),
+        Mode::Fair => fair_floor_kg(routings.iter().map(|r| r.0.iter().sum())),
     };
     let value = |got: &[f64]| guarded_value(ctx, got, floor_kg);
     let mut best: Option<(f64, Routed)> = None;
-    for (_, routed) in routings {
-        let v = value(&first_kg(&routed.0, ns, &scenario.catalogue));
+    for (got, routed) in routings {
+        let v = value(&got);
         if best.as_ref().is_none_or(|b| v > b.0 + 1e-12 * b.0.abs()) {
             best = Some((v, routed));
         }

@@ -255,19 +255,12 @@ impl<'a> DamageModel<'a> {
             let Some(w) = crate::network::ways::find(&g.ways, g.way_id[e as usize]) else {
                 continue;
             };
-            let rank = w.class.rank().min(4);
+            let rank = w.class.rank();
             // Extracts without names (the bundled Beijing one) still say which
             // road: its class and OSM way.
-            let label = w.label().unwrap_or_else(|| {
-                let class = [
-                    "motorway or trunk",
-                    "primary",
-                    "secondary",
-                    "tertiary",
-                    "minor",
-                ];
-                format!("OSM way {} ({})", w.id, class[usize::from(rank)])
-            });
+            let label = w
+                .label()
+                .unwrap_or_else(|| format!("OSM way {} ({})", w.id, w.class.name()));
             let r = roads.entry(label).or_insert((rank, 0.0));
             r.0 = r.0.min(rank);
             r.1 += f64::from(g.length_m[e as usize]);
