@@ -9,6 +9,7 @@ pub mod digest;
 pub mod facility;
 pub mod io;
 pub mod network;
+pub mod ops;
 pub mod plan;
 pub mod progress;
 pub mod report;

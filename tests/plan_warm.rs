@@ -94,6 +94,7 @@ fn planned(p: &reliefflow::plan::Plan) -> Vec<reliefflow::plan::keep::Planned> {
     p.trips
         .iter()
         .map(|t| reliefflow::plan::keep::Planned {
+            id: t.id,
             warehouse: t.warehouse,
             truck: t.truck,
             phase: t.phase,

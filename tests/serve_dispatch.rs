@@ -410,9 +410,15 @@ fn inventories_shape_the_next_draft(at: &Place) {
         (Some(400), Some(60))
     );
     assert_eq!(one("bj2")["open"], false);
-    // The draft made before the fleet changed is stale.
+    // The draft made before the counts and fleets changed is refused, naming
+    // the first change it planned without.
     let (st, v) = act(&s, &officer, stale, "issue");
-    assert_eq!((st, v["code"].as_str()), (409, Some("stale_draft")), "{v}");
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (409, Some("inventory_changed")),
+        "{v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("bj0"), "{v}");
     let d = draft(&s, &officer, inc);
     for t in d["plan"]["trips"].as_array().unwrap() {
         assert_ne!(t["warehouse_id"], "XC-N", "{t}");
@@ -567,8 +573,9 @@ fn a_stale_draft_is_replanned_at_issue_when_asked(at: &Place) {
     let path = |q: &str| format!("/v1/plans/{pb}/issue{q}");
     let (st, v) = post(&s, &officer, &path("?on_stale=maybe"), None);
     assert_eq!((st, v["field"].as_str()), (422, Some("on_stale")), "{v}");
+    // b's draft booked a truck a's plan took since: refused, naming it.
     let (st, v) = post(&s, &officer, &path(""), None);
-    assert_eq!((st, v["code"].as_str()), (409, Some("stale_draft")), "{v}");
+    assert_eq!((st, v["code"].as_str()), (409, Some("truck_busy")), "{v}");
     let (st, v) = post(&s, &officer, &path("?on_stale=replan"), None);
     assert_eq!(st, 200, "{v}");
     let issued = v["plan_id"].as_i64().unwrap();

@@ -266,8 +266,10 @@ async function selectIncident(id) {
   localStorage.setItem("rf-incident", id);
   const list = await api.get("/v1/incidents/" + id + "/plans");
   S.plans = list.plans;
-  const live = S.plans.filter((p) => p.status === "issued" || p.status === "draft");
-  if (live.length) await showPlan(live[live.length - 1].plan_id);
+  // The live (issued) plan is what the trucks do: shown first; else the newest draft.
+  const drafts = S.plans.filter((p) => p.status === "draft");
+  const shown = list.live_plan || (drafts.length ? drafts[drafts.length - 1].plan_id : null);
+  if (shown) await showPlan(shown);
   renderAll();
 }
 
@@ -648,7 +650,9 @@ function listen() {
     const c = JSON.parse(ev.data);
     if (c.plan_id && S.mine.has(c.plan_id)) return;
     if (c.kind === "plan_drafted") return; // a draft holds nothing
+    if (c.kind.startsWith("token_")) return;
     if (!S.incident) return;
+    if (c.incident_id && c.incident_id !== S.incident.id && !c.kind.startsWith("trip_")) return;
     S.lastEvent = c.kind;
     document.getElementById("banner-text").textContent = t("others_changed", t("ev_" + c.kind));
     document.getElementById("banner").hidden = false;

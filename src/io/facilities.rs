@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::table::{check_lonlat, check_unique, read_table, require_rows, TableError};
+use super::validate::check_shelter_counts;
 
 /// Most units of one item one warehouse may hold (10¹²): far above any real
 /// stockpile, low enough that sums over a city stay exact in the solver.
@@ -116,8 +117,9 @@ struct ShelterRow {
 }
 
 /// Reads `shelters.csv`: `id,name,district,lon,lat,area_m2,headcount` plus optional
-/// `elderly,children,pregnant,disabled,injured`. Priority counts may not exceed the
-/// headcount.
+/// `elderly,children,pregnant,disabled,injured`, persons. The counts pass
+/// [`check_shelter_counts`] (as the service's changes do): a headcount of at most
+/// [`super::validate::MAX_HEADCOUNT`], priority counts no more than the headcount.
 pub fn read_shelters(path: &Path) -> Result<Vec<Shelter>, TableError> {
     let rows = read_table::<ShelterRow>(path)?;
     require_rows(path, &rows, "shelter")?;
@@ -135,18 +137,15 @@ pub fn read_shelters(path: &Path) -> Result<Vec<Shelter>, TableError> {
             disabled: s.disabled,
             injured: s.injured,
         };
-        if priority.total() > s.headcount {
-            return Err(TableError::at(
-                path,
-                l,
-                "headcount",
-                format!(
-                    "{} priority persons but a headcount of {}",
-                    priority.total(),
-                    s.headcount
-                ),
-            ));
-        }
+        let counts = [
+            priority.elderly,
+            priority.children,
+            priority.pregnant,
+            priority.disabled,
+            priority.injured,
+        ];
+        check_shelter_counts(i64::from(s.headcount), counts.map(i64::from))
+            .map_err(|e| TableError::at(path, l, &e.field, e.message))?;
         out.push(Shelter {
             id: s.id.clone(),
             name: if s.name.is_empty() {

@@ -1,6 +1,6 @@
 //! Reading user files: point lists and scenario tables (CSV), disruption specs
 //! (TOML + GeoJSON). Every error names the file, the row or field, and what was
-//! expected.
+//! expected. `validate.rs` holds the rules shared with the service's requests.
 
 pub mod areas;
 pub mod candidates;
@@ -9,3 +9,4 @@ pub mod facilities;
 pub mod osm_spaces;
 pub mod points;
 pub mod table;
+pub mod validate;

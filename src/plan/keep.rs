@@ -18,6 +18,8 @@ use crate::scenario::Scenario;
 /// A trip as it was planned, to keep if it still works.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planned {
+    /// The trip's number: kept, it keeps it.
+    pub id: usize,
     /// Warehouse index.
     pub warehouse: usize,
     /// Truck number within the warehouse.
@@ -30,7 +32,7 @@ pub struct Planned {
     pub stops: Vec<(usize, Vec<Line>)>,
 }
 
-/// What is kept: the trips, re-timed (ids from 1 in departure order per truck),
+/// What is kept: the trips, re-timed, with their numbers,
 /// and when each truck is free after them, hours after the event
 /// (`free_h[w][k]`).
 #[derive(Debug, Clone, PartialEq)]
@@ -108,7 +110,7 @@ pub fn keep(scenario: &Scenario, prep: &Prepared, mut planned: Vec<Planned>) -> 
             continue;
         }
         let loading = scenario.warehouses[p.warehouse].fleet.loading_h;
-        match drive(scenario, prep, &p, trips.len() + 1) {
+        match drive(scenario, prep, &p, p.id) {
             Some(trip) if trip.depart_h - loading >= *free - 1e-9 => {
                 *free = trip.return_h;
                 trips.push(trip);

@@ -5,6 +5,7 @@
 //! description = "…"
 //! network = "../../network-data/beijing-core.osm.pbf"   # relative to the folder
 //! event_time = "02:10"
+//! timezone = "Asia/Shanghai"   # IANA name; the default (see scenario::clock)
 //!
 //! [targets]
 //! first_delivery_h = 6.0      # first batch on site (seeds 000, 004)
@@ -28,6 +29,7 @@
 
 pub mod apportion;
 pub mod candidates;
+pub mod clock;
 pub mod events;
 pub mod generate;
 pub mod objective;
@@ -154,6 +156,10 @@ impl Default for Files {
     }
 }
 
+fn default_timezone() -> String {
+    clock::DEFAULT_TIMEZONE.to_string()
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScenarioToml {
@@ -163,6 +169,8 @@ struct ScenarioToml {
     network: PathBuf,
     #[serde(default)]
     event_time: String,
+    #[serde(default = "default_timezone")]
+    timezone: String,
     #[serde(default)]
     targets: Targets,
     #[serde(default)]
@@ -229,6 +237,10 @@ pub struct Scenario {
     pub network: PathBuf,
     /// Event clock time as given (display only; plans count hours since the event).
     pub event_time: String,
+    /// The IANA time zone people's clocks show (`timezone` in `scenario.toml`,
+    /// default `Asia/Shanghai`; checked at load): how the service reads and
+    /// writes local times ([`Scenario::clock`]).
+    pub timezone: String,
     /// Deadlines.
     pub targets: Targets,
     /// Road disruption.
@@ -283,6 +295,17 @@ pub fn is_folder_name(name: &str) -> bool {
 }
 
 impl Scenario {
+    /// The wall clock of the scenario's time zone ([`Scenario::timezone`]).
+    ///
+    /// # Panics
+    ///
+    /// When `timezone` was changed after loading to a name the time zone
+    /// database does not know ([`Scenario::load`] refuses one).
+    pub fn clock(&self) -> clock::Clock {
+        clock::Clock::new(&self.timezone)
+            .expect("the time zone is checked when the scenario is loaded")
+    }
+
     /// Reads `dir/scenario.toml` alone (network and file names), as the generator
     /// needs before the tables exist.
     pub fn head(dir: &Path) -> Result<Head, ScenarioError> {
@@ -312,6 +335,12 @@ impl Scenario {
                      '-', '_' or '.' not starting with '.', got {:?}",
                     t.name
                 ),
+            });
+        }
+        if let Err(e) = clock::Clock::new(&t.timezone) {
+            return Err(ScenarioError::Toml {
+                path: p,
+                message: format!("`timezone`: {e}"),
             });
         }
         Ok((t, toml_path))
@@ -392,6 +421,7 @@ impl Scenario {
             description: t.description,
             network: dir.join(t.network),
             event_time: t.event_time,
+            timezone: t.timezone,
             targets: tg,
             disruption,
             warehouses,

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{console, handlers, incidents, inventory, plans, routing};
+use super::{audit, console, handlers, incidents, inventory, plans, routing};
 
 /// The document's root: every path, the request schemas, bearer security.
 #[derive(OpenApi)]
@@ -45,6 +45,7 @@ use super::{console, handlers, incidents, inventory, plans, routing};
         plans::release,
         routing::table,
         routing::route,
+        audit::audit,
     ),
     components(schemas(super::error::ErrorBody)),
     modifiers(&Bearer),

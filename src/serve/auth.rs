@@ -5,9 +5,12 @@ use axum::http::{HeaderMap, StatusCode};
 
 use super::error::ApiError;
 use crate::store::records::{Caller, Role};
+use crate::store::tokens::TokenError;
 use crate::store::Store;
 
-/// The caller of a request with `headers`, if its token has at least `need`.
+/// The caller of a request with `headers`, if its token has at least `need`:
+/// 401 without a token, or with one unknown, revoked or expired (the message
+/// says which); 403 when its role is below `need`.
 pub async fn require(store: &Store, headers: &HeaderMap, need: Role) -> Result<Caller, ApiError> {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
@@ -20,10 +23,11 @@ pub async fn require(store: &Store, headers: &HeaderMap, need: Role) -> Result<C
                 "missing `Authorization: Bearer <token>` (create one with `reliefflow serve token create`)",
             )
         })?;
-    let caller = store
-        .caller(token)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unknown token"))?;
+    let caller = store.caller(token).await.map_err(|e| match e {
+        TokenError::Store(e) => ApiError::from(e),
+        // "unknown token", "token revoked (at …)", "token expired at … UTC".
+        refused => ApiError::new(StatusCode::UNAUTHORIZED, refused.to_string()),
+    })?;
     if caller.role < need {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

@@ -7,7 +7,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,7 +17,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::auth::require;
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody, PathParam};
 use super::AppState;
 use crate::store::records::Role;
 
@@ -115,8 +115,9 @@ pub async fn index() -> Response {
     asset_response("index.html")
 }
 
-/// `GET /console/{path}`: one of the console's files, or 404.
-pub async fn asset(Path(path): Path<String>) -> Response {
+/// `GET /console/{path}`: one of the console's files, or 404 (400 for a path
+/// that is not UTF-8 or holds a control character).
+pub async fn asset(PathParam(path): PathParam<String>) -> Response {
     asset_response(&path)
 }
 

@@ -15,9 +15,9 @@ use crate::store::records::Role;
 /// `GET /v1/health`: 200 while the store answers.
 #[utoipa::path(get, path = "/v1/health", tag = "service", security(()), responses((status = 200, description = "the service and its store answer"), (status = 503, description = "the store does not answer")))]
 pub async fn health(State(st): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
-    let v = st.store.ledger_version().await?;
+    let v = st.store.last_action_id().await?;
     Ok(Json(
-        json!({"status": "ok", "scenario": st.base.name, "ledger_version": v,
+        json!({"status": "ok", "scenario": st.base.name, "last_action": v, "timezone": st.clock.name(),
             "warm_start_ready": st.prepared.warm_ready()}),
     ))
 }

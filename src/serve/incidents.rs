@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -14,9 +14,10 @@ use serde_json::{json, Value};
 
 use super::auth::require;
 use super::error::ErrorBody;
-use super::error::{ApiError, Body};
+use super::error::{ApiError, Body, PathParam};
 use super::AppState;
 use crate::io::areas::area_from_geojson;
+use crate::io::validate::check_name;
 use crate::network::{Disruption, SlowArea, Snapper};
 use crate::store::incidents::{IncidentDisruption, NewIncident, PointClosure, SlowAreaRecord};
 use crate::store::records::Role;
@@ -33,7 +34,8 @@ pub struct SlowAreaBody {
     pub geometry: Value,
     /// Speed multiplier (> 0): travel time is divided by it.
     pub factor: f64,
-    /// Name shown in reports (default `slow area N`).
+    /// Name shown in reports (default `slow area N`): 1 to 200 characters,
+    /// no control character.
     #[serde(default)]
     pub label: Option<String>,
 }
@@ -60,13 +62,18 @@ pub struct DisruptionBody {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentBody {
-    /// Name.
+    /// Name: 1 to 200 characters, no control character.
     pub name: String,
-    /// Event time as given, for display (default: the scenario's).
+    /// When the event happened: RFC 3339 (`2026-12-08T01:10:00+08:00`,
+    /// `2026-12-07T17:10:00Z`) or a local `YYYY-MM-DD HH:MM` (`T` or a space,
+    /// optional `:SS`) in the scenario's time zone. Sets the event instant;
+    /// stored and answered as local text (`2026-12-08 01:10 +08:00`).
     #[serde(default)]
     pub event_time: Option<String>,
     /// The event, seconds since 1970 UTC: hour 0 of the incident's plans and
-    /// the clock trucks are booked on across incidents (default: now).
+    /// the clock trucks are booked on across incidents (default: `event_time`,
+    /// else now). Given with `event_time`, both must name the same instant
+    /// within a minute.
     #[serde(default)]
     pub event_unix: Option<i64>,
     /// Affected shelter ids (default: every shelter).
@@ -167,6 +174,9 @@ async fn checked(
                 ),
             ));
         }
+        if let Some(label) = &s.label {
+            check_name(&format!("{field}.label"), label)?;
+        }
         let gfield = format!("{field}.geometry");
         let area = area_from_geojson(&s.geometry)
             .map_err(|e| ApiError::field(&gfield, format!("{gfield}: {e}")))?;
@@ -211,8 +221,74 @@ fn edges_touched(st: &AppState, probe: &Disruption, field: &str) -> Result<usize
     Ok(r.closed_by_area + r.slowed)
 }
 
+/// Farthest an event may lie ahead of the service's clock, seconds (a day:
+/// clocks drift).
+pub const EVENT_AHEAD_S: i64 = 86_400;
+
+/// Farthest an event may lie behind the service's clock, seconds (366 days).
+pub const EVENT_BEHIND_S: i64 = 366 * 86_400;
+
+/// The event instant of a new incident, seconds since 1970 UTC: `event_time`
+/// read on the scenario's clock, or `event_unix`, or both when they agree
+/// within a minute (then `event_unix`), or now. 422 naming the field for a
+/// text that is no time, an instant more than [`EVENT_BEHIND_S`] before or
+/// [`EVENT_AHEAD_S`] after now, or two that disagree.
+fn event_instant(
+    st: &AppState,
+    event_time: Option<&str>,
+    event_unix: Option<i64>,
+) -> Result<i64, ApiError> {
+    let now = crate::store::now_unix();
+    let clock = &st.clock;
+    let window = now - EVENT_BEHIND_S..=now + EVENT_AHEAD_S;
+    let out_of_window = |field: &str, given: String| {
+        ApiError::field(
+            field,
+            format!(
+                "{field}: {given} is not within a year before and a day after now ({})",
+                clock.local(now)
+            ),
+        )
+    };
+    let from_text = match event_time {
+        Some(text) => {
+            let t = clock
+                .parse(text)
+                .map_err(|e| ApiError::time("event_time", e))?;
+            if !window.contains(&t) {
+                return Err(out_of_window("event_time", clock.local(t)));
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    if let Some(t) = event_unix {
+        if !window.contains(&t) {
+            return Err(out_of_window(
+                "event_unix",
+                format!("{t} (seconds since 1970 UTC)"),
+            ));
+        }
+    }
+    match (from_text, event_unix) {
+        (Some(a), Some(b)) if (a - b).abs() >= 60 => Err(ApiError::field(
+            "event_time",
+            format!(
+                "event_time: {} but event_unix {b} is {}: give one of them, or both for the same minute",
+                clock.local(a),
+                clock.local(b)
+            ),
+        )),
+        (_, Some(b)) => Ok(b),
+        (Some(a), None) => Ok(a),
+        (None, None) => Ok(now),
+    }
+}
+
 /// `POST /v1/incidents`: 201 with the incident; 422 naming the field when a
-/// shelter, way or warehouse is unknown or an area or point closes no road.
+/// name or label is empty, too long or holds a control character, the event
+/// time cannot be read, a shelter, way or warehouse is unknown or an area or
+/// point closes no road.
 #[utoipa::path(post, path = "/v1/incidents", tag = "incidents", request_body = IncidentBody, responses((status = 201, description = "the incident as stored"), (status = 422, description = "a field out of range or naming nothing (`field` says which)", body = ErrorBody)))]
 pub async fn create_incident(
     State(st): State<Arc<AppState>>,
@@ -220,19 +296,8 @@ pub async fn create_incident(
     Body(body): Body<IncidentBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    if body.name.trim().is_empty() {
-        return Err(ApiError::field("name", "name: must not be empty"));
-    }
-    let now = crate::store::now_unix();
-    if let Some(t) = body.event_unix {
-        // A day ahead at most (clocks drift); a year back at most.
-        if !(now - 366 * 86_400..=now + 86_400).contains(&t) {
-            return Err(ApiError::field(
-                "event_unix",
-                format!("event_unix: {t} is not within a year before and a day after now ({now}): seconds since 1970 UTC expected"),
-            ));
-        }
-    }
+    check_name("name", &body.name)?;
+    let event_unix = event_instant(&st, body.event_time.as_deref(), body.event_unix)?;
     let known = st.store.shelters().await?;
     for (k, id) in body.shelters.iter().enumerate() {
         if !known.iter().any(|s| &s.id == id) {
@@ -256,13 +321,11 @@ pub async fn create_incident(
             caller,
             &NewIncident {
                 name: body.name,
-                event_time: body
-                    .event_time
-                    .unwrap_or_else(|| st.base.event_time.clone()),
+                event_time: st.clock.local(event_unix),
                 shelters: body.shelters,
                 closed_ways,
                 disruption,
-                event_unix: body.event_unix,
+                event_unix: Some(event_unix),
             },
         )
         .await?;
@@ -276,7 +339,7 @@ pub async fn create_incident(
 pub async fn extend_incident(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     Body(body): Body<DisruptionBody>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
@@ -299,7 +362,7 @@ pub async fn extend_incident(
 pub async fn incident(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
     let rec = st

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use serde::Deserialize;
@@ -11,20 +11,23 @@ use serde_json::{json, Value};
 
 use super::auth::require;
 use super::error::ErrorBody;
-use super::error::{ApiError, Body};
+use super::error::{ApiError, Body, PathParam};
 use super::AppState;
 use crate::io::table::{check_unique, read_table_from, Row, TableError};
+use crate::io::validate::{check_name, check_note, check_shelter_counts};
 use crate::store::inventory_edits::{Edit, SHELTER_FIELDS};
 use crate::store::records::Role;
 
 /// Body of `PATCH /v1/shelters/{id}`: open or closed, the counts to set
-/// (persons), and a note.
+/// (persons), and a note. The counts, as they will be after the change, pass
+/// the rules of `shelters.csv` and of the counts upload
+/// ([`check_shelter_counts`]).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShelterPatch {
     /// Open (false: closed, planned for no more).
     pub open: Option<bool>,
-    /// People sheltered.
+    /// People sheltered (at most 10 000 000).
     pub headcount: Option<u32>,
     /// Elderly.
     pub elderly: Option<u32>,
@@ -36,45 +39,69 @@ pub struct ShelterPatch {
     pub disabled: Option<u32>,
     /// Injured.
     pub injured: Option<u32>,
-    /// Why (recorded).
+    /// Why (recorded): at most 2 000 characters, no control character but
+    /// line feeds and tabs.
     #[serde(default)]
     pub note: String,
 }
 
 /// `PATCH /v1/shelters/{id}`: 200 with the shelter as stored now; 404 for an
-/// unknown shelter; 422 for a count that is not a whole number ≥ 0.
-#[utoipa::path(patch, path = "/v1/shelters/{id}", tag = "inventory", params(("id" = String, Path, description = "shelter id")), request_body = ShelterPatch, responses((status = 200, description = "the shelter as stored now"), (status = 404, description = "no such shelter", body = ErrorBody)))]
+/// unknown shelter; 422 naming the field for a count that is not a whole
+/// number ≥ 0, a headcount over 10 000 000, priority people above the
+/// headcount they will have, or a note too long or with control characters.
+/// Every change is made in one transaction, or none.
+#[utoipa::path(patch, path = "/v1/shelters/{id}", tag = "inventory", params(("id" = String, Path, description = "shelter id")), request_body = ShelterPatch, responses((status = 200, description = "the shelter as stored now"), (status = 404, description = "no such shelter", body = ErrorBody), (status = 422, description = "a count out of range or priority people above the headcount (`field` says which)", body = ErrorBody)))]
 pub async fn patch_shelter(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     Body(body): Body<ShelterPatch>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let fields = [
-        ("open", body.open.map(u32::from)),
-        ("headcount", body.headcount),
-        ("elderly", body.elderly),
-        ("children", body.children),
-        ("pregnant", body.pregnant),
-        ("disabled", body.disabled),
-        ("injured", body.injured),
+    let counts = [
+        body.elderly,
+        body.children,
+        body.pregnant,
+        body.disabled,
+        body.injured,
     ];
-    if fields.iter().all(|f| f.1.is_none()) {
+    if body.open.is_none() && body.headcount.is_none() && counts.iter().all(Option::is_none) {
         return Err(ApiError::field(
             "headcount",
             "nothing to change: give open, headcount or a priority count",
         ));
     }
-    for (field, value) in fields {
-        let Some(v) = value else { continue };
-        let done = st
-            .store
-            .set_shelter_count(caller, &id, field, i64::from(v), &body.note)
-            .await?;
-        if done == Edit::Missing {
-            return Err(ApiError::not_found(format!("no shelter `{id}`")));
-        }
+    check_note("note", &body.note)?;
+    let stored = st
+        .store
+        .shelters()
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("no shelter `{id}`")))?;
+    // The counts as they will be: the ones given, the others as stored.
+    let mut priority = stored.priority;
+    for (p, new) in priority.iter_mut().zip(counts) {
+        *p = new.map_or(*p, i64::from);
+    }
+    let headcount = body.headcount.map_or(stored.headcount, i64::from);
+    check_shelter_counts(headcount, priority)?;
+    let changes: Vec<(String, &str, i64)> = SHELTER_FIELDS
+        .iter()
+        .zip(
+            [body.open.map(u32::from), body.headcount]
+                .into_iter()
+                .chain(counts),
+        )
+        .filter_map(|(&field, v)| Some((id.clone(), field, i64::from(v?))))
+        .collect();
+    if st
+        .store
+        .set_shelter_counts(caller, &changes, &body.note)
+        .await?
+        == Edit::Missing
+    {
+        return Err(ApiError::not_found(format!("no shelter `{id}`")));
     }
     let rec = st.store.shelters().await?.into_iter().find(|s| s.id == id);
     st.announce("inventory_changed", 0, 0);
@@ -109,9 +136,11 @@ const UPLOAD: &str = "shelter counts (request body)";
 /// (`id,headcount,elderly,children,pregnant,disabled,injured,open`; any subset
 /// of the columns after `id`, empty cells change nothing; UTF-8, a BOM
 /// tolerated). Checked row by row with the errors of the command line (line,
-/// column, what was expected; a shelter id unknown or repeated, priority people
-/// above the headcount) and applied all or none, each change recorded. 200 with
-/// the shelters changed.
+/// column, what was expected; a shelter id unknown or repeated, a headcount
+/// over 10 000 000, priority people above the headcount: the rules of
+/// `shelters.csv` and of `PATCH /v1/shelters/{id}`, [`check_shelter_counts`])
+/// and applied all or none, each change recorded. 200 with the shelters
+/// changed.
 #[utoipa::path(post, path = "/v1/shelters/counts", tag = "inventory", request_body(content = String, content_type = "text/csv", description = "`id,headcount,elderly,children,pregnant,disabled,injured,open` (any subset after `id`)"), responses((status = 200, description = "the shelters changed"), (status = 422, description = "a row refused: line, column and what was expected", body = ErrorBody)))]
 pub async fn upload_counts(
     State(st): State<Arc<AppState>>,
@@ -144,20 +173,14 @@ pub async fn upload_counts(
             ))
         })?;
         let counts = [r.elderly, r.children, r.pregnant, r.disabled, r.injured];
-        let priority: i64 = counts
-            .iter()
-            .zip(stored.priority)
-            .map(|(new, old)| new.map_or(old, i64::from))
-            .sum();
-        let headcount = r.headcount.map_or(stored.headcount, i64::from);
-        if priority > headcount {
-            return Err(bad(TableError::at(
-                path,
-                *line,
-                "headcount",
-                format!("{priority} priority persons but a headcount of {headcount}"),
-            )));
+        // The counts as they will be: the cells given, the others as stored.
+        let mut priority = stored.priority;
+        for (p, new) in priority.iter_mut().zip(counts) {
+            *p = new.map_or(*p, i64::from);
         }
+        let headcount = r.headcount.map_or(stored.headcount, i64::from);
+        check_shelter_counts(headcount, priority)
+            .map_err(|e| bad(TableError::at(path, *line, &e.field, e.message)))?;
         if let Some(o) = &r.open {
             let open = match o.to_ascii_lowercase().as_str() {
                 "1" | "yes" | "true" | "open" => 1,
@@ -214,7 +237,8 @@ pub struct FleetPatch {
     pub volume_m3: Option<f64>,
     /// Time to load one truck, hours [0, 48).
     pub loading_h: Option<f64>,
-    /// Why (recorded).
+    /// Why (recorded): at most 2 000 characters, no control character but
+    /// line feeds and tabs.
     #[serde(default)]
     pub note: String,
 }
@@ -226,10 +250,11 @@ pub struct FleetPatch {
 pub async fn patch_warehouse(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     Body(body): Body<FleetPatch>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Admin).await?;
+    check_note("note", &body.note)?;
     let fields = [
         ("trucks", body.trucks.map(f64::from), 0.0, 10_000.0, true),
         ("payload_kg", body.payload_kg, 0.0, 100_000.0, false),
@@ -285,11 +310,12 @@ pub async fn patch_warehouse(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stocktake {
-    /// Item name.
+    /// Item name (1 to 200 characters, no control character).
     pub item: String,
     /// Units counted on hand.
     pub on_hand: u32,
-    /// Why (recorded).
+    /// Why (recorded): at most 2 000 characters, no control character but
+    /// line feeds and tabs.
     #[serde(default)]
     pub note: String,
 }
@@ -300,10 +326,12 @@ pub struct Stocktake {
 pub async fn stocktake(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     Body(body): Body<Stocktake>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Admin).await?;
+    check_name("item", &body.item)?;
+    check_note("note", &body.note)?;
     let on_hand = i64::from(body.on_hand);
     match st
         .store

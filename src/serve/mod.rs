@@ -5,19 +5,14 @@
 //! [`crate::store`].
 
 pub mod api_doc;
+pub mod audit;
 pub mod auth;
 pub mod console;
-pub mod diff;
-pub mod draft;
-pub mod draft_memo;
 pub mod error;
 pub mod handlers;
 pub mod incidents;
 pub mod inventory;
-pub mod lazy_geojson;
 pub mod plans;
-pub mod prep_cache;
-pub mod replan;
 pub mod road_layer;
 pub mod routing;
 
@@ -28,35 +23,36 @@ use axum::routing::{get, patch, post};
 use axum::Router;
 
 use crate::network::RoadGraph;
+use crate::ops::Ops;
 use crate::scenario::Scenario;
 use crate::store::Store;
 
 /// Largest request body accepted, bytes.
 pub const BODY_LIMIT: usize = 1 << 20;
 
-/// What every request shares.
+/// How often each server reads the actions other servers (and it) recorded,
+/// to tell its event streams, milliseconds.
+pub const EVENT_POLL_MS: u64 = 500;
+
+/// What every request shares: the operations of incidents ([`Ops`]: the
+/// scenario, graph, store and planning caches) and what only the HTTP side
+/// needs.
 pub struct AppState {
-    /// The scenario the service was started on (sites, items, targets, the
-    /// scenario's own disruption).
-    pub base: Scenario,
-    /// Its road graph.
-    pub graph: RoadGraph,
-    /// The store.
-    pub store: Store,
-    /// Matrices of recent drafts and trees for warm starts ([`prep_cache::PrepCache`]).
-    pub prepared: prep_cache::PrepCache,
-    /// Recent drafts by their inputs ([`draft_memo::DraftMemo`]).
-    pub drafts: draft_memo::DraftMemo,
-    /// Permits for CPU work (plans, tables): one per core, handed out in the
-    /// order asked, so a burst of drafts queues fairly instead of every draft
-    /// crawling on a share of the cores.
-    pub planners: tokio::sync::Semaphore,
+    /// The operations; their fields read through this state (`st.store`).
+    pub ops: Arc<Ops>,
     /// The roads the console draws, per zoom ([`road_layer::RoadLayer`]).
     pub roads: road_layer::RoadLayer,
-    /// Drafts' GeoJSON still being routed or stored ([`lazy_geojson::Pending`]).
-    pub geojson: lazy_geojson::Pending,
-    /// Changes announced to the console's event streams (`GET /v1/events`).
+    /// Changes announced to the console's event streams (`GET /v1/events`):
+    /// every action recorded in the store, by whichever server.
     pub events: tokio::sync::broadcast::Sender<String>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Ops;
+
+    fn deref(&self) -> &Ops {
+        &self.ops
+    }
 }
 
 impl AppState {
@@ -64,10 +60,10 @@ impl AppState {
     /// disruption) and the trees for warm starts on a background thread, so the
     /// first draft of an incident over every shelter finds them ready.
     pub fn warm_up(self: &Arc<Self>) {
-        let state = self.clone();
+        let ops = self.ops.clone();
         std::thread::spawn(move || {
             let t = std::time::Instant::now();
-            match state.prepared.get(&state.base, &state, false) {
+            match ops.prepared.get(&ops.base, &ops, false) {
                 Ok(_) => tracing::info!(
                     seconds = t.elapsed().as_secs_f64(),
                     "matrices of the base scenario ready"
@@ -77,47 +73,51 @@ impl AppState {
         });
     }
 
-    /// A permit for CPU work ([`AppState::planners`]), waiting in line for it.
-    pub async fn cpu_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, error::ApiError> {
-        self.planners
-            .acquire()
-            .await
-            .map_err(|e| error::ApiError::internal(format!("planner permits: {e}")))
+    /// Follows the store's actions (recorded in commit order by every
+    /// server on the store) and tells this server's event streams about
+    /// each: `{kind, action_id, incident_id, plan_id, trip}`. Starts after
+    /// the last action recorded before it starts.
+    pub fn follow_actions(self: &Arc<Self>) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut after = match state.store.last_action_id().await {
+                Ok(id) => id,
+                Err(e) => {
+                    tracing::error!("event stream: {e}");
+                    0
+                }
+            };
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(EVENT_POLL_MS));
+            loop {
+                tick.tick().await;
+                match state.store.actions(None, after, 500).await {
+                    Ok(list) => {
+                        for a in list {
+                            after = after.max(a.id);
+                            let text = serde_json::json!({
+                                "kind": a.kind, "action_id": a.id, "incident_id": a.incident_id,
+                                "plan_id": a.plan_id, "trip": a.trip,
+                            });
+                            let _ = state.events.send(text.to_string());
+                        }
+                    }
+                    Err(e) => tracing::warn!("event stream: {e}"),
+                }
+            }
+        });
     }
 
-    /// Tells every open event stream that something changed: `kind` (e.g.
-    /// `plan_issued`), and the plan and incident concerned (0: none). Nobody
-    /// listening is fine.
-    pub fn announce(&self, kind: &str, plan_id: i64, incident_id: i64) {
-        let text =
-            serde_json::json!({"kind": kind, "plan_id": plan_id, "incident_id": incident_id});
-        let _ = self.events.send(text.to_string());
-    }
-
-    /// Plan `id` from the store, or 404.
-    pub async fn plan_or_404(
-        &self,
-        id: i64,
-    ) -> Result<crate::store::records::PlanRecord, error::ApiError> {
-        self.store
-            .plan(id)
-            .await?
-            .ok_or_else(|| error::ApiError::not_found(format!("no plan {id}")))
-    }
+    /// Kept for handlers that announce a change: every change is now recorded
+    /// as an action in the store and announced from there
+    /// ([`AppState::follow_actions`]), so this does nothing.
+    pub fn announce(&self, _kind: &str, _plan_id: i64, _incident_id: i64) {}
 
     /// The state of a service on `base`, its `graph` and `store`.
     pub fn new(base: Scenario, graph: RoadGraph, store: Store) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         AppState {
-            base,
-            graph,
-            store,
-            prepared: Default::default(),
-            drafts: Default::default(),
-            planners: tokio::sync::Semaphore::new(cores),
+            ops: Arc::new(Ops::new(base, graph, store)),
             roads: Default::default(),
-            geojson: Default::default(),
-            events: tokio::sync::broadcast::channel(256).0,
+            events: tokio::sync::broadcast::channel(1024).0,
         }
     }
 }
@@ -133,6 +133,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/events", get(console::events))
         .route("/v1/me", get(console::me))
         .route("/v1/health", get(handlers::health))
+        .route("/v1/audit", get(audit::audit))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/table", get(routing::table))
         .route("/v1/route", get(routing::route))

@@ -1,5 +1,7 @@
-//! Plans: drafted against what is available, issued (stock reserved in one
-//! transaction, 409 when availability moved since the draft), released.
+//! Plans: drafted (a re-plan of the incident's live plan when it has one),
+//! issued (one live plan per incident; conflicts only where plans touch),
+//! released, trips departing and delivered. Each handler extracts, calls one
+//! function of [`crate::ops`] and answers; the rules live there.
 
 use std::sync::Arc;
 
@@ -10,24 +12,25 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::auth::require;
-use super::diff::diff;
-use super::draft::{self, DraftInput, DraftOptions};
 use super::error::ApiError;
 use super::error::ErrorBody;
 use super::AppState;
+use crate::ops::draft::DraftOptions;
+use crate::ops::lifecycle::DraftRequest;
 use crate::plan::Effort;
 use crate::store::dispatch::TripState;
-use crate::store::records::{
-    Caller, NewDraft, PlanConflict, PlanRecord, PlanStatus, Role, TripBooking,
-};
+use crate::store::records::Role;
 
-/// `POST /v1/incidents/{id}/plans`: 201 with a draft planned against the stock
-/// available now (on hand less what issued trips hold) and the trucks free
-/// (trucks booked on other trips are busy until they are back).
-#[utoipa::path(post, path = "/v1/incidents/{id}/plans", tag = "plans", params(("id" = i64, Path, description = "incident id"), PlanQuery), responses((status = 201, description = "the draft: `{plan_id, incident_id, status, ledger_version, needs, plan, seconds, effort}`"), (status = 404, description = "no such incident", body = ErrorBody)))]
+/// `POST /v1/incidents/{id}/plans`: 201 with a draft planned from the plan
+/// time (`at`, default now) against the stock available (on hand less what
+/// issued trips hold) and the trucks free (trucks booked on other trips are
+/// busy until they are back). When the incident has a live (issued) plan,
+/// the draft is a re-plan of it (`replaces`, `changes`), as
+/// `POST /v1/plans/{live}/replan`.
+#[utoipa::path(post, path = "/v1/incidents/{id}/plans", tag = "plans", params(("id" = i64, Path, description = "incident id"), PlanQuery), responses((status = 201, description = "the draft: `{plan_id, incident_id, status, plan_unix, plan_time, needs, plan, seconds, effort}` (and `replaces`, `changes` for a re-plan); `plan.clock` gives the event, plan time and deadlines as local times and the hours left"), (status = 404, description = "no such incident", body = ErrorBody)))]
 pub async fn draft(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -35,18 +38,18 @@ pub async fn draft(
     query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let ask = options(query)?;
-    let (plan_id, answer) = make_draft(&st, caller, id, None, ask).await?;
-    tracing::info!(plan_id, incident = id, "draft");
-    Ok((StatusCode::CREATED, Json(answer)))
+    let ask = options(&st, query)?;
+    let d = st.ops.draft(caller, id, ask).await?;
+    Ok((StatusCode::CREATED, Json(d.answer)))
 }
 
 /// `POST /v1/plans/{id}/replan`: 201 with a draft that would replace issued plan
 /// `id`: its trips under way stay as they are (their trucks busy until back,
-/// their loads counted as sent), the rest is planned again against the
-/// incident as it is now (new closures, headcounts), with the stock and trucks
-/// of the replaced plan's trips that have not left; `changes` says, trip by
-/// trip, what is kept, changed, cancelled and new. Issuing it supersedes `id`.
+/// their loads counted as sent), the rest is planned again from the plan time
+/// against the incident as it is now (new closures, headcounts), with the
+/// stock and trucks of the replaced plan's trips that have not left; `changes`
+/// says, trip by trip, what is kept, changed, cancelled and new (kept trips
+/// keep their numbers). Issuing it supersedes `id`.
 #[utoipa::path(post, path = "/v1/plans/{id}/replan", tag = "plans", params(("id" = i64, Path, description = "issued plan id"), PlanQuery), responses((status = 201, description = "the re-plan as a draft, with `replaces` and `changes`"), (status = 409, description = "the plan is not issued", body = ErrorBody)))]
 pub async fn replan(
     State(st): State<Arc<AppState>>,
@@ -55,28 +58,18 @@ pub async fn replan(
     query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let ask = options(query)?;
-    let old = st.plan_or_404(id).await?;
-    if old.status != PlanStatus::Issued {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            format!(
-                "plan {id} is {}: only an issued plan is re-planned (draft a new plan instead)",
-                old.status.as_str()
-            ),
-        ));
-    }
-    let incident = old.incident_id;
-    let (plan_id, answer) = make_draft(&st, caller, incident, Some(old), ask).await?;
-    tracing::info!(plan_id, replaces = id, "re-plan");
-    Ok((StatusCode::CREATED, Json(answer)))
+    let ask = options(&st, query)?;
+    let d = st.ops.replan(caller, id, ask).await?;
+    Ok((StatusCode::CREATED, Json(d.answer)))
 }
 
 /// Query of a draft or re-plan. `start=cold` computes the matrices afresh
 /// (default `auto`: cached, or repaired from an earlier draft's trees);
 /// `effort=full` searches sixteen times as long when trucks are scarce (default
 /// `quick`); `keep=none` plans a re-plan's trips not yet gone again from
-/// scratch (default `feasible`: those that still work are kept).
+/// scratch (default `feasible`: those that still work are kept); `at` is the
+/// plan time (RFC 3339, or local `YYYY-MM-DD HH:MM` in the scenario's time
+/// zone, or `@SECONDS` since 1970 UTC; default now): no truck loads before it.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -90,19 +83,18 @@ pub struct PlanQuery {
     /// `feasible` or `none`.
     #[serde(default)]
     pub keep: Option<String>,
-}
-
-/// What a request asks of the planner.
-#[derive(Debug, Clone, Copy)]
-struct Ask {
-    opts: DraftOptions,
-    keep: bool,
+    /// The plan time.
+    #[serde(default)]
+    pub at: Option<String>,
 }
 
 /// The options of a request. The service searches `quick` unless asked for
 /// `full`: an officer waits for the answer, often with others in the queue
 /// (see `benches/README.md` for what `full` adds and costs).
-fn options(query: Result<Query<PlanQuery>, QueryRejection>) -> Result<Ask, ApiError> {
+fn options(
+    st: &AppState,
+    query: Result<Query<PlanQuery>, QueryRejection>,
+) -> Result<DraftRequest, ApiError> {
     let q = super::error::query(query)?;
     let pick = |field: &str, value: Option<&str>, values: [&str; 2]| match value {
         None => Ok(false),
@@ -116,7 +108,20 @@ fn options(query: Result<Query<PlanQuery>, QueryRejection>) -> Result<Ask, ApiEr
             ),
         )),
     };
-    Ok(Ask {
+    let at = match q.at.as_deref() {
+        None => None,
+        // `@SECONDS` (since 1970 UTC) as well, for programs.
+        Some(text) => Some(match text.strip_prefix('@') {
+            Some(secs) => secs.parse::<i64>().map_err(|_| {
+                ApiError::field("at", format!("at: `{text}`: expected @SECONDS since 1970"))
+            })?,
+            None => st
+                .clock
+                .parse(text)
+                .map_err(|e| ApiError::field("at", format!("at: {e}")))?,
+        }),
+    };
+    Ok(DraftRequest {
         opts: DraftOptions {
             cold: pick("start", q.start.as_deref(), ["auto", "cold"])?,
             effort: if pick("effort", q.effort.as_deref(), ["quick", "full"])? {
@@ -126,146 +131,8 @@ fn options(query: Result<Query<PlanQuery>, QueryRejection>) -> Result<Ask, ApiEr
             },
         },
         keep: !pick("keep", q.keep.as_deref(), ["feasible", "none"])?,
+        at,
     })
-}
-
-/// Drafts a plan for incident `incident_id` (a re-plan of `replaces` when given)
-/// and stores it; the plan's id and the answer.
-async fn make_draft(
-    st: &Arc<AppState>,
-    caller: Caller,
-    incident_id: i64,
-    replaces: Option<PlanRecord>,
-    ask: Ask,
-) -> Result<(i64, Value), ApiError> {
-    let t0 = std::time::Instant::now();
-    let incident = st
-        .store
-        .incident(incident_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no incident {incident_id}")))?;
-    // The version first: a plan issued between the reads makes this draft
-    // stale (refused at issue), never wrongly fresh.
-    let version = st.store.ledger_version().await?;
-    let mut input = DraftInput {
-        warehouses: st.store.warehouses().await?,
-        shelters: st.store.shelters().await?,
-        incident,
-        busy_until: st
-            .store
-            .trucks_busy_until(replaces.as_ref().map_or(-1, |p| p.id))
-            .await?,
-        returning: BTreeMap::new(),
-        sent: Vec::new(),
-    };
-    let mut under_way = BTreeSet::new();
-    let mut not_gone = BTreeSet::new();
-    if let Some(old) = &replaces {
-        for t in st.store.trips_of(old.id).await? {
-            match t.state {
-                TripState::Reserved => {
-                    not_gone.insert(t.trip);
-                    for (item, units) in t.loads {
-                        *input
-                            .returning
-                            .entry((t.warehouse_id.clone(), item))
-                            .or_default() += units;
-                    }
-                }
-                TripState::Departed | TripState::Delivered => {
-                    under_way.insert(t.trip);
-                }
-                TripState::Released => {}
-            }
-        }
-        input.sent = old
-            .trips
-            .iter()
-            .filter(|t| under_way.contains(&t.trip))
-            .flat_map(|t| t.lines.iter().cloned())
-            .collect();
-    }
-    let t_read = t0.elapsed().as_secs_f64();
-    let sc = draft::scenario(&st.base, &input)?;
-    let keep: Vec<TripBooking> = match &replaces {
-        Some(old) if ask.keep => old
-            .trips
-            .iter()
-            .filter(|t| not_gone.contains(&t.trip))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
-    let key = json!({
-        "incident": input.incident,
-        "warehouses": input.warehouses,
-        "shelters": input.shelters,
-        "busy_until": input.busy_until,
-        "returning": input.returning.iter().collect::<Vec<_>>(),
-        "sent": input.sent,
-        "keep": keep,
-        "cold": ask.opts.cold,
-        "effort": format!("{:?}", ask.opts.effort),
-    });
-    // A re-plan steers its bounds by what the plan it replaces delivered.
-    let bound_target = replaces.as_ref().and_then(|old| {
-        let k = &old.document["kpis"];
-        Some((k["first_kg"].as_f64()?, k["relief_kg"].as_f64()?))
-    });
-    let inputs = super::draft_memo::inputs_digest(&key);
-    let cell = st.drafts.cell(&inputs);
-    let state = st.clone();
-    let drafted = cell
-        .get_or_try_init(|| async move {
-            let _permit = state.cpu_permit().await?;
-            let state = state.clone();
-            tokio::task::spawn_blocking(move || {
-                draft::compute(&sc, &state, ask.opts, &keep, bound_target, &inputs)
-            })
-            .await
-            .map_err(|e| ApiError::internal(format!("planner: {e}")))?
-            .map(Arc::new)
-            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {e}")))
-        })
-        .await?
-        .clone();
-    let t_plan = t0.elapsed().as_secs_f64();
-    let supersedes = replaces.as_ref().map_or(0, |p| p.id);
-    let plan_id = st
-        .store
-        .create_draft(
-            caller,
-            NewDraft {
-                incident_id,
-                ledger_version: version,
-                content: &drafted.content,
-                supersedes,
-            },
-        )
-        .await?;
-    st.geojson.store_later(st, plan_id, drafted.geojson.clone());
-    let mut answer = json!({
-        "plan_id": plan_id,
-        "incident_id": incident_id,
-        "status": "draft",
-        "ledger_version": version,
-        "needs": drafted.needs,
-        "plan": drafted.document,
-        "seconds": t0.elapsed().as_secs_f64(),
-        "effort": if ask.opts.effort == Effort::Full { "full" } else { "quick" },
-    });
-    if let Some(old) = &replaces {
-        answer["replaces"] = json!(old.id);
-        answer["changes"] = json!(diff(&old.trips, &under_way, &drafted.trips));
-    }
-    tracing::debug!(
-        read_s = t_read,
-        plan_s = t_plan - t_read,
-        store_s = t0.elapsed().as_secs_f64() - t_plan,
-        "draft"
-    );
-    st.announce("plan_drafted", plan_id, incident_id);
-    Ok((plan_id, answer))
 }
 
 /// `GET /v1/plans/{id}/trips`: the plan's trips with their trucks, times and
@@ -278,7 +145,9 @@ pub async fn trips(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    let p = st.plan_or_404(id).await?;
+    let p = st.ops.plan_or_404(id).await?;
+    let event = st.store.event_unix(p.incident_id).await?;
+    let local = |h: f64| st.clock.local(event + (h * 3600.0).round() as i64);
     let booked: BTreeMap<i64, _> = st
         .store
         .trips_of(id)
@@ -291,6 +160,9 @@ pub async fn trips(
         .iter()
         .map(|t| {
             let mut v = json!(t);
+            v["load_at"] = json!(local(t.load_h));
+            v["depart_at"] = json!(local(t.depart_h));
+            v["return_at"] = json!(t.return_h.map(local));
             if let Some(b) = booked.get(&t.trip) {
                 v["state"] = json!(b.state);
                 v["busy_from_unix"] = json!(b.busy_from_unix);
@@ -301,7 +173,7 @@ pub async fn trips(
         })
         .collect();
     Ok(Json(
-        json!({"plan_id": id, "status": p.status, "trips": trips}),
+        json!({"plan_id": id, "incident_id": p.incident_id, "status": p.status, "timezone": st.clock.name(), "trips": trips}),
     ))
 }
 
@@ -334,15 +206,7 @@ async fn advance(
     to: TripState,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    st.store.advance_trip(caller, id, trip, to).await?;
-    st.announce(
-        match to {
-            TripState::Departed => "trip_departed",
-            _ => "trip_delivered",
-        },
-        id,
-        0,
-    );
+    st.ops.advance(caller, id, trip, to).await?;
     Ok(Json(json!({"plan_id": id, "trip": trip, "state": to})))
 }
 
@@ -382,7 +246,7 @@ async fn stored_file(
             st.store.plan_trips_csv(id).await?,
             "text/csv; charset=utf-8",
         )
-    } else if let Some(text) = st.geojson.get(&st, id).await {
+    } else if let Some(text) = st.geojson.get(&st.ops, id).await {
         (Some(text.as_ref().clone()), "application/geo+json")
     } else {
         (st.store.plan_geojson(id).await?, "application/geo+json")
@@ -398,16 +262,18 @@ async fn stored_file(
 
 /// `GET /v1/incidents/{id}/plans`: the incident's plans (without their
 /// documents), oldest first.
-#[utoipa::path(get, path = "/v1/incidents/{id}/plans", tag = "plans", params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "`{incident_id, plans: [{plan_id, status, ledger_version, needs}]}`, oldest first")))]
+#[utoipa::path(get, path = "/v1/incidents/{id}/plans", tag = "plans", params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "`{incident_id, live_plan, plans: [{plan_id, status, live, plan_unix, supersedes, needs}]}`, oldest first")))]
 pub async fn list(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    if st.store.incident(id).await?.is_none() {
-        return Err(ApiError::not_found(format!("no incident {id}")));
-    }
+    let incident = st
+        .store
+        .incident(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no incident {id}")))?;
     let plans: Vec<Value> = st
         .store
         .plans_of(id)
@@ -417,31 +283,49 @@ pub async fn list(
             json!({
                 "plan_id": p.id,
                 "status": p.status,
-                "ledger_version": p.ledger_version,
+                "live": incident.live_plan == Some(p.id),
+                "plan_unix": p.plan_unix,
+                "supersedes": (p.supersedes != 0).then_some(p.supersedes),
                 "needs": p.needs,
             })
         })
         .collect();
-    Ok(Json(json!({"incident_id": id, "plans": plans})))
+    Ok(Json(
+        json!({"incident_id": id, "live_plan": incident.live_plan, "plans": plans}),
+    ))
 }
 
 /// `GET /v1/plans/{id}`.
-#[utoipa::path(get, path = "/v1/plans/{id}", tag = "plans", params(("id" = i64, Path, description = "plan id")), responses((status = 200, description = "`{plan_id, incident_id, status, ledger_version, needs, supersedes, plan}`"), (status = 404, description = "no such plan", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/plans/{id}", tag = "plans", params(("id" = i64, Path, description = "plan id")), responses((status = 200, description = "`{plan_id, incident_id, status, live, plan_unix, plan_time, needs, supersedes, plan}` (`plan.clock`: event, plan time, deadlines, hours left)"), (status = 404, description = "no such plan", body = ErrorBody)))]
 pub async fn get_plan(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
-    let p = st.plan_or_404(id).await?;
+    let p = st.ops.plan_or_404(id).await?;
+    let incident = st
+        .store
+        .incident(p.incident_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("plan {id} of a missing incident")))?;
+    let plan_unix = if p.plan_unix == 0 {
+        incident.event_unix
+    } else {
+        p.plan_unix
+    };
+    let mut plan = p.document;
+    plan["clock"] = st.clock_section(&st.base, incident.event_unix, plan_unix);
     Ok(Json(json!({
         "plan_id": p.id,
         "incident_id": p.incident_id,
         "status": p.status,
-        "ledger_version": p.ledger_version,
+        "live": incident.live_plan == Some(p.id),
+        "plan_unix": plan_unix,
+        "plan_time": st.clock.local(plan_unix),
         "needs": p.needs,
         "supersedes": (p.supersedes != 0).then_some(p.supersedes),
-        "plan": p.document,
+        "plan": plan,
     })))
 }
 
@@ -456,16 +340,18 @@ pub struct IssueQuery {
     pub on_stale: Option<String>,
 }
 
-/// Stale drafts re-planned at most, per issue request.
-const AUTO_REPLANS: usize = 3;
-
 /// `POST /v1/plans/{id}/issue`: books the draft's trips and reserves their
-/// stock; 409 when what is available changed since the draft or the plan is
-/// not a draft. With `on_stale=replan`, a stale draft is drafted again (a
-/// re-plan again if it was one; up to three times) and that draft issued: the
-/// answer then names the plan issued (`plan_id`), the stale one
-/// (`replanned_from`) and carries the new draft.
-#[utoipa::path(post, path = "/v1/plans/{id}/issue", tag = "plans", params(("id" = i64, Path, description = "draft plan id"), IssueQuery), responses((status = 200, description = "`{plan_id, status: issued}` (and `replanned_from`, `draft` after an automatic re-plan)"), (status = 409, description = "availability moved since the draft (`stale_draft`), a truck is busy, or the plan is not a draft", body = ErrorBody)))]
+/// stock, superseding the live plan it re-plans, in one transaction. Issuing
+/// an issued plan again answers it (`already: true`) and books nothing. 409
+/// `incident_has_plan` when the incident has another live plan,
+/// `stale_draft` / `incident_changed` / `inventory_changed` when what the
+/// draft assumed moved, `stock_short` / `truck_busy` when another plan took
+/// its stock or trucks, `wrong_state` for a superseded or released plan. With
+/// `on_stale=replan`, such a draft is drafted again (up to three times) and
+/// that draft issued: the answer then names the plan issued (`plan_id`), the
+/// stale one (`replanned_from`) and carries the new draft; `on_stale=replan`
+/// on a plan that is not a draft is 409 `wrong_state`.
+#[utoipa::path(post, path = "/v1/plans/{id}/issue", tag = "plans", params(("id" = i64, Path, description = "draft plan id"), IssueQuery), responses((status = 200, description = "`{plan_id, incident_id, status: issued, already, superseded}` (and `replanned_from`, `draft` after an automatic re-plan)"), (status = 409, description = "`incident_has_plan`, `stale_draft`, `incident_changed`, `inventory_changed`, `stock_short`, `truck_busy` or `wrong_state`", body = ErrorBody)))]
 pub async fn issue(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -484,58 +370,34 @@ pub async fn issue(
             ))
         }
     };
-    let mut current = id;
-    let mut draft = Value::Null;
-    for _ in 0..=AUTO_REPLANS {
-        match st.store.issue(caller, current).await {
-            Ok(()) => {
-                st.announce("plan_issued", current, 0);
-                let mut answer = json!({"plan_id": current, "status": "issued"});
-                if current != id {
-                    answer["replanned_from"] = json!(id);
-                    answer["draft"] = draft;
-                }
-                return Ok(Json(answer));
-            }
-            Err(PlanConflict::Stale { .. }) if auto => {
-                let p = st.plan_or_404(current).await?;
-                let replaces = match p.supersedes {
-                    0 => None,
-                    old => Some(st.plan_or_404(old).await?),
-                };
-                let ask = options(Ok(Query(PlanQuery {
-                    start: None,
-                    effort: None,
-                    keep: None,
-                })))?;
-                let (next, answer) = make_draft(&st, caller, p.incident_id, replaces, ask).await?;
-                tracing::info!(
-                    stale = current,
-                    plan_id = next,
-                    "stale draft re-planned at issue"
-                );
-                (current, draft) = (next, answer);
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let done = st.ops.issue(caller, id, auto).await?;
+    let mut answer = json!({
+        "plan_id": done.plan_id,
+        "incident_id": done.incident_id,
+        "status": "issued",
+        "already": done.already,
+        "superseded": done.superseded,
+    });
+    if let Some(from) = done.replanned_from {
+        answer["replanned_from"] = json!(from);
+        answer["draft"] = done.draft.unwrap_or(Value::Null);
     }
-    Err(ApiError::new(
-        StatusCode::CONFLICT,
-        format!("plan {id}: still stale after {AUTO_REPLANS} re-plans (other officers keep issuing): try again"),
-    )
-    .with_code("stale_draft"))
+    Ok(Json(answer))
 }
 
-/// `POST /v1/plans/{id}/release`: returns an issued plan's stock; 409 when it is
-/// not issued.
-#[utoipa::path(post, path = "/v1/plans/{id}/release", tag = "plans", params(("id" = i64, Path, description = "issued plan id")), responses((status = 200, description = "`{plan_id, status: released}`"), (status = 409, description = "the plan is not issued", body = ErrorBody)))]
+/// `POST /v1/plans/{id}/release`: returns an issued plan's stock and trucks
+/// (trips under way go on); the incident has no live plan after. Releasing a
+/// released plan again answers it (`already: true`); 409 for a draft or a
+/// superseded plan.
+#[utoipa::path(post, path = "/v1/plans/{id}/release", tag = "plans", params(("id" = i64, Path, description = "issued plan id")), responses((status = 200, description = "`{plan_id, status: released, already}`"), (status = 409, description = "the plan is a draft or superseded", body = ErrorBody)))]
 pub async fn release(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    st.store.release(caller, id).await?;
-    st.announce("plan_released", id, 0);
-    Ok(Json(json!({"plan_id": id, "status": "released"})))
+    let changed = st.ops.release(caller, id).await?;
+    Ok(Json(
+        json!({"plan_id": id, "status": "released", "already": !changed}),
+    ))
 }

@@ -22,12 +22,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::require;
-use super::draft::add_roads;
 use super::error::ApiError;
 use super::AppState;
 use crate::network::matrix::MatrixEngine;
 use crate::network::snap::DEFAULT_MAX_SNAP_M;
 use crate::network::{EdgeWeights, NodeId, Router, Snapper};
+use crate::ops::draft::add_roads;
 use crate::progress::Silent;
 use crate::store::records::Role;
 

@@ -34,19 +34,6 @@ pub struct LedgerRow {
     pub to: &'static str,
 }
 
-/// `n` fresh ids from `meta.next_id`, the first returned.
-async fn id_block(tx: &mut sqlx::Transaction<'_, sqlx::Any>, n: usize) -> Result<i64, StoreError> {
-    sqlx::query("UPDATE meta SET value = value + $1 WHERE key = 'next_id'")
-        .bind(n as i64)
-        .execute(&mut **tx)
-        .await?;
-    let last: i64 = sqlx::query("SELECT value FROM meta WHERE key = 'next_id'")
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("value")?;
-    Ok(last - n as i64 + 1)
-}
-
 /// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `rows` rows.
 fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
     let k = columns.len();
@@ -63,8 +50,9 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
     )
 }
 
-/// Appends `rows` to `ledger_events`, made by `by` at `now`, and applies them to
-/// the running totals of `holds`.
+/// Applies `rows` to the running totals of `holds` and appends them to
+/// `ledger_events`, made by `by` at `now` (their ids taken after the totals
+/// are written: see [`super::tx`]). The warehouses' rows must be locked.
 pub async fn append_ledger(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     by: Caller,
@@ -74,7 +62,8 @@ pub async fn append_ledger(
     if rows.is_empty() {
         return Ok(());
     }
-    let first = id_block(tx, rows.len()).await?;
+    add_to_holds(tx, rows).await?;
+    let first = super::tx::ids(tx, rows.len()).await?;
     let cols = [
         "id",
         "at_unix",
@@ -105,7 +94,7 @@ pub async fn append_ledger(
         }
         q.execute(&mut **tx).await?;
     }
-    add_to_holds(tx, rows).await
+    Ok(())
 }
 
 /// Applies `rows` to the running totals of `holds`: units moved into
@@ -162,13 +151,20 @@ pub async fn book_all(
     trips: &[(TripBooking, Times)],
     now: i64,
 ) -> Result<(), PlanConflict> {
-    // Trucks: every live booking, checked in memory.
+    // Trucks: every live booking, checked in memory (the warehouses' rows are
+    // locked: nobody books their trucks meanwhile).
     let rows = sqlx::query(
         "SELECT plan_id, trip, warehouse_id, truck, busy_from_unix, return_unix FROM trips \
          WHERE truck >= 0 AND state IN ('reserved', 'departed', 'delivered')",
     )
     .fetch_all(&mut **tx)
     .await?;
+    let fleets: BTreeMap<String, i64> = sqlx::query("SELECT id, trucks FROM warehouses")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("trucks")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
     // (loading starts, back, plan, trip) per (warehouse, truck).
     type Runs = Vec<(i64, i64, i64, i64)>;
     let mut booked: BTreeMap<(String, i64), Runs> = BTreeMap::new();
@@ -184,6 +180,14 @@ pub async fn book_all(
             ));
     }
     for (t, at) in trips.iter().filter(|(t, _)| t.truck >= 0) {
+        if t.truck >= fleets.get(&t.warehouse_id).copied().unwrap_or(0) {
+            return Err(PlanConflict::TruckBusy {
+                warehouse_id: t.warehouse_id.clone(),
+                truck: t.truck,
+                other_plan: 0,
+                other_trip: 0,
+            });
+        }
         let key = (t.warehouse_id.clone(), t.truck);
         if let Some(&(_, _, p, k)) = booked
             .get(&key)
@@ -292,7 +296,10 @@ pub async fn book_all(
 }
 
 /// Gives back every trip of plan `plan_id` that has not left (reserved →
-/// released), one ledger event per load.
+/// released), one ledger event per load. The plan's and its warehouses' rows
+/// must be locked; the trips are moved only from `reserved`, and if fewer
+/// move than were read (a transition slipped past the locks) nothing is
+/// applied.
 pub async fn give_back(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     by: Caller,
@@ -321,13 +328,21 @@ pub async fn give_back(
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
-    sqlx::query(
+    let read: std::collections::BTreeSet<i64> = events.iter().map(|e| e.trip).collect();
+    let moved = sqlx::query(
         "UPDATE trips SET state = 'released', changed_unix = $1 WHERE plan_id = $2 AND state = 'reserved'",
     )
     .bind(now)
     .bind(plan_id)
     .execute(&mut **tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if moved < read.len() as u64 {
+        return Err(StoreError::Corrupt(format!(
+            "plan {plan_id}: {} trip(s) read as reserved, {moved} released",
+            read.len()
+        )));
+    }
     append_ledger(tx, by, &events, now).await
 }
 

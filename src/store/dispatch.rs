@@ -13,16 +13,19 @@
 //! warehouse and item; no truck is booked on two trips whose loading-to-return
 //! intervals overlap.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use serde_json::json;
 use sqlx::Row;
 
+use super::actions::record_action;
 use super::booking::{append_ledger, book_all, give_back, LedgerRow, Times};
 use super::records::{
-    expect_status, set_status, Caller, PlanConflict, PlanRecord, PlanStatus, TripBooking,
+    set_status, status_of, Assumed, Caller, PlanConflict, PlanRecord, PlanStatus, TripBooking,
 };
-use super::{meta, next_id, now_unix, Store, StoreError};
+use super::tx::{lock_incident, lock_plans, lock_warehouses, Tx};
+use super::{now_unix, Store, StoreError};
 
 /// Seconds since 1970 standing for "never back" (a trip with no road back).
 pub const NEVER_UNIX: i64 = 4_102_444_800;
@@ -108,40 +111,83 @@ fn at(event_unix: i64, h: f64) -> i64 {
     }
 }
 
+/// What issuing a plan did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Issued {
+    /// The plan, now issued.
+    pub plan_id: i64,
+    /// The plan it superseded, if it was a re-plan.
+    pub superseded: Option<i64>,
+    /// True when the plan was issued already: nothing was booked again.
+    pub already: bool,
+}
+
+/// Drafts whose first trip loads more than this long before the moment of
+/// issue are refused as stale, seconds: their trucks would be late from the
+/// start.
+pub const LATE_LOADING_S: i64 = 15 * 60;
+
 impl Store {
-    /// Issues draft `id`. In one transaction: refuses when what is available
-    /// moved since the draft (409: re-plan); for a re-plan, gives back the trips
-    /// of the plan it replaces that have not left and marks that plan
-    /// superseded; books each trip's truck (refused if it overlaps another
-    /// booking) and reserves its load (refused if more than is available).
-    pub async fn issue(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
+    /// Issues draft `id` (see [`super::tx`] for how it holds under races). In
+    /// one transaction, under the incident's lock: an issued plan is returned
+    /// as it is (`already`); a superseded or released one is refused; the
+    /// incident must have no live plan, or, for a re-plan, the plan it
+    /// re-plans must be the live one ([`PlanConflict::IncidentHasPlan`]);
+    /// what the draft assumed must still hold (the incident's version, the
+    /// shelters' counts, the fleets); then the live plan's trips that have not
+    /// left give their stock and trucks back and it is marked superseded, and
+    /// each trip books its truck (refused if it overlaps another booking) and
+    /// reserves its load (refused if more than is available).
+    pub async fn issue(&self, by: Caller, id: i64) -> Result<Issued, PlanConflict> {
         let plan = self.plan_head(id).await?.ok_or(PlanConflict::Missing(id))?;
         let event_unix = self.event_unix(plan.incident_id).await?;
+        super::tx::retrying(|| self.issue_once(by, &plan, event_unix)).await
+    }
+
+    async fn issue_once(
+        &self,
+        by: Caller,
+        plan: &PlanRecord,
+        event_unix: i64,
+    ) -> Result<Issued, PlanConflict> {
+        let (id, incident) = (plan.id, plan.incident_id);
         let mut tx = self.begin_write().await?;
-        // First statement writes: the row (PostgreSQL) or the database (SQLite) is
-        // ours until commit, and a draft made before another issue is refused.
-        let moved = sqlx::query(
-            "UPDATE meta SET value = value + 1 WHERE key = 'ledger_version' AND value = $1",
-        )
-        .bind(plan.ledger_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if moved == 0 {
-            let now = meta(&mut *tx, "ledger_version").await?;
-            return Err(PlanConflict::Stale {
-                drafted: plan.ledger_version,
-                now,
+        let (live, version) = lock_incident(&mut tx, incident).await?.ok_or_else(|| {
+            StoreError::Corrupt(format!("plan {id} of a missing incident {incident}"))
+        })?;
+        lock_plans(&mut tx, &[plan.supersedes, id]).await?;
+        match status_of(&mut tx, id).await? {
+            PlanStatus::Draft => {}
+            PlanStatus::Issued => {
+                return Ok(Issued {
+                    plan_id: id,
+                    superseded: (plan.supersedes != 0).then_some(plan.supersedes),
+                    already: true,
+                })
+            }
+            status => {
+                return Err(PlanConflict::State {
+                    id,
+                    status,
+                    wanted: "draft",
+                })
+            }
+        }
+        if live != plan.supersedes {
+            return Err(if live != 0 {
+                PlanConflict::IncidentHasPlan { incident, live }
+            } else {
+                PlanConflict::Stale {
+                    reason: format!("plan {} it re-plans is no longer issued", plan.supersedes),
+                }
             });
         }
-        expect_status(&mut tx, id, PlanStatus::Draft).await?;
-        let now = now_unix();
-        if plan.supersedes != 0 {
-            expect_status(&mut tx, plan.supersedes, PlanStatus::Issued).await?;
-            give_back(&mut tx, by, plan.supersedes, now).await?;
-            set_status(&mut tx, plan.supersedes, PlanStatus::Superseded, now).await?;
+        if version != plan.assumed.incident_version {
+            return Err(PlanConflict::IncidentChanged { incident });
         }
-        let trips: Vec<(TripBooking, Times)> = bookings_of(&plan)
+        check_inventory(&mut tx, &plan.assumed).await?;
+        let now = now_unix();
+        let trips: Vec<(TripBooking, Times)> = bookings_of(plan)
             .into_iter()
             .map(|t| {
                 let (from, depart) = (at(event_unix, t.load_h), at(event_unix, t.depart_h));
@@ -149,33 +195,115 @@ impl Store {
                 (t, Times { from, depart, back })
             })
             .collect();
+        if let Some(first) = trips
+            .iter()
+            .filter(|(t, _)| t.truck >= 0)
+            .map(|(_, at)| at.from)
+            .min()
+        {
+            if first < now - LATE_LOADING_S {
+                return Err(PlanConflict::Stale {
+                    reason: format!("its first trip was to load {} min ago", (now - first) / 60),
+                });
+            }
+        }
+        check_trip_numbers(&mut tx, plan).await?;
+        // Warehouses whose stock or trucks change: the draft's and the
+        // reserved trips of the plan it supersedes.
+        let mut warehouses: BTreeSet<String> =
+            trips.iter().map(|(t, _)| t.warehouse_id.clone()).collect();
+        if plan.supersedes != 0 {
+            warehouses.extend(reserved_warehouses(&mut tx, plan.supersedes).await?);
+        }
+        lock_warehouses(&mut tx, warehouses.iter().map(String::as_str)).await?;
+        let mut actions = Vec::new();
+        if plan.supersedes != 0 {
+            give_back(&mut tx, by, plan.supersedes, now).await?;
+            set_status(&mut tx, plan.supersedes, PlanStatus::Superseded, now).await?;
+            actions.push(("plan_superseded", plan.supersedes, json!({"by": id})));
+        }
         book_all(&mut tx, by, id, &trips, now).await?;
         set_status(&mut tx, id, PlanStatus::Issued, now).await?;
+        sqlx::query("UPDATE incidents SET live_plan = $1 WHERE id = $2")
+            .bind(id)
+            .bind(incident)
+            .execute(&mut *tx)
+            .await?;
+        let detail = json!({"trips": trips.len(), "supersedes": (plan.supersedes != 0).then_some(plan.supersedes)});
+        actions.push(("plan_issued", id, detail));
+        for (kind, plan_id, detail) in actions {
+            record_action(
+                &mut tx,
+                by.token_id,
+                kind,
+                incident,
+                plan_id,
+                0,
+                &detail,
+                now,
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(Issued {
+            plan_id: id,
+            superseded: (plan.supersedes != 0).then_some(plan.supersedes),
+            already: false,
+        })
     }
 
     /// Releases issued plan `id`: its trips that have not left give their load
-    /// and trucks back; trips under way go on.
-    pub async fn release(&self, by: Caller, id: i64) -> Result<(), PlanConflict> {
-        if self.plan_head(id).await?.is_none() {
-            return Err(PlanConflict::Missing(id));
-        }
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
-            .execute(&mut *tx)
+    /// and trucks back; trips under way go on; the incident has no live plan
+    /// after. Releasing a released plan again changes nothing (`Ok(false)`).
+    pub async fn release(&self, by: Caller, id: i64) -> Result<bool, PlanConflict> {
+        let plan = self.plan_head(id).await?.ok_or(PlanConflict::Missing(id))?;
+        super::tx::retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            lock_incident(&mut tx, plan.incident_id).await?;
+            lock_plans(&mut tx, &[id]).await?;
+            match status_of(&mut tx, id).await? {
+                PlanStatus::Issued => {}
+                PlanStatus::Released => return Ok(false),
+                status => {
+                    return Err(PlanConflict::State {
+                        id,
+                        status,
+                        wanted: "issued",
+                    })
+                }
+            }
+            let warehouses = reserved_warehouses(&mut tx, id).await?;
+            lock_warehouses(&mut tx, warehouses.iter().map(String::as_str)).await?;
+            let now = now_unix();
+            give_back(&mut tx, by, id, now).await?;
+            set_status(&mut tx, id, PlanStatus::Released, now).await?;
+            sqlx::query("UPDATE incidents SET live_plan = 0 WHERE id = $1 AND live_plan = $2")
+                .bind(plan.incident_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            record_action(
+                &mut tx,
+                by.token_id,
+                "plan_released",
+                plan.incident_id,
+                id,
+                0,
+                &json!(null),
+                now,
+            )
             .await?;
-        expect_status(&mut tx, id, PlanStatus::Issued).await?;
-        let now = now_unix();
-        give_back(&mut tx, by, id, now).await?;
-        set_status(&mut tx, id, PlanStatus::Released, now).await?;
-        tx.commit().await?;
-        Ok(())
+            tx.commit().await?;
+            Ok(true)
+        })
+        .await
     }
 
     /// Moves trip `trip` of plan `plan_id` on: `Departed` (from reserved; its
     /// load leaves the warehouse's units on hand) or `Delivered` (from
-    /// departed). What is available does not change, so drafts stay fresh.
+    /// departed). Under the plan's and the warehouse's locks, and applied only
+    /// if the trip is still in the state it moves from, so a release or a
+    /// supersede at the same instant and this cannot both apply.
     pub async fn advance_trip(
         &self,
         by: Caller,
@@ -193,17 +321,54 @@ impl Store {
                 ))))
             }
         };
+        let incident = self.plan_head(plan_id).await?.map_or(0, |p| p.incident_id);
+        super::tx::retrying(|| self.advance_once(by, incident, plan_id, trip, from, to)).await
+    }
+
+    async fn advance_once(
+        &self,
+        by: Caller,
+        incident: i64,
+        plan_id: i64,
+        trip: i64,
+        from: TripState,
+        to: TripState,
+    ) -> Result<(), PlanConflict> {
         let mut tx = self.begin_write().await?;
-        // Queue writers on the counter row first (see the module docs of store).
-        next_id(&mut tx).await?;
-        let row = sqlx::query("SELECT state FROM trips WHERE plan_id = $1 AND trip = $2")
-            .bind(plan_id)
-            .bind(trip)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(PlanConflict::MissingTrip(plan_id, trip))?;
-        let state = TripState::parse(&row.try_get::<String, _>("state")?)?;
-        if state != from {
+        lock_plans(&mut tx, &[plan_id]).await?;
+        let row =
+            sqlx::query("SELECT state, warehouse_id FROM trips WHERE plan_id = $1 AND trip = $2")
+                .bind(plan_id)
+                .bind(trip)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(PlanConflict::MissingTrip(plan_id, trip))?;
+        let warehouse: String = row.try_get("warehouse_id")?;
+        lock_warehouses(&mut tx, [warehouse.as_str()]).await?;
+        let now = now_unix();
+        let moved = sqlx::query(
+            "UPDATE trips SET state = $1, changed_unix = $2 WHERE plan_id = $3 AND trip = $4 AND state = $5",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(plan_id)
+        .bind(trip)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved != 1 {
+            let state = TripState::parse(&row.try_get::<String, _>("state")?)?;
+            let state =
+                match sqlx::query("SELECT state FROM trips WHERE plan_id = $1 AND trip = $2")
+                    .bind(plan_id)
+                    .bind(trip)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                {
+                    Some(r) => TripState::parse(&r.try_get::<String, _>("state")?)?,
+                    None => state,
+                };
             return Err(PlanConflict::TripState {
                 plan_id,
                 trip,
@@ -212,7 +377,6 @@ impl Store {
             });
         }
         let loads = loads_of(&mut tx, plan_id, trip).await?;
-        let now = now_unix();
         let mut events = Vec::with_capacity(loads.len());
         for (w, item, units) in &loads {
             if to == TripState::Departed {
@@ -252,7 +416,21 @@ impl Store {
             });
         }
         append_ledger(&mut tx, by, &events, now).await?;
-        set_trip_state(&mut tx, plan_id, trip, to, now).await?;
+        let kind = match to {
+            TripState::Departed => "trip_departed",
+            _ => "trip_delivered",
+        };
+        record_action(
+            &mut tx,
+            by.token_id,
+            kind,
+            incident,
+            plan_id,
+            trip,
+            &json!(null),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -324,6 +502,19 @@ impl Store {
         Ok(out)
     }
 
+    /// The highest trip number booked for incident `id`'s plans (0: none): a
+    /// new draft numbers its new trips after it.
+    pub async fn top_trip(&self, id: i64) -> Result<i64, StoreError> {
+        let top: Option<i64> = sqlx::query(
+            "SELECT MAX(t.trip) AS top FROM trips t JOIN plans p ON p.id = t.plan_id WHERE p.incident_id = $1",
+        )
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("top")?;
+        Ok(top.unwrap_or(0).max(0))
+    }
+
     /// The event time of incident `id`, seconds since 1970 UTC.
     pub async fn event_unix(&self, id: i64) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT event_unix FROM incidents WHERE id = $1")
@@ -370,6 +561,91 @@ fn bookings_of(plan: &PlanRecord) -> Vec<TripBooking> {
         .collect()
 }
 
+/// Warehouses of plan `id`'s trips that have not left.
+async fn reserved_warehouses(tx: &mut Tx, id: i64) -> Result<BTreeSet<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT warehouse_id FROM trips WHERE plan_id = $1 AND state = 'reserved'",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|r| r.try_get("warehouse_id")).collect()
+}
+
+/// `Err` unless every shelter's counts and warehouse's fleet `assumed` names
+/// is at the version the draft saw.
+async fn check_inventory(tx: &mut Tx, assumed: &Assumed) -> Result<(), PlanConflict> {
+    for (table, what, seen) in [
+        ("shelters", "shelter", &assumed.shelters),
+        ("warehouses", "warehouse", &assumed.warehouses),
+    ] {
+        if seen.is_empty() {
+            continue;
+        }
+        let rows = sqlx::query(&format!("SELECT id, version FROM {table}"))
+            .fetch_all(&mut **tx)
+            .await?;
+        let now: BTreeMap<String, i64> = rows
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("version")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        for (id, v) in seen {
+            if now.get(id) != Some(v) {
+                let part = if table == "warehouses" {
+                    "'s fleet"
+                } else {
+                    "'s counts"
+                };
+                return Err(PlanConflict::InventoryChanged {
+                    what: format!("{what} {id}{part}"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `Err` unless every trip number of `plan` is either one of the trips of the
+/// plan it re-plans (a trip kept keeps its number) or above every trip number
+/// the incident's plans booked: no number is used for two trips.
+async fn check_trip_numbers(tx: &mut Tx, plan: &PlanRecord) -> Result<(), PlanConflict> {
+    let top: Option<i64> = sqlx::query(
+        "SELECT MAX(t.trip) AS top FROM trips t JOIN plans p ON p.id = t.plan_id WHERE p.incident_id = $1",
+    )
+    .bind(plan.incident_id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("top")?;
+    let top = top.unwrap_or(0);
+    if top <= plan.assumed.trips_upto {
+        return Ok(());
+    }
+    let old: BTreeSet<i64> = if plan.supersedes != 0 {
+        sqlx::query("SELECT trip FROM trips WHERE plan_id = $1")
+            .bind(plan.supersedes)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("trip"))
+            .collect::<Result<_, _>>()?
+    } else {
+        BTreeSet::new()
+    };
+    if let Some(t) = plan
+        .trips
+        .iter()
+        .find(|t| t.trip > 0 && t.trip <= top && !old.contains(&t.trip))
+    {
+        return Err(PlanConflict::Stale {
+            reason: format!(
+                "trip number {} was given to another plan's trip since",
+                t.trip
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// (warehouse, item, units) of one trip.
 async fn loads_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -392,23 +668,6 @@ async fn loads_of(
             ))
         })
         .collect()
-}
-
-async fn set_trip_state(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    plan_id: i64,
-    trip: i64,
-    state: TripState,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE trips SET state = $1, changed_unix = $2 WHERE plan_id = $3 AND trip = $4")
-        .bind(state.as_str())
-        .bind(now)
-        .bind(plan_id)
-        .bind(trip)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use super::actions::record_action;
 use super::records::Caller;
 use super::{next_id, now_unix, Store, StoreError};
 
@@ -78,6 +79,10 @@ pub struct IncidentRecord {
     /// The event, seconds since 1970 UTC: hour 0 of its plans, the clock on
     /// which trucks are booked across incidents.
     pub event_unix: i64,
+    /// Its issued plan, if any: the one live plan (what the trucks do).
+    pub live_plan: Option<i64>,
+    /// Bumped by every change to its disruption.
+    pub version: i64,
 }
 
 /// What an incident is created with.
@@ -108,6 +113,14 @@ impl Store {
         by: Caller,
         new: &NewIncident,
     ) -> Result<IncidentRecord, StoreError> {
+        super::tx::retrying(|| self.create_incident_once(by, new)).await
+    }
+
+    async fn create_incident_once(
+        &self,
+        by: Caller,
+        new: &NewIncident,
+    ) -> Result<IncidentRecord, StoreError> {
         let mut tx = self.begin_write().await?;
         let id = next_id(&mut tx).await?;
         let created_unix = now_unix();
@@ -127,8 +140,22 @@ impl Store {
         .bind(event_unix)
         .execute(&mut *tx)
         .await?;
+        let detail = serde_json::json!({"name": new.name, "event_unix": event_unix});
+        record_action(
+            &mut tx,
+            by.token_id,
+            "incident_created",
+            id,
+            0,
+            0,
+            &detail,
+            created_unix,
+        )
+        .await?;
         tx.commit().await?;
         Ok(IncidentRecord {
+            live_plan: None,
+            version: 0,
             event_unix,
             id,
             name: new.name.clone(),
@@ -143,7 +170,8 @@ impl Store {
     /// The incident `id`, if any.
     pub async fn incident(&self, id: i64) -> Result<Option<IncidentRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, event_time, shelters, closed_ways, disruption, created_unix, event_unix FROM incidents WHERE id = $1",
+            "SELECT id, name, event_time, shelters, closed_ways, disruption, created_unix, event_unix, live_plan, version \
+             FROM incidents WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -165,6 +193,8 @@ impl Store {
                 .map_err(|e| corrupt("disruption", e))?,
             created_unix: r.try_get("created_unix")?,
             event_unix: r.try_get("event_unix")?,
+            live_plan: Some(r.try_get::<i64, _>("live_plan")?).filter(|&p| p != 0),
+            version: r.try_get("version")?,
         }))
     }
 
@@ -198,14 +228,31 @@ impl Store {
         more: IncidentDisruption,
         change: &serde_json::Value,
     ) -> Result<Option<IncidentRecord>, StoreError> {
+        let found =
+            super::tx::retrying(|| self.extend_once(by, id, closed_ways, &more, change)).await?;
+        if !found {
+            return Ok(None);
+        }
+        self.incident(id).await
+    }
+
+    async fn extend_once(
+        &self,
+        by: Caller,
+        id: i64,
+        closed_ways: &[i64],
+        more: &IncidentDisruption,
+        change: &serde_json::Value,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        // Take the row lock first (the counter update queues writers).
-        let event = next_id(&mut tx).await?;
+        if super::tx::lock_incident(&mut tx, id).await?.is_none() {
+            return Ok(false);
+        }
         let row = sqlx::query("SELECT closed_ways, disruption FROM incidents WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-        let Some(r) = row else { return Ok(None) };
+        let Some(r) = row else { return Ok(false) };
         let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("incident {id}: {e}"));
         let mut ways: Vec<i64> =
             serde_json::from_str(&r.try_get::<String, _>("closed_ways")?).map_err(corrupt)?;
@@ -216,24 +263,39 @@ impl Store {
                 ways.push(w);
             }
         }
-        dis.extend(more);
-        sqlx::query("UPDATE incidents SET closed_ways = $1, disruption = $2 WHERE id = $3")
+        dis.extend(more.clone());
+        sqlx::query(
+            "UPDATE incidents SET closed_ways = $1, disruption = $2, version = version + 1 WHERE id = $3",
+        )
             .bind(to_json(&ways))
             .bind(to_json(&dis))
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        let event = next_id(&mut tx).await?;
+        let now = now_unix();
         sqlx::query(
             "INSERT INTO incident_events (id, at_unix, token_id, incident_id, change) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(event)
-        .bind(now_unix())
+        .bind(now)
         .bind(by.token_id)
         .bind(id)
         .bind(change.to_string())
         .execute(&mut *tx)
         .await?;
+        record_action(
+            &mut tx,
+            by.token_id,
+            "incident_changed",
+            id,
+            0,
+            0,
+            change,
+            now,
+        )
+        .await?;
         tx.commit().await?;
-        self.incident(id).await
+        Ok(true)
     }
 }

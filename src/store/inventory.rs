@@ -27,6 +27,8 @@ pub struct WarehouseRecord {
     pub volume_m3: f64,
     /// Loading time per truck, hours.
     pub loading_h: f64,
+    /// Fleet version: bumped by every change to the fields above.
+    pub version: i64,
     /// Per item: units on hand, reserved by issued trips, in transit, and
     /// available (on hand less reserved).
     pub stock: BTreeMap<String, StockLevel>,
@@ -62,6 +64,8 @@ pub struct ShelterRecord {
     pub priority: [i64; 5],
     /// Open (a closed shelter is planned for no more).
     pub open: bool,
+    /// Inventory version: bumped by every change to its counts or opening.
+    pub version: i64,
 }
 
 impl Store {
@@ -131,7 +135,7 @@ impl Store {
     /// Every warehouse, in the scenario's order, with its stock levels.
     pub async fn warehouses(&self) -> Result<Vec<WarehouseRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, lon, lat, trucks, payload_kg, volume_m3, loading_h FROM warehouses ORDER BY position",
+            "SELECT id, name, lon, lat, trucks, payload_kg, volume_m3, loading_h, version FROM warehouses ORDER BY position",
         )
         .fetch_all(self.pool())
         .await?;
@@ -147,6 +151,7 @@ impl Store {
                     payload_kg: r.try_get("payload_kg")?,
                     volume_m3: r.try_get("volume_m3")?,
                     loading_h: r.try_get("loading_h")?,
+                    version: r.try_get("version")?,
                     id,
                 })
             })
@@ -164,7 +169,7 @@ impl Store {
     /// Every shelter, in the scenario's order.
     pub async fn shelters(&self) -> Result<Vec<ShelterRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, district, lon, lat, headcount, elderly, children, pregnant, disabled, injured, open \
+            "SELECT id, name, district, lon, lat, headcount, elderly, children, pregnant, disabled, injured, open, version \
              FROM shelters ORDER BY position",
         )
         .fetch_all(self.pool())
@@ -185,6 +190,7 @@ impl Store {
                         r.try_get("injured")?,
                     ],
                     open: r.try_get::<i64, _>("open")? != 0,
+                    version: r.try_get("version")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

@@ -3,8 +3,9 @@
 
 use sqlx::Row;
 
+use super::actions::record_action;
 use super::records::Caller;
-use super::{next_id, now_unix, Store, StoreError};
+use super::{now_unix, Store, StoreError};
 
 /// What an inventory change found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,10 +38,19 @@ impl Store {
         on_hand: i64,
         note: &str,
     ) -> Result<Edit, StoreError> {
+        super::tx::retrying(|| self.stocktake_once(by, warehouse_id, item, on_hand, note)).await
+    }
+
+    async fn stocktake_once(
+        &self,
+        by: Caller,
+        warehouse_id: &str,
+        item: &str,
+        on_hand: i64,
+        note: &str,
+    ) -> Result<Edit, StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
-            .execute(&mut *tx)
-            .await?;
+        super::tx::lock_warehouses(&mut tx, [warehouse_id]).await?;
         let row = sqlx::query("SELECT on_hand FROM stock WHERE warehouse_id = $1 AND item = $2")
             .bind(warehouse_id)
             .bind(item)
@@ -57,13 +67,23 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let target = format!("stock/{warehouse_id}/{item}");
-        record(
+        let event = Event {
+            target,
+            field: "on_hand",
+            values: (old, on_hand),
+            reals: None,
+        };
+        record(&mut tx, by, &[event], note).await?;
+        let detail = serde_json::json!({"warehouse": warehouse_id, "item": item, "from": old, "to": on_hand});
+        record_action(
             &mut tx,
-            by,
-            (&target, "on_hand"),
-            (old, on_hand),
-            None,
-            note,
+            by.token_id,
+            "stocktake",
+            0,
+            0,
+            0,
+            &detail,
+            now_unix(),
         )
         .await?;
         tx.commit().await?;
@@ -92,10 +112,18 @@ impl Store {
         changes: &[(String, &str, i64)],
         note: &str,
     ) -> Result<Edit, StoreError> {
+        super::tx::retrying(|| self.set_shelter_counts_once(by, changes, note)).await
+    }
+
+    async fn set_shelter_counts_once(
+        &self,
+        by: Caller,
+        changes: &[(String, &str, i64)],
+        note: &str,
+    ) -> Result<Edit, StoreError> {
         let mut tx = self.begin_write().await?;
-        // Writes first (see the module doc of the store): the id counter.
-        next_id(&mut tx).await?;
         let mut first_old = 0;
+        let mut events = Vec::new();
         for (k, (id, field, value)) in changes.iter().enumerate() {
             let Some(field) = SHELTER_FIELDS.iter().find(|f| *f == field) else {
                 return Err(StoreError::Corrupt(format!("shelter field `{field}`")));
@@ -111,14 +139,33 @@ impl Store {
             if k == 0 {
                 first_old = old;
             }
-            sqlx::query(&format!("UPDATE shelters SET {field} = $1 WHERE id = $2"))
-                .bind(*value)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            let target = format!("shelter/{id}");
-            record(&mut tx, by, (&target, field), (old, *value), None, note).await?;
+            sqlx::query(&format!(
+                "UPDATE shelters SET {field} = $1, version = version + 1 WHERE id = $2"
+            ))
+            .bind(*value)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            events.push(Event {
+                target: format!("shelter/{id}"),
+                field,
+                values: (old, *value),
+                reals: None,
+            });
         }
+        record(&mut tx, by, &events, note).await?;
+        let detail = serde_json::json!({"changes": changes.iter().map(|(id, f, v)| serde_json::json!([id, f, v])).collect::<Vec<_>>()});
+        record_action(
+            &mut tx,
+            by.token_id,
+            "shelters_changed",
+            0,
+            0,
+            0,
+            &detail,
+            now_unix(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Edit::Done(first_old))
     }
@@ -139,11 +186,20 @@ impl Store {
         changes: &[(&str, f64)],
         note: &str,
     ) -> Result<Edit, StoreError> {
+        super::tx::retrying(|| self.set_fleet_once(by, id, changes, note)).await
+    }
+
+    async fn set_fleet_once(
+        &self,
+        by: Caller,
+        id: &str,
+        changes: &[(&str, f64)],
+        note: &str,
+    ) -> Result<Edit, StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE meta SET value = value + 1 WHERE key = 'ledger_version'")
-            .execute(&mut *tx)
-            .await?;
+        super::tx::lock_warehouses(&mut tx, [id]).await?;
         let mut first_old = 0;
+        let mut events = Vec::new();
         for (k, &(field, value)) in changes.iter().enumerate() {
             let Some(field) = FLEET_FIELDS.iter().find(|f| **f == field) else {
                 return Err(StoreError::Corrupt(format!("fleet field `{field}`")));
@@ -161,7 +217,8 @@ impl Store {
             if k == 0 {
                 first_old = old.round() as i64;
             }
-            let sql = format!("UPDATE warehouses SET {field} = $1 WHERE id = $2");
+            let sql =
+                format!("UPDATE warehouses SET {field} = $1, version = version + 1 WHERE id = $2");
             let q = sqlx::query(&sql);
             let q = if *field == "trucks" {
                 q.bind(value.round() as i64)
@@ -169,50 +226,66 @@ impl Store {
                 q.bind(value)
             };
             q.bind(id).execute(&mut *tx).await?;
-            let target = format!("warehouse/{id}");
-            let whole = (old.round() as i64, value.round() as i64);
-            record(
-                &mut tx,
-                by,
-                (&target, field),
-                whole,
-                Some((old, value)),
-                note,
-            )
-            .await?;
+            events.push(Event {
+                target: format!("warehouse/{id}"),
+                field,
+                values: (old.round() as i64, value.round() as i64),
+                reals: Some((old, value)),
+            });
         }
+        record(&mut tx, by, &events, note).await?;
+        let detail = serde_json::json!({"warehouse": id, "changes": changes.iter().map(|(f, v)| serde_json::json!([f, v])).collect::<Vec<_>>()});
+        record_action(
+            &mut tx,
+            by.token_id,
+            "fleet_changed",
+            0,
+            0,
+            0,
+            &detail,
+            now_unix(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Edit::Done(first_old))
     }
 }
 
-/// Appends one inventory event: `values` old and new (whole), and for a
-/// real-valued field its exact old and new value (`reals`).
-async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    by: Caller,
-    (target, field): (&str, &str),
-    (old, new): (i64, i64),
+/// One inventory change: `values` old and new (whole), and for a real-valued
+/// field its exact old and new value (`reals`).
+struct Event {
+    target: String,
+    field: &'static str,
+    values: (i64, i64),
     reals: Option<(f64, f64)>,
+}
+
+/// Appends `events`, their ids taken last (see [`super::tx`]).
+async fn record(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    by: Caller,
+    events: &[Event],
     note: &str,
 ) -> Result<(), StoreError> {
-    let id = next_id(tx).await?;
-    let (old_real, new_real) = reals.unwrap_or((0.0, 0.0));
-    sqlx::query(
-        "INSERT INTO inventory_events (id, at_unix, token_id, target, field, old_value, new_value, note, old_real, new_real) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(id)
-    .bind(now_unix())
-    .bind(by.token_id)
-    .bind(target)
-    .bind(field)
-    .bind(old)
-    .bind(new)
-    .bind(note)
-    .bind(old_real)
-    .bind(new_real)
-    .execute(&mut **tx)
-    .await?;
+    let first = super::tx::ids(tx, events.len()).await?;
+    for (k, e) in events.iter().enumerate() {
+        let (old_real, new_real) = e.reals.unwrap_or((0.0, 0.0));
+        sqlx::query(
+            "INSERT INTO inventory_events (id, at_unix, token_id, target, field, old_value, new_value, note, old_real, new_real) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(first + k as i64)
+        .bind(now_unix())
+        .bind(by.token_id)
+        .bind(&e.target)
+        .bind(e.field)
+        .bind(e.values.0)
+        .bind(e.values.1)
+        .bind(note)
+        .bind(old_real)
+        .bind(new_real)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! counter row in `meta`, so concurrent writers queue on that row (PostgreSQL) or
 //! on the database lock (SQLite) instead of failing half-way.
 
+pub mod actions;
 pub mod booking;
 pub mod dispatch;
 pub mod incidents;
@@ -14,6 +15,8 @@ pub mod inventory;
 pub mod inventory_edits;
 pub mod plan_content;
 pub mod records;
+pub mod tokens;
+pub mod tx;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_trips.sql")),
     (6, include_str!("migrations/0006_holds.sql")),
     (7, include_str!("migrations/0007_plan_contents.sql")),
+    (8, include_str!("migrations/0008_live_plans.sql")),
 ];
 
 /// Errors of the store.
@@ -74,6 +78,12 @@ impl Store {
         } else {
             url.to_string()
         };
+        #[cfg(unix)]
+        let owner_only = sqlite_file(&url).map(|db| (db, url.contains("mode=rwc")));
+        #[cfg(unix)]
+        if let Some((db, create)) = &owner_only {
+            owner_only_files(db, *create)?;
+        }
         let opts = AnyConnectOptions::from_str(&url)?;
         let connect = |connections: u32| {
             AnyPoolOptions::new()
@@ -99,6 +109,12 @@ impl Store {
             let pool = connect(8).await?;
             (pool.clone(), pool)
         };
+        // SQLite gives the `-wal` and `-shm` files it creates the database's
+        // mode; this catches ones left from before with wider modes.
+        #[cfg(unix)]
+        if let Some((db, _)) = &owner_only {
+            owner_only_files(db, false)?;
+        }
         let store = Store {
             pool,
             writer,
@@ -130,35 +146,121 @@ impl Store {
         &self.writer
     }
 
+    /// Applies the migrations not yet applied. On PostgreSQL under a
+    /// session-level advisory lock, so servers started together on an empty
+    /// database migrate one after the other (the second finds the work done)
+    /// instead of one failing on a duplicate key.
     async fn migrate(&self) -> Result<(), StoreError> {
-        self.writer
-            .execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY)")
-            .await?;
-        for &(version, sql) in MIGRATIONS {
-            let mut tx = self.writer.begin().await?;
-            let done = sqlx::query("SELECT version FROM schema_version WHERE version = $1")
-                .bind(version)
-                .fetch_optional(&mut *tx)
+        let mut conn = self.writer.acquire().await?;
+        if !self.sqlite {
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *conn)
                 .await?;
-            if done.is_some() {
-                continue;
-            }
-            for stmt in statements(sql) {
-                sqlx::query(&stmt).execute(&mut *tx).await?;
-            }
-            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
-                .bind(version)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
         }
-        Ok(())
+        let result = migrate_on(&mut conn).await;
+        if !self.sqlite {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
+        }
+        result
     }
 
-    /// The ledger version: bumped by every change to what is available.
-    pub async fn ledger_version(&self) -> Result<i64, StoreError> {
-        meta(&self.pool, "ledger_version").await
+    /// The id of the last action recorded (0: none): an event stream that
+    /// starts now follows the actions after it.
+    pub async fn last_action_id(&self) -> Result<i64, StoreError> {
+        let top: Option<i64> = sqlx::query("SELECT MAX(id) AS top FROM actions")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("top")?;
+        Ok(top.unwrap_or(0))
     }
+}
+
+/// The advisory lock key migrations run under on PostgreSQL.
+const MIGRATION_LOCK: i64 = 0x7265_6c69_6566;
+
+/// Applies the migrations not yet applied, on one connection.
+async fn migrate_on(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<(), StoreError> {
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY)")
+        .await?;
+    for &(version, sql) in MIGRATIONS {
+        let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+        let done = sqlx::query("SELECT version FROM schema_version WHERE version = $1")
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        for stmt in statements(sql) {
+            sqlx::query(&stmt).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// The database file of an SQLite URL (`sqlite://PATH?…` or `sqlite:PATH`),
+/// unless the database is in memory.
+#[cfg(unix)]
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.starts_with(':') || url.contains("mode=memory") {
+        return None;
+    }
+    Some(path.into())
+}
+
+/// Keeps an SQLite store's files (`db` and its `-wal`, `-shm` and `-journal`
+/// files) readable and writable by their owner only (mode 0600): creates `db`
+/// so when `create` and it is missing, and tightens any that exist with a wider
+/// mode, with a warning.
+#[cfg(unix)]
+fn owner_only_files(db: &std::path::Path, create: bool) -> Result<(), StoreError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let io = |path: &std::path::Path, e: std::io::Error| {
+        StoreError::Database(sqlx::Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        )))
+    };
+    if create && !db.exists() {
+        // Created empty (an empty file is an empty SQLite database); a missing
+        // folder is left for SQLite to report.
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(db);
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let path = std::path::Path::new(&name);
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| io(path, e))?;
+            tracing::warn!(
+                "store file {} was mode {mode:o} (readable by others): now 0600",
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The statements of a migration file (split on `;` at line ends, comments

@@ -2,11 +2,10 @@
 //! reserved and released: issuing and releasing a plan.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::plan_content::{self, PlanContent};
-use super::{next_id, now_unix, Store, StoreError};
+use super::{now_unix, Store, StoreError};
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -104,8 +103,11 @@ pub struct PlanRecord {
     pub incident_id: i64,
     /// State.
     pub status: PlanStatus,
-    /// The ledger version the draft was computed against.
-    pub ledger_version: i64,
+    /// The plan time, seconds since 1970 UTC: nothing loads before it (for a
+    /// plan stored before plans had one: the incident's event).
+    pub plan_unix: i64,
+    /// What the draft assumed, re-checked when it is issued.
+    pub assumed: Assumed,
     /// Stock the plan takes.
     pub needs: Vec<Need>,
     /// The plan (`plan.json`'s content).
@@ -164,13 +166,32 @@ impl TripBooking {
     }
 }
 
+/// What a draft assumed of the store when it was computed: issuing it
+/// re-checks exactly these (and the stock and trucks its trips take), so a
+/// change elsewhere never makes it stale.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Assumed {
+    /// The incident's version (bumped by every change to its disruption).
+    pub incident_version: i64,
+    /// Inventory version of every shelter the incident covers, by id.
+    pub shelters: std::collections::BTreeMap<String, i64>,
+    /// Fleet version of every warehouse, by id.
+    pub warehouses: std::collections::BTreeMap<String, i64>,
+    /// The highest trip number of the incident's plans when drafted: the
+    /// draft's new trips are numbered after it.
+    pub trips_upto: i64,
+}
+
 /// A draft as computed, to be stored.
 #[derive(Debug, Clone, Copy)]
 pub struct NewDraft<'a> {
     /// Incident id.
     pub incident_id: i64,
-    /// Ledger version the draft was computed against.
-    pub ledger_version: i64,
+    /// The plan time, seconds since 1970 UTC.
+    pub plan_unix: i64,
+    /// What the draft assumed.
+    pub assumed: &'a Assumed,
     /// What it contains (stored once however many drafts share it).
     pub content: &'a PlanContent,
     /// The issued plan it replaces when issued (0: none).
@@ -180,13 +201,36 @@ pub struct NewDraft<'a> {
 /// Why a plan could not be issued or released.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanConflict {
-    /// Availability changed since the draft.
-    #[error("stock available changed since this draft (drafted at ledger version {drafted}, now {now}): re-plan")]
+    /// The incident moved on since the draft in a way that touches it (the
+    /// plan it re-plans is no longer live, its trip numbers were taken, its
+    /// first loads are long past): draft again.
+    #[error("this draft is stale: {reason}; draft again")]
     Stale {
-        /// Version the draft saw.
-        drafted: i64,
-        /// Version now.
-        now: i64,
+        /// What moved.
+        reason: String,
+    },
+    /// The incident has another issued plan: a draft made before it was
+    /// issued cannot be issued beside it (re-plan the live plan instead).
+    #[error("incident {incident} already has issued plan {live}: re-plan that plan instead of issuing a second one")]
+    IncidentHasPlan {
+        /// Incident id.
+        incident: i64,
+        /// Its live plan.
+        live: i64,
+    },
+    /// The incident's closures, areas or lost warehouses changed since the
+    /// draft.
+    #[error("incident {incident} changed since this draft (closures, areas or lost warehouses): re-plan")]
+    IncidentChanged {
+        /// Incident id.
+        incident: i64,
+    },
+    /// A shelter's counts or a warehouse's fleet the draft planned with
+    /// changed since.
+    #[error("{what} changed since this draft: re-plan")]
+    InventoryChanged {
+        /// What changed, e.g. `shelter bj3` or `warehouse XC-A's fleet`.
+        what: String,
     },
     /// The plan is not in the state the action needs.
     #[error("plan {id} is {status:?}, not {wanted}")]
@@ -198,7 +242,7 @@ pub enum PlanConflict {
         /// The state the action needs.
         wanted: &'static str,
     },
-    /// Not enough stock left (never expected after the version check).
+    /// Not enough stock left: other plans took it since the draft.
     #[error(
         "warehouse {warehouse_id} holds {available} unit(s) of {item} free, the plan takes {units}"
     )]
@@ -212,8 +256,8 @@ pub enum PlanConflict {
         /// Units the plan takes.
         units: i64,
     },
-    /// A truck the plan books is booked on an overlapping trip (never expected
-    /// after the version check).
+    /// A truck the plan books is booked on an overlapping trip (another plan
+    /// took it since the draft), or no longer in the fleet.
     #[error("truck {truck} of warehouse {warehouse_id} is booked on another trip then (plan {other_plan}, trip {other_trip})")]
     TruckBusy {
         /// Warehouse id.
@@ -269,76 +313,38 @@ impl From<sqlx::Error> for PlanConflict {
     }
 }
 
-/// SHA-256 hex of a token.
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 impl Store {
-    /// Stores a new token of `role` and returns it (the only time it is seen: the
-    /// store keeps its hash).
-    pub async fn create_token(&self, role: Role, label: &str) -> Result<String, StoreError> {
-        use rand::RngCore;
-        let mut bytes = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let token = format!("rf_{hex}");
-        let mut tx = self.begin_write().await?;
-        let id = next_id(&mut tx).await?;
-        sqlx::query(
-            "INSERT INTO tokens (id, hash, role, label, created_unix) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(token_hash(&token))
-        .bind(role.as_str())
-        .bind(label)
-        .bind(now_unix())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// The caller a token stands for, if it is known.
-    pub async fn caller(&self, token: &str) -> Result<Option<Caller>, StoreError> {
-        let row = sqlx::query("SELECT id, role FROM tokens WHERE hash = $1")
-            .bind(token_hash(token))
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let role: String = row.try_get("role")?;
-        Ok(Some(Caller {
-            token_id: row.try_get("id")?,
-            role: Role::parse(&role)
-                .ok_or_else(|| StoreError::Corrupt(format!("token role `{role}`")))?,
-        }))
-    }
-
     /// Stores a draft plan: its row, and its content unless a draft with the
     /// same content is stored already.
     pub async fn create_draft(&self, by: Caller, d: NewDraft<'_>) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let id = next_id(&mut tx).await?;
-        plan_content::put(&mut tx, d.content).await?;
-        let now = now_unix();
-        sqlx::query(
-            "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, content, supersedes, created_by, created_unix, changed_unix) \
-             VALUES ($1, $2, 'draft', $3, '', '', $4, $5, $6, $7, $7)",
-        )
-        .bind(id)
-        .bind(d.incident_id)
-        .bind(d.ledger_version)
-        .bind(&d.content.digest)
-        .bind(d.supersedes)
-        .bind(by.token_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        let assumed = serde_json::to_string(d.assumed).expect("assumptions serialise");
+        super::tx::retrying(|| async {
+            let mut tx = self.begin_write().await?;
+            plan_content::put(&mut tx, d.content).await?;
+            let now = now_unix();
+            // Ids last (see `store::tx`): the plan's, then its action's.
+            let id = super::tx::ids(&mut tx, 1).await?;
+            sqlx::query(
+                "INSERT INTO plans (id, incident_id, status, ledger_version, needs, document, content, supersedes, \
+                 created_by, created_unix, changed_unix, plan_unix, assumed) \
+                 VALUES ($1, $2, 'draft', 0, '', '', $3, $4, $5, $6, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(d.incident_id)
+            .bind(&d.content.digest)
+            .bind(d.supersedes)
+            .bind(by.token_id)
+            .bind(now)
+            .bind(d.plan_unix)
+            .bind(&assumed)
+            .execute(&mut *tx)
+            .await?;
+            let detail = serde_json::json!({"replans": (d.supersedes != 0).then_some(d.supersedes), "plan_unix": d.plan_unix});
+            super::actions::record_action(&mut tx, by.token_id, "plan_drafted", d.incident_id, id, 0, &detail, now).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// The plan `id`, if any.
@@ -364,7 +370,7 @@ impl Store {
         };
         let row = sqlx::query(&format!(
             "SELECT p.id AS id, p.incident_id AS incident_id, p.status AS status, \
-             p.ledger_version AS ledger_version, p.supersedes AS supersedes, {} WHERE p.id = $1",
+             p.plan_unix AS plan_unix, p.assumed AS assumed, p.supersedes AS supersedes, {} WHERE p.id = $1",
             plan_content::select(content)
         ))
         .bind(id)
@@ -379,7 +385,8 @@ impl Store {
             id: r.try_get("id")?,
             incident_id: r.try_get("incident_id")?,
             status: PlanStatus::parse(&text("status")?)?,
-            ledger_version: r.try_get("ledger_version")?,
+            plan_unix: r.try_get("plan_unix")?,
+            assumed: serde_json::from_str(&text("assumed")?).map_err(|e| corrupt("assumed", e))?,
             needs: serde_json::from_str(&text("needs")?).map_err(|e| corrupt("needs", e))?,
             document: if document {
                 serde_json::from_str(&text("document")?).map_err(|e| corrupt("document", e))?
@@ -439,29 +446,21 @@ impl Store {
     }
 }
 
-/// `Err` unless plan `id` is in state `wanted` (read inside the transaction).
-pub(super) async fn expect_status(
+/// The state of plan `id`, read inside the transaction.
+pub(super) async fn status_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
-    wanted: PlanStatus,
-) -> Result<(), PlanConflict> {
+) -> Result<PlanStatus, PlanConflict> {
     let status: String = sqlx::query("SELECT status FROM plans WHERE id = $1")
         .bind(id)
-        .fetch_one(&mut **tx)
+        .fetch_optional(&mut **tx)
         .await?
+        .ok_or(PlanConflict::Missing(id))?
         .try_get("status")?;
-    let status = PlanStatus::parse(&status)?;
-    if status == wanted {
-        Ok(())
-    } else {
-        Err(PlanConflict::State {
-            id,
-            status,
-            wanted: wanted.as_str(),
-        })
-    }
+    Ok(PlanStatus::parse(&status)?)
 }
 
+/// Sets plan `id`'s state (its row locked by the caller).
 pub(super) async fn set_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,

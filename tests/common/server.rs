@@ -452,3 +452,35 @@ pub fn check_bookings(s: &Server, tok: &str, plans: &[i64]) {
         }
     }
 }
+
+/// [`start`], with the server's log (stderr, errors and warnings) written to
+/// `log`: a test that finds a 5xx can show what the server said about it.
+pub fn start_logged(at: &Place, log: &std::path::Path) -> Server {
+    let mut child = Command::new(bin())
+        .current_dir(repo(""))
+        .args(["serve", "--scenario", "scenarios/xicheng-earthquake"])
+        .args(["--listen", "127.0.0.1:0", "--db", &at.url])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(a) = line.strip_prefix("listening on ") {
+                let _ = tx.send(a.to_string());
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(Duration::from_secs(120))
+        .unwrap_or_else(|_| {
+            panic!(
+                "the server says where it listens; its log:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            )
+        });
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    Server { child, base }
+}

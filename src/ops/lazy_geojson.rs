@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
-use super::AppState;
+use super::Ops;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 
@@ -33,7 +33,7 @@ impl LazyGeojson {
     }
 
     /// The GeoJSON text, routed on a blocking thread by the first caller.
-    pub async fn get(&self, state: &Arc<AppState>) -> Arc<String> {
+    pub async fn get(&self, state: &Arc<Ops>) -> Arc<String> {
         self.cell
             .get_or_init(|| async {
                 let input = self.input.lock().expect("geojson input").take();
@@ -63,7 +63,7 @@ pub struct Pending(Mutex<HashMap<i64, Arc<LazyGeojson>>>);
 impl Pending {
     /// Routes plan `plan_id`'s GeoJSON in the background and stores it; until it
     /// is stored, [`Pending::get`] answers from memory.
-    pub fn store_later(&self, state: &Arc<AppState>, plan_id: i64, lazy: Arc<LazyGeojson>) {
+    pub fn store_later(&self, state: &Arc<Ops>, plan_id: i64, lazy: Arc<LazyGeojson>) {
         self.0
             .lock()
             .expect("pending geojson")
@@ -88,7 +88,7 @@ impl Pending {
     }
 
     /// Plan `plan_id`'s GeoJSON if it is still being routed or stored.
-    pub async fn get(&self, state: &Arc<AppState>, plan_id: i64) -> Option<Arc<String>> {
+    pub async fn get(&self, state: &Arc<Ops>, plan_id: i64) -> Option<Arc<String>> {
         let lazy = self
             .0
             .lock()

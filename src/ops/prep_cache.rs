@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
-use super::AppState;
+use super::Ops;
 use crate::plan::warm::{repaired, Trees};
 use crate::plan::{prepare, PlanError, Prepared};
 use crate::scenario::Scenario;
@@ -38,7 +38,7 @@ struct WarmBase {
     trees: Arc<OnceLock<Trees>>,
 }
 
-/// The cache ([`AppState::prepared`]).
+/// The cache ([`Ops::prepared`]).
 #[derive(Default)]
 pub struct PrepCache {
     entries: Mutex<Vec<(String, Arc<Prepared>)>>,
@@ -64,7 +64,7 @@ impl PrepCache {
     pub fn get(
         &self,
         sc: &Scenario,
-        state: &Arc<AppState>,
+        state: &Arc<Ops>,
         cold: bool,
     ) -> Result<(Arc<Prepared>, Start), PlanError> {
         let graph = &state.graph;

@@ -5,9 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::error::ApiError;
 use super::replan;
-use super::AppState;
+use super::{Ops, OpsError};
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::io::areas::area_from_geojson;
 use crate::network::{Disruption, SlowArea};
@@ -38,11 +37,13 @@ pub struct DraftInput {
     /// Lines of trips already under way (a re-plan keeps them): the plan covers
     /// demand net of them.
     pub sent: Vec<TripLine>,
+    /// The plan time, seconds since 1970 UTC: no truck starts loading before it.
+    pub plan_unix: i64,
 }
 
 /// The scenario a draft plans: `base` with the store's figures and the
 /// incident's shelters and closures.
-pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiError> {
+pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, OpsError> {
     let mut sc = base.clone();
     sc.event_time = input.incident.event_time.clone();
     let levels: BTreeMap<&str, &BTreeMap<String, StockLevel>> = input
@@ -60,13 +61,15 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
             wh.fleet.loading_h = rec.loading_h;
         }
         let event = input.incident.event_unix;
+        let hours = |unix: i64| ((unix - event) as f64 / 3600.0).max(0.0);
+        let from = hours(input.plan_unix);
         wh.busy_until_h = (0..i64::from(wh.fleet.trucks))
             .map(|k| {
                 input
                     .busy_until
                     .get(&wh.id)
                     .and_then(|t| t.get(&k))
-                    .map_or(0.0, |&until| ((until - event) as f64 / 3600.0).max(0.0))
+                    .map_or(from, |&until| hours(until).max(from))
             })
             .collect();
         for (i, item) in sc.catalogue.items.iter().enumerate() {
@@ -119,12 +122,12 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, ApiErro
 
 /// Adds what incident `inc` does to roads (closed ways, map-point closures,
 /// closed and slow areas) to `d`.
-pub fn add_roads(d: &mut Disruption, inc: &IncidentRecord) -> Result<(), ApiError> {
+pub fn add_roads(d: &mut Disruption, inc: &IncidentRecord) -> Result<(), OpsError> {
     d.closed_ways.extend(inc.closed_ways.iter().copied());
     d.closed_ways
         .extend(inc.disruption.closed_points.iter().map(|p| p.way_id));
     let stored = |what: &str, k: usize, e: String| {
-        ApiError::internal(format!("incident {} {what}[{k}] as stored: {e}", inc.id))
+        OpsError::Internal(format!("incident {} {what}[{k}] as stored: {e}", inc.id))
     };
     for (k, g) in inc.disruption.closed_areas.iter().enumerate() {
         d.closed_areas
@@ -143,14 +146,14 @@ pub fn add_roads(d: &mut Disruption, inc: &IncidentRecord) -> Result<(), ApiErro
 /// `lines` of trips under way as units sent per shelter and item of `sc`
 /// (lines for shelters the incident no longer plans are left out: they are
 /// delivered whatever the new plan does).
-fn sent(sc: &Scenario, lines: &[TripLine]) -> Result<Vec<Sent>, ApiError> {
+fn sent(sc: &Scenario, lines: &[TripLine]) -> Result<Vec<Sent>, OpsError> {
     let mut by: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
     for l in lines {
         let Some(s) = sc.shelters.iter().position(|s| s.id == l.shelter_id) else {
             continue;
         };
         let i = sc.catalogue.index_of(&l.item).ok_or_else(|| {
-            ApiError::internal(format!("a stored trip carries unknown item `{}`", l.item))
+            OpsError::Internal(format!("a stored trip carries unknown item `{}`", l.item))
         })?;
         let e = by.entry((s, i)).or_default();
         let units = u64::try_from(l.units.max(0)).unwrap_or(0);
@@ -233,13 +236,14 @@ pub struct DraftOptions {
 /// ([`super::prep_cache::PrepCache::get`]). `keep`: trips of a replaced plan
 /// not yet gone, kept where they still work ([`crate::plan::keep`]) and the
 /// rest planned around them. `inputs`: the digest of what it is planned from
-/// ([`super::draft_memo::inputs_digest`]).
+/// ([`super::memo::inputs_digest`]).
 pub fn compute(
     sc: &Scenario,
-    state: &Arc<AppState>,
+    state: &Arc<Ops>,
     opts: DraftOptions,
     keep: &[TripBooking],
     bound_target: Option<(f64, f64)>,
+    trips_upto: i64,
     inputs: &str,
 ) -> Result<Drafted, PlanError> {
     let t0 = std::time::Instant::now();
@@ -255,6 +259,12 @@ pub fn compute(
     // beside it; a fresh draft steers them by its own figures, after it.
     let plan_it = || -> Result<Plan, PlanError> {
         let mut p = plan_with_effort(rest.as_ref().unwrap_or(sc), &prep, opts.effort)?;
+        // New trips are numbered after every trip the incident has booked;
+        // kept trips keep their numbers.
+        let base = usize::try_from(trips_upto).unwrap_or(0);
+        for t in &mut p.trips {
+            t.id += base;
+        }
         if rest.is_some() {
             replan::merge(&mut p, kept);
         }

@@ -44,6 +44,7 @@ pub fn planned(sc: &Scenario, trips: &[TripBooking]) -> Vec<Planned> {
                 });
             }
             Some(Planned {
+                id: usize::try_from(t.trip).ok()?,
                 warehouse,
                 truck: usize::try_from(t.truck).ok()?,
                 phase: phase(&t.phase),
@@ -85,12 +86,10 @@ pub fn without(sc: &Scenario, kept: &Kept) -> Option<Scenario> {
 }
 
 /// Puts `kept` back into `p` (planned without them): their trips after the
-/// plan's (ids following on), their lines back into the demand.
+/// plan's, keeping their numbers, their lines back into the demand.
 pub fn merge(p: &mut Plan, kept: Kept) {
-    let next = p.trips.iter().map(|t| t.id).max().unwrap_or(0);
     let items = p.demand.items;
-    for (k, mut t) in kept.trips.into_iter().enumerate() {
-        t.id = next + 1 + k;
+    for t in kept.trips {
         for (s, l) in t.lines() {
             let cell = s * items + l.item;
             match l.phase {
