@@ -57,15 +57,15 @@ const SEED: u64 = 0x0032_5eed_da7a_b10c;
 /// Client threads (split over the servers).
 const CLIENTS: usize = 16;
 /// Random operations per client.
-const OPS_PER_CLIENT: usize = 12;
+const OPS_PER_CLIENT: usize = 30;
 /// Incidents the clients work on.
 const INCIDENTS: usize = 4;
 /// Rounds of depart against release of the same plan.
-const DEPART_RELEASE_ROUNDS: usize = 10;
+const DEPART_RELEASE_ROUNDS: usize = 16;
 /// Rounds of depart against the issue of a re-plan superseding the plan.
-const DEPART_SUPERSEDE_ROUNDS: usize = 4;
+const DEPART_SUPERSEDE_ROUNDS: usize = 8;
 /// Rounds of one draft issued twice at once.
-const DOUBLE_ISSUE_ROUNDS: usize = 6;
+const DOUBLE_ISSUE_ROUNDS: usize = 12;
 
 /// The 409 codes of `POST /v1/plans/{id}/issue`.
 const ISSUE_CONFLICTS: [&str; 7] = [
@@ -225,14 +225,16 @@ impl std::fmt::Display for Answer {
 type Problems = BTreeMap<&'static str, Vec<String>>;
 
 /// The checks, in the order they are asserted.
-const CHECKS: [&str; 9] = [
+const CHECKS: [&str; 11] = [
     "no 5xx and every request answered",
     "every answer within its endpoint's contract",
     "at most one issued plan per incident, named by live_plan",
     "ledger agrees with the trips",
+    "units on hand conserved",
     "trip states agree with their plan's status",
     "every 2xx is durable",
     "each race ends in one of its possible orders",
+    "each race was run in at least half its rounds",
     "no truck on two overlapping trips",
     "every server shows the same state",
 ];
@@ -250,6 +252,8 @@ struct Run<'a> {
     races: Mutex<Vec<String>>,
     /// How the races went: outcome → rounds.
     outcomes: Mutex<BTreeMap<String, usize>>,
+    /// Rounds of each race: (raced, planned).
+    rounds: Mutex<BTreeMap<&'static str, (usize, usize)>>,
 }
 
 impl Run<'_> {
@@ -327,6 +331,14 @@ impl Run<'_> {
 
     fn outcome(&self, what: String) {
         *self.outcomes.lock().unwrap().entry(what).or_default() += 1;
+    }
+
+    /// A round of `race` planned, and whether it was raced.
+    fn round(&self, race: &'static str, raced: bool) {
+        let mut r = self.rounds.lock().unwrap();
+        let e = r.entry(race).or_default();
+        e.0 += usize::from(raced);
+        e.1 += 1;
     }
 }
 
@@ -847,6 +859,7 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
         seen: Mutex::new(BTreeMap::new()),
         races: Mutex::new(Vec::new()),
         outcomes: Mutex::new(BTreeMap::new()),
+        rounds: Mutex::new(BTreeMap::new()),
     };
     let actor = |who: String, server: usize, k: usize, admin: Option<String>| Actor {
         run: &run,

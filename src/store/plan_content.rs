@@ -190,9 +190,11 @@ mod tests {
             "trip_id\n".into(),
             &[],
         );
+        let assumed = crate::store::records::Assumed::default();
         let draft = |content| NewDraft {
             incident_id: 7,
-            ledger_version: 1,
+            plan_unix: 0,
+            assumed: &assumed,
             content,
             supersedes: 0,
         };
