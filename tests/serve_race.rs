@@ -224,19 +224,31 @@ impl std::fmt::Display for Answer {
 /// What problems are found, by check.
 type Problems = BTreeMap<&'static str, Vec<String>>;
 
+const ANSWERED: &str = "no 5xx and every request answered";
+const CONTRACT: &str = "every answer within its endpoint's contract";
+const ONE_LIVE: &str = "at most one issued plan per incident, named by live_plan";
+const LEDGER: &str = "ledger agrees with the trips";
+const CONSERVED: &str = "units on hand conserved";
+const TRIP_STATES: &str = "trip states agree with their plan's status";
+const DURABLE: &str = "every 2xx is durable";
+const RACES: &str = "each race ends in one of its possible orders";
+const RACED: &str = "each race was run in at least half its rounds";
+const BOOKINGS: &str = "no truck on two overlapping trips";
+const SAME_VIEW: &str = "every server shows the same state";
+
 /// The checks, in the order they are asserted.
 const CHECKS: [&str; 11] = [
-    "no 5xx and every request answered",
-    "every answer within its endpoint's contract",
-    "at most one issued plan per incident, named by live_plan",
-    "ledger agrees with the trips",
-    "units on hand conserved",
-    "trip states agree with their plan's status",
-    "every 2xx is durable",
-    "each race ends in one of its possible orders",
-    "each race was run in at least half its rounds",
-    "no truck on two overlapping trips",
-    "every server shows the same state",
+    ANSWERED,
+    CONTRACT,
+    ONE_LIVE,
+    LEDGER,
+    CONSERVED,
+    TRIP_STATES,
+    DURABLE,
+    RACES,
+    RACED,
+    BOOKINGS,
+    SAME_VIEW,
 ];
 
 /// One run: the servers, every answer, what the test knows.
@@ -583,23 +595,53 @@ impl<'r, 'a> Actor<'r, 'a> {
     }
 }
 
-/// A plan of `incident` issued with a reserved trip: (plan, trip), after up to
-/// three tries (another thread may take the trucks or change a fleet).
-fn issued_with_trip(x: &mut Actor, incident: i64) -> Option<(i64, i64)> {
-    for _ in 0..3 {
+/// A plan of `incident` issued with reserved trips: (plan, its reserved trips
+/// shuffled), after up to eight tries (other officers may take the trucks
+/// first, or change a fleet).
+fn issued_with_trips(x: &mut Actor, incident: i64) -> Option<(i64, Vec<i64>)> {
+    for _ in 0..8 {
         if let Some(live) = x.live(incident) {
             x.release(live);
         }
         let Some(p) = x.fresh_issue(incident) else {
             continue;
         };
-        let reserved = x.trips_in(p, "reserved");
-        if let Some(t) = x.rng.pick(&reserved) {
-            return Some((p, t));
+        let mut reserved = x.trips_in(p, "reserved");
+        if !reserved.is_empty() {
+            x.rng.shuffle(&mut reserved);
+            return Some((p, reserved));
         }
         x.release(p);
     }
     None
+}
+
+/// `what` (depart or deliver) of one trip sent twice at once, from two servers:
+/// exactly one is done, the other is `wrong_state`.
+fn twice(x: &Actor, y: &Actor, plan: i64, trip: i64, what: &str) {
+    let (a, b) = at_once(
+        || x.advance(plan, trip, what),
+        || y.advance(plan, trip, what),
+    );
+    let race = if what == "depart" {
+        "depart twice"
+    } else {
+        "deliver twice"
+    };
+    x.run.round(race, true);
+    let done = [&a, &b].iter().filter(|r| r.0 == 200).count();
+    let refused = [&a, &b]
+        .iter()
+        .filter(|r| r.0 == 409 && r.1["code"] == "wrong_state")
+        .count();
+    x.run
+        .outcome(format!("{race}: {done} done, {refused} wrong_state"));
+    if (done, refused) != (1, 1) {
+        x.run.race_problem(format!(
+            "{race}: plan {plan} trip {trip}: {} {} / {} {}: exactly one should be done",
+            a.0, a.1, b.0, b.1
+        ));
+    }
 }
 
 /// Race (a): depart of a trip against release of its plan, then against the
@@ -614,23 +656,32 @@ fn depart_against_release(mut x: Actor, incident: i64) {
         } else {
             "depart/release"
         };
-        let Some((p, t)) = issued_with_trip(&mut x, incident) else {
+        let Some((p, trips)) = issued_with_trips(&mut x, incident) else {
             run.outcome(format!(
                 "{race}: round not raced (no plan with a reserved trip)"
             ));
+            run.round(race, false);
             continue;
         };
+        let t = trips[0];
+        if let (false, Some(&t2)) = (supersede, trips.get(1)) {
+            // Another trip of the plan departs and arrives, each sent twice.
+            twice(&x, &y, p, t2, "depart");
+            twice(&x, &y, p, t2, "deliver");
+        }
         let replan = if supersede {
             match x.replan(p) {
                 Some(r) => Some(r),
                 None => {
                     run.outcome(format!("{race}: round not raced (re-plan refused)"));
+                    run.round(race, false);
                     continue;
                 }
             }
         } else {
             None
         };
+        run.round(race, true);
         let (dep, other) = at_once(
             || x.advance(p, t, "depart"),
             || match replan {
@@ -713,82 +764,18 @@ fn double_issue(x: Actor, incident: i64) {
     let run = x.run;
     let y = x.on(x.server + 1);
     let kinds = [(false, false), (false, true), (true, true), (true, false)];
-    let name = |r: bool| if r { "issue?on_stale=replan" } else { "issue" };
     for round in 0..DOUBLE_ISSUE_ROUNDS {
-        let (ra, rb) = kinds[round % kinds.len()];
-        let Some(d) = x.draft(incident) else {
-            run.outcome("double issue: round not raced (draft refused)".into());
+        // Other officers may take the trucks first: a few tries, each a pair.
+        let w = (0..4).find_map(|k| issue_twice(&x, &y, incident, round, k, kinds[round % 4]));
+        run.round("double issue", w.is_some());
+        let Some(w) = w else {
             continue;
         };
-        let (a, b) = at_once(|| x.issue(d, ra), || y.issue(d, rb));
         let what = |step: &str, a: &(u16, Value), b: &(u16, Value), ka: &str, kb: &str| {
             format!(
-                "double issue round {round}, draft {d}, {step}: {ka} → {} {}; {kb} → {} {}",
+                "double issue round {round}, plan {w}, {step}: {ka} → {} {}; {kb} → {} {}",
                 a.0, a.1, b.0, b.1
             )
-        };
-        let first = what("both at once", &a, &b, name(ra), name(rb));
-        let issued: Vec<&Value> = [&a, &b]
-            .into_iter()
-            .filter(|r| r.0 == 200)
-            .map(|r| &r.1)
-            .collect();
-        let firsts_of_d = issued
-            .iter()
-            .filter(|v| v["plan_id"] == d && v["already"] == false)
-            .count();
-        let names_d = issued.iter().filter(|v| v["plan_id"] == d).count();
-        if names_d > 0 && firsts_of_d != 1 {
-            run.race_problem(format!(
-                "{first}: {firsts_of_d} answers say they issued the draft (1 expected)"
-            ));
-        }
-        let winners: BTreeSet<i64> = issued
-            .iter()
-            .filter(|v| v["already"] == false)
-            .filter_map(|v| v["plan_id"].as_i64())
-            .collect();
-        if winners.len() > 1 {
-            run.race_problem(format!(
-                "{first}: two plans issued for one incident at once"
-            ));
-        }
-        for (r, v) in [(ra, &a), (rb, &b)] {
-            let fine = v.0 == 200
-                || (v.0 == 409 && ISSUE_CONFLICTS.contains(&v.1["code"].as_str().unwrap_or("")));
-            if !fine
-                || (r
-                    && v.0 == 409
-                    && !REPLAN_CONFLICTS.contains(&v.1["code"].as_str().unwrap_or("")))
-            {
-                run.race_problem(format!("{first}: an answer outside the contract"));
-            }
-        }
-        let short = |v: &(u16, Value)| {
-            if v.0 == 200 {
-                if v.1["plan_id"] == d {
-                    if v.1["already"] == true {
-                        "already"
-                    } else {
-                        "issued"
-                    }
-                } else {
-                    "re-planned"
-                }
-            } else {
-                v.1["code"].as_str().unwrap_or("?")
-            }
-            .to_string()
-        };
-        run.outcome(format!(
-            "double issue ({}, {}): {} / {}",
-            name(ra),
-            name(rb),
-            short(&a),
-            short(&b)
-        ));
-        let Some(&w) = winners.iter().next() else {
-            continue;
         };
         // Issued: issuing again answers it, or is wrong_state with on_stale.
         let (a, b) = at_once(|| x.issue(w, false), || y.issue(w, true));
@@ -819,6 +806,7 @@ fn double_issue(x: Actor, incident: i64) {
             .iter()
             .filter(|r| r.0 == 200 && r.1["already"] == false)
             .count();
+        run.outcome(format!("release twice: {firsts} first release(s)"));
         if a.0 != 200 || b.0 != 200 || firsts != 1 {
             run.race_problem(format!("{rel}: both 200, exactly one with already: false"));
         }
@@ -838,6 +826,98 @@ fn double_issue(x: Actor, incident: i64) {
             run.race_problem(format!("{after}: both should be wrong_state"));
         }
     }
+}
+
+/// A new draft of `incident` issued from both servers at once (`kinds`: which
+/// side asks `on_stale=replan`); the plan issued, if either issued one.
+fn issue_twice(
+    x: &Actor,
+    y: &Actor,
+    incident: i64,
+    round: usize,
+    attempt: usize,
+    (ra, rb): (bool, bool),
+) -> Option<i64> {
+    let run = x.run;
+    let name = |r: bool| if r { "issue?on_stale=replan" } else { "issue" };
+    let Some(d) = x.draft(incident) else {
+        run.outcome("double issue: draft refused".into());
+        return None;
+    };
+    let (a, b) = at_once(|| x.issue(d, ra), || y.issue(d, rb));
+    let first = format!(
+        "double issue round {round} try {attempt}, draft {d}: {} → {} {}; {} → {} {}",
+        name(ra),
+        a.0,
+        a.1,
+        name(rb),
+        b.0,
+        b.1
+    );
+    let issued: Vec<&Value> = [&a, &b]
+        .into_iter()
+        .filter(|r| r.0 == 200)
+        .map(|r| &r.1)
+        .collect();
+    let firsts_of_d = issued
+        .iter()
+        .filter(|v| v["plan_id"] == d && v["already"] == false)
+        .count();
+    let names_d = issued.iter().filter(|v| v["plan_id"] == d).count();
+    if names_d > 0 && firsts_of_d != 1 {
+        run.race_problem(format!(
+            "{first}: {firsts_of_d} answers say they issued the draft (1 expected)"
+        ));
+    }
+    let won: Vec<&&Value> = issued.iter().filter(|v| v["already"] == false).collect();
+    // Two plans issued by the pair (a draft stale for one side only, re-drafted
+    // on top of the other's) only if one superseded the other.
+    let mut winners: BTreeSet<i64> = won.iter().filter_map(|v| v["plan_id"].as_i64()).collect();
+    if let [p, q] = won[..] {
+        if p["superseded"] == q["plan_id"] {
+            winners.remove(&q["plan_id"].as_i64().unwrap_or(0));
+        } else if q["superseded"] == p["plan_id"] {
+            winners.remove(&p["plan_id"].as_i64().unwrap_or(0));
+        }
+    }
+    if winners.len() > 1 {
+        run.race_problem(format!(
+            "{first}: two plans issued for one incident at once, neither superseding the other"
+        ));
+    }
+    for (r, v) in [(ra, &a), (rb, &b)] {
+        let code = v.1["code"].as_str().unwrap_or("");
+        let fine = v.0 == 200
+            || (v.0 == 409 && ISSUE_CONFLICTS.contains(&code))
+                && (!r || REPLAN_CONFLICTS.contains(&code));
+        if !fine {
+            run.race_problem(format!("{first}: an answer outside the contract"));
+        }
+    }
+    let short = |v: &(u16, Value)| {
+        if v.0 == 200 {
+            if v.1["plan_id"] == d {
+                if v.1["already"] == true {
+                    "already"
+                } else {
+                    "issued"
+                }
+            } else {
+                "re-planned"
+            }
+        } else {
+            v.1["code"].as_str().unwrap_or("?")
+        }
+        .to_string()
+    };
+    run.outcome(format!(
+        "double issue ({}, {}): {} / {}",
+        name(ra),
+        name(rb),
+        short(&a),
+        short(&b)
+    ));
+    winners.into_iter().next()
 }
 
 /// The whole run on `servers` sharing the store `at`.
@@ -895,6 +975,7 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
         incidents[INCIDENTS + 1],
     );
     println!("incidents: {work:?} random, {ra} depart/release, {rb} double issue");
+    let initial = setup.get("/v1/warehouses").expect("GET /v1/warehouses");
     std::thread::scope(|s| {
         for c in 0..CLIENTS {
             let admin = admins.get(c).cloned();
@@ -912,11 +993,19 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
         s.spawn(move || double_issue(x, rb));
     });
     let busy = t0.elapsed();
-    let mut problems = settle(&run, &setup, &incidents);
+    let mut problems = settle(&run, &setup, &incidents, &initial);
     problems
-        .entry(CHECKS[6])
+        .entry(RACES)
         .or_default()
         .extend(run.races.lock().unwrap().drain(..));
+    for (race, &(raced, rounds)) in run.rounds.lock().unwrap().iter() {
+        if 2 * raced < rounds {
+            problems
+                .entry(RACED)
+                .or_default()
+                .push(format!("{race}: raced in {raced} of {rounds} rounds"));
+        }
+    }
     report(store, &run, &problems, server_logs, busy);
     for check in CHECKS {
         let found = problems.get(check).map_or(&[][..], |v| &v[..]);
@@ -931,15 +1020,15 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
 
 /// The final state, read once every thread is done, checked against itself and
 /// against every answer given.
-fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
+fn settle(run: &Run, me: &Actor, incidents: &[i64], initial: &Value) -> Problems {
     let mut problems = Problems::new();
     let mut add = |check: &'static str, what: String| problems.entry(check).or_default().push(what);
     // Every answer: a status, no 5xx, within its endpoint's contract.
     for a in run.log.lock().unwrap().iter() {
         if a.status == 0 || a.status >= 500 {
-            add(CHECKS[0], a.to_string());
+            add(ANSWERED, a.to_string());
         } else if !in_contract(a) {
-            add(CHECKS[1], a.to_string());
+            add(CONTRACT, a.to_string());
         }
     }
     // Plans by incident; the live plan.
@@ -947,7 +1036,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
     let mut views = Vec::new();
     for &i in incidents {
         let Some(list) = me.get(&format!("/v1/incidents/{i}/plans")) else {
-            add(CHECKS[0], format!("GET /v1/incidents/{i}/plans failed"));
+            add(ANSWERED, format!("GET /v1/incidents/{i}/plans failed"));
             continue;
         };
         let live = me
@@ -961,14 +1050,14 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
             .collect();
         if issued.len() > 1 {
             add(
-                CHECKS[2],
+                ONE_LIVE,
                 format!("incident {i}: plans {issued:?} are all issued"),
             );
         }
         let want = issued.first().map_or(Value::Null, |&p| json!(p));
         if list["live_plan"] != want || live.as_ref() != Some(&want) {
             add(
-                CHECKS[2],
+                ONE_LIVE,
                 format!(
                     "incident {i}: issued {issued:?}, live_plan {} in its plans, {:?} in the incident",
                     list["live_plan"], live
@@ -978,7 +1067,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
         for p in &plans {
             if p["live"] != json!(p["plan_id"] == want) {
                 add(
-                    CHECKS[2],
+                    ONE_LIVE,
                     format!("incident {i}: plan {p} says live wrongly (live plan {want})"),
                 );
             }
@@ -990,7 +1079,8 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
     }
     // Trips of every plan not a draft; what they hold.
     let mut trips: BTreeMap<(i64, i64), String> = BTreeMap::new();
-    let mut held: BTreeMap<(String, String), [i64; 2]> = BTreeMap::new();
+    // Units of trips (reserved, departed, departed or delivered).
+    let mut held: BTreeMap<(String, String), [i64; 3]> = BTreeMap::new();
     let given: Vec<i64> = status
         .iter()
         .filter(|(_, st)| *st != "draft")
@@ -1002,7 +1092,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
             let trip = t["trip"].as_i64().unwrap_or(-1);
             let Some(state) = t["state"].as_str() else {
                 add(
-                    CHECKS[4],
+                    TRIP_STATES,
                     format!("plan {p} ({st}): trip {trip} has no booking"),
                 );
                 continue;
@@ -1014,22 +1104,43 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
             };
             if wrong {
                 add(
-                    CHECKS[4],
+                    TRIP_STATES,
                     format!("plan {p} ({st}): trip {trip} is {state}"),
                 );
             }
             trips.insert((p, trip), state.to_string());
-            let slot = match state {
-                "reserved" => 0,
-                "departed" => 1,
+            let slots: &[usize] = match state {
+                "reserved" => &[0],
+                "departed" => &[1, 2],
+                "delivered" => &[2],
                 _ => continue,
             };
             let w = t["warehouse_id"].as_str().unwrap_or("").to_string();
             for l in t["lines"].as_array().into_iter().flatten() {
                 let item = l["item"].as_str().unwrap_or("").to_string();
-                held.entry((w.clone(), item)).or_default()[slot] +=
-                    l["units"].as_i64().unwrap_or(0);
+                let units = l["units"].as_i64().unwrap_or(0);
+                let e = held.entry((w.clone(), item)).or_default();
+                for &k in slots {
+                    e[k] += units;
+                }
             }
+        }
+    }
+    // Recounts as the server answered them: (on hand before, after).
+    let mut recounts: BTreeMap<(String, String), Vec<(i64, i64)>> = BTreeMap::new();
+    for a in run.log.lock().unwrap().iter() {
+        if a.status == 200 && a.path.ends_with("/stocktake") {
+            let b = &a.body;
+            recounts
+                .entry((
+                    b["warehouse_id"].as_str().unwrap_or("").to_string(),
+                    b["item"].as_str().unwrap_or("").to_string(),
+                ))
+                .or_default()
+                .push((
+                    b["on_hand_before"].as_i64().unwrap_or(0),
+                    b["on_hand"].as_i64().unwrap_or(0),
+                ));
         }
     }
     // The ledger as the warehouses show it.
@@ -1042,7 +1153,31 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
             let (on_hand, reserved, in_transit, available) =
                 (n("on_hand"), n("reserved"), n("in_transit"), n("available"));
             let key = (id.to_string(), item.clone());
-            let [r, d] = held.get(&key).copied().unwrap_or_default();
+            let [r, d, gone] = held.get(&key).copied().unwrap_or_default();
+            // On hand: as at the start, moved by each recount (the server's
+            // own before and after), less every load that left.
+            let first = initial["warehouses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["id"] == id)
+                .map_or(0, |x| {
+                    x["stock"][item.as_str()]["on_hand"].as_i64().unwrap_or(0)
+                });
+            let counted: i64 = recounts
+                .get(&key)
+                .map_or(0, |v| v.iter().map(|(b, a)| a - b).sum());
+            if on_hand != first + counted - gone {
+                add(
+                    CONSERVED,
+                    format!(
+                        "{id} {item}: on hand {on_hand}; at the start {first}, recounts {:?} \
+                         (before, after), {gone} units departed: {} expected",
+                        recounts.get(&key).cloned().unwrap_or_default(),
+                        first + counted - gone
+                    ),
+                );
+            }
             shown.insert(key);
             let bad = reserved != r
                 || in_transit != d
@@ -1053,7 +1188,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
                 || available < 0;
             if bad {
                 add(
-                    CHECKS[3],
+                    LEDGER,
                     format!(
                         "{id} {item}: on hand {on_hand}, reserved {reserved} (trips reserved: {r}), \
                          in transit {in_transit} (trips departed: {d}), available {available}"
@@ -1063,9 +1198,9 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
         }
     }
     for (k, v) in &held {
-        if !shown.contains(k) && v != &[0, 0] {
+        if !shown.contains(k) && v != &[0, 0, 0] {
             add(
-                CHECKS[3],
+                LEDGER,
                 format!("{k:?}: trips hold {v:?}, the warehouses show no such stock"),
             );
         }
@@ -1087,11 +1222,11 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
                 if !["issued", "superseded", "released"].contains(&now(p))
                     || a.body["status"] != "issued"
                 {
-                    add(CHECKS[5], format!("{a}: plan {p} is {} now", now(p)));
+                    add(DURABLE, format!("{a}: plan {p} is {} now", now(p)));
                 }
                 if let Some(old) = a.body["superseded"].as_i64() {
                     if now(old) != "superseded" {
-                        add(CHECKS[5], format!("{a}: plan {old} is {} now", now(old)));
+                        add(DURABLE, format!("{a}: plan {old} is {} now", now(old)));
                     }
                 }
                 if a.body["already"] == false {
@@ -1100,7 +1235,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
             }
             Some("release") => {
                 if now(id) != "released" {
-                    add(CHECKS[5], format!("{a}: plan {id} is {} now", now(id)));
+                    add(DURABLE, format!("{a}: plan {id} is {} now", now(id)));
                 }
                 if a.body["already"] == false {
                     *firsts.entry(("released", id)).or_default() += 1;
@@ -1116,7 +1251,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
                     _ => &["delivered"],
                 };
                 if !ok.contains(&state) {
-                    add(CHECKS[5], format!("{a}: the trip is {state} now"));
+                    add(DURABLE, format!("{a}: the trip is {state} now"));
                 }
             }
             _ => {}
@@ -1137,7 +1272,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
                 .map(|a| a.to_string())
                 .collect();
             add(
-                CHECKS[5],
+                DURABLE,
                 format!(
                     "plan {p} {what} {n} times (already: false):\n  {}",
                     answers.join("\n  ")
@@ -1156,21 +1291,21 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64]) -> Problems {
             .cloned()
             .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        add(CHECKS[7], msg);
+        add(BOOKINGS, msg);
     }
     // Every server shows the same.
     for k in 1..run.servers.len() {
         let other = me.on(k);
         if other.get("/v1/warehouses") != Some(stock.clone()) {
             add(
-                CHECKS[8],
+                SAME_VIEW,
                 format!("server {k} shows other warehouses than server 0"),
             );
         }
         for (v, &i) in views.iter().zip(incidents) {
             if other.get(&format!("/v1/incidents/{i}/plans")).as_ref() != Some(v) {
                 add(
-                    CHECKS[8],
+                    SAME_VIEW,
                     format!("server {k} shows other plans of incident {i} than server 0"),
                 );
             }

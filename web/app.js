@@ -652,7 +652,9 @@ function listen() {
     if (c.kind === "plan_drafted") return; // a draft holds nothing
     if (c.kind.startsWith("token_")) return;
     if (!S.incident) return;
-    if (c.incident_id && c.incident_id !== S.incident.id && !c.kind.startsWith("trip_")) return;
+    // Another incident's changes to its own roads do not touch this one's plan;
+    // its issues, releases and departures take or give back shared stock and trucks.
+    if (c.incident_id && c.incident_id !== S.incident.id && c.kind.startsWith("incident_")) return;
     S.lastEvent = c.kind;
     document.getElementById("banner-text").textContent = t("others_changed", t("ev_" + c.kind));
     document.getElementById("banner").hidden = false;

@@ -13,7 +13,7 @@
 //! incident's version, the shelters' counts and the fleets it planned with,
 //! the highest trip number of the incident); issuing re-checks exactly those,
 //! and the stock and trucks its trips take, in one transaction
-//! ([`crate::store::dispatch`]). `on_stale=replan` drafts again and issues
+//! ([`crate::store::issue`]). `on_stale=replan` drafts again and issues
 //! when such a conflict is found, at most [`AUTO_REPLANS`] times.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -290,8 +290,10 @@ impl Parts {
         let day = num(8, 2)?;
         let hour = num(11, 2)?;
         let minute = num(14, 2)?;
-        if !(at(4, b'-') && at(7, b'-') && matches!(b.get(10), Some(b'T' | b't' | b' ')))
-            || !at(13, b':')
+        if !(at(4, b'-')
+            && at(7, b'-')
+            && matches!(b.get(10), Some(b'T' | b't' | b' '))
+            && at(13, b':'))
         {
             return None;
         }

@@ -403,10 +403,11 @@ fn reject(r: JsonRejection) -> ApiError {
         .find_map(|p| rest.strip_prefix(p))
         .and_then(|r| r.split_once('`'))
         .map(|(name, _)| name);
+    // serde_path_to_error's path already ends with an unknown field's name.
     let field = match (path, named) {
-        (Some(p), Some(n)) => Some(format!("{p}.{n}")),
+        (Some(p), Some(n)) if p != n && !p.ends_with(&format!(".{n}")) => Some(format!("{p}.{n}")),
         (None, Some(n)) => Some(n.to_string()),
-        (p, None) => p.map(str::to_string),
+        (p, _) => p.map(str::to_string),
     };
     ApiError {
         status,

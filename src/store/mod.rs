@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod incidents;
 pub mod inventory;
 pub mod inventory_edits;
+pub mod issue;
 pub mod plan_content;
 pub mod records;
 pub mod tokens;
