@@ -254,7 +254,7 @@ fn bad_input_changes_nothing(at: &Place) {
         v["message"]
             .as_str()
             .unwrap()
-            .contains("500 priority persons but a headcount of 10"),
+            .contains("528 priority persons but a headcount of 10"),
         "{v}"
     );
     assert_eq!(
