@@ -23,6 +23,7 @@ fn bad_shelter_tables_are_refused_naming_file_line_and_field() {
         case(f, Sub(SHELTER_ROW, "bj0,shelter bj0,Xicheng,116.3521323,39.8791785,19749,many,39,19,1,3,5"), &["line 2", "headcount"]),
         case(f, Sub(SHELTER_ROW, "bj0,shelter bj0,Xicheng,116.3521323,39.8791785,19749,1e30,39,19,1,3,5"), &["line 2", "headcount"]),
         case(f, Sub(SHELTER_ROW, "bj0,shelter bj0,Xicheng,116.3521323,39.8791785,19749,99999999999999999999,39,19,1,3,5"), &["line 2", "headcount"]),
+        case(f, Sub(SHELTER_ROW, "bj0,shelter bj0,Xicheng,116.3521323,39.8791785,19749,2147483647,39,19,1,3,5"), &["line 2", "`headcount`", "[0, 10000000]"]),
         case(f, Sub(SHELTER_ROW, "bj0,shelter bj0,Xicheng,NaN,39.8791785,19749,196,39,19,1,3,5"), &["line 2", "lon"]),
         case(f, Sub(SHELTER_ROW, "bj0,shelter bj0,Xicheng,inf,39.8791785,19749,196,39,19,1,3,5"), &["line 2", "lon"]),
         case(f, Sub(SHELTER_ROW, "bj0,shelter bj0,Xicheng,216.35,39.8791785,19749,196,39,19,1,3,5"), &["line 2", "lon"]),
@@ -350,6 +351,19 @@ fn more_bad_scenario_settings_are_refused() {
             t,
             Sub("event_time = \"02:10\"", "event_time = 210"),
             &["event_time"],
+        ),
+        case(
+            t,
+            Sub(
+                "timezone = \"Asia/Shanghai\"",
+                "timezone = \"Asia/Beijing\"",
+            ),
+            &["scenario.toml", "`timezone`", "Asia/Beijing", "IANA name"],
+        ),
+        case(
+            t,
+            Sub("timezone = \"Asia/Shanghai\"", "timezone = 8"),
+            &["scenario.toml", "timezone"],
         ),
         case(
             t,

@@ -35,6 +35,15 @@
 //! machine's. Every answer is written to a JSON-lines log under
 //! `target/tmp`, with the servers' own logs, named in the output.
 //!
+//! Time does not pass in a run: a trip that departs keeps its truck busy to its
+//! planned return hours ahead, and a truck is planned again only after its
+//! last return, so the hundred-odd departures of a run would book every truck
+//! of the scenario up to the deadlines and later drafts would have no trips
+//! (nothing left to race); the same goes for stock, all reserved by the live
+//! plans or gone. The fleets and the stock are therefore made [`FLEET_FACTOR`]
+//! and [`STOCK_FACTOR`] times as large before the run, but for one item
+//! ([`SCARCE`]) left too short for every incident, which drafts compete for.
+//!
 //! Stocktakes and truck changes are made one at a time by the test: a count set
 //! while another admin's count is between its read and its write could set on
 //! hand below what is reserved (a real recount may do that), and then
@@ -64,8 +73,18 @@ const INCIDENTS: usize = 4;
 const DEPART_RELEASE_ROUNDS: usize = 16;
 /// Rounds of depart against the issue of a re-plan superseding the plan.
 const DEPART_SUPERSEDE_ROUNDS: usize = 8;
+const _: () = assert!(DEPART_RELEASE_ROUNDS == 2 * DEPART_SUPERSEDE_ROUNDS);
+/// The fleets at the start, times the scenario's (see the top).
+const FLEET_FACTOR: i64 = 4;
+/// The stock at the start, times the scenario's, but for [`SCARCE`].
+const STOCK_FACTOR: i64 = 4;
+/// The item left as the scenario has it: too few for every incident, so drafts
+/// compete for it.
+const SCARCE: &str = "medical_kit";
 /// Rounds of one draft issued twice at once.
 const DOUBLE_ISSUE_ROUNDS: usize = 12;
+/// Rounds of a release against the issue of a re-plan of the same plan.
+const RELEASE_SUPERSEDE_ROUNDS: usize = 8;
 
 /// The 409 codes of `POST /v1/plans/{id}/issue`.
 const ISSUE_CONFLICTS: [&str; 7] = [
@@ -305,13 +324,17 @@ impl Run<'_> {
         } else {
             let mut k = v.clone();
             if let Some(o) = k.as_object_mut() {
-                for big in ["plan", "needs"] {
-                    if o.contains_key(big) {
-                        o.insert(big.into(), json!("(left out)"));
-                    }
+                // A draft's plan document: only how many trips it has.
+                if let Some(plan) = o.get_mut("plan") {
+                    *plan = json!({"trips": plan["trips"].as_array().map(Vec::len)});
                 }
+                o.remove("needs");
                 if let Some(d) = o.get_mut("draft") {
-                    *d = json!({"plan_id": d["plan_id"], "replaces": d["replaces"]});
+                    *d = json!({
+                        "plan_id": d["plan_id"],
+                        "replaces": d["replaces"],
+                        "trips": d["plan"]["trips"].as_array().map(Vec::len),
+                    });
                 }
             }
             k
@@ -650,7 +673,8 @@ fn depart_against_release(mut x: Actor, incident: i64) {
     let run = x.run;
     let y = x.on(x.server + 1);
     for round in 0..DEPART_RELEASE_ROUNDS + DEPART_SUPERSEDE_ROUNDS {
-        let supersede = round >= DEPART_RELEASE_ROUNDS;
+        // Every third round against a supersede: spread over the run.
+        let supersede = round % 3 == 2;
         let race = if supersede {
             "depart/supersede"
         } else {
@@ -750,6 +774,88 @@ fn depart_against_release(mut x: Actor, incident: i64) {
         }
         if departed && round % 2 == 0 {
             x.advance(p, t, "deliver");
+        }
+        if let Some(live) = x.live(incident) {
+            x.release(live);
+        }
+    }
+}
+
+/// Race (c): the release of a plan against the issue of a re-plan of it (plain
+/// and `on_stale=replan` in turn), on two servers: the plan ends released or
+/// superseded, never both, and whichever lost says so.
+fn release_against_supersede(mut x: Actor, incident: i64) {
+    let run = x.run;
+    let y = x.on(x.server + 1);
+    for round in 0..RELEASE_SUPERSEDE_ROUNDS {
+        let auto = round % 2 == 1;
+        let race = "release/supersede";
+        let pair = issued_with_trips(&mut x, incident).and_then(|(p, _)| Some((p, x.replan(p)?)));
+        run.round(race, pair.is_some());
+        let Some((p, r)) = pair else {
+            run.outcome(format!(
+                "{race}: round not raced (no plan, or re-plan refused)"
+            ));
+            continue;
+        };
+        let (rel, iss) = at_once(|| x.release(p), || y.issue(r, auto));
+        let status = x
+            .get(&format!("/v1/plans/{p}"))
+            .map_or(Value::Null, |v| v["status"].clone());
+        let what = format!(
+            "{race} round {round}: plan {p}, re-plan {r}: release → {} {}; issue{} → {} {}; \
+             plan {p} after: {status}",
+            rel.0,
+            rel.1,
+            if auto { "?on_stale=replan" } else { "" },
+            iss.0,
+            iss.1
+        );
+        let released = rel.0 == 200 && rel.1["already"] == false;
+        let superseded = iss.0 == 200 && iss.1["superseded"] == p;
+        run.outcome(format!(
+            "{race}{}: {}",
+            if auto { " (on_stale=replan)" } else { "" },
+            match (released, superseded) {
+                (true, false) => "released first",
+                (false, true) => "superseded first",
+                (true, true) => "both",
+                (false, false) => "neither",
+            }
+        ));
+        let code = |v: &Value| v["code"].as_str().unwrap_or("").to_string();
+        let fine = match (released, superseded) {
+            // Released first: the re-plan is stale (it re-plans a plan no
+            // longer issued), or was refused before for its stock or trucks;
+            // with on_stale=replan a new draft is issued, or the re-drafts ran
+            // out.
+            (true, false) => {
+                status == "released"
+                    && if auto {
+                        (iss.0 == 200
+                            && iss.1["replanned_from"] == r
+                            && iss.1["superseded"].is_null())
+                            || (iss.0 == 409 && code(&iss.1) == "stale_draft")
+                    } else {
+                        iss.0 == 409
+                            && [
+                                "stale_draft",
+                                "truck_busy",
+                                "stock_short",
+                                "inventory_changed",
+                                "incident_changed",
+                            ]
+                            .contains(&code(&iss.1).as_str())
+                    }
+            }
+            // Superseded first: the release finds it superseded.
+            (false, true) => {
+                status == "superseded" && rel.0 == 409 && code(&rel.1) == "wrong_state"
+            }
+            _ => false,
+        };
+        if !fine {
+            run.race_problem(format!("{what}: not one of the two orders"));
         }
         if let Some(live) = x.live(incident) {
             x.release(live);
@@ -929,7 +1035,7 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
          {CLIENTS} clients × {OPS_PER_CLIENT} operations, {INCIDENTS} + 2 incidents",
         servers.len()
     );
-    let officers: Vec<String> = (0..CLIENTS + 3).map(|_| token(at, "officer")).collect();
+    let officers: Vec<String> = (0..CLIENTS + 4).map(|_| token(at, "officer")).collect();
     let admins: Vec<String> = (0..2).map(|_| token(at, "admin")).collect();
     let run = Run {
         servers,
@@ -950,7 +1056,7 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
         rng: Rng::new(seed, k as u64 + 1),
     };
     // Incidents on disjoint shelter sets of 5–10 shelters.
-    let setup = actor("setup".into(), 0, CLIENTS + 2, None);
+    let setup = actor("setup".into(), 0, CLIENTS + 3, None);
     let mut rng = Rng::new(seed, 0);
     let mut shelters: Vec<String> = setup.get("/v1/shelters").expect("GET /v1/shelters")
         ["shelters"]
@@ -961,7 +1067,7 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
         .collect();
     rng.shuffle(&mut shelters);
     let mut incidents = Vec::new();
-    for k in 0..INCIDENTS + 2 {
+    for k in 0..INCIDENTS + 3 {
         let n = 5 + rng.below(6);
         let mine: Vec<String> = shelters.drain(..n).collect();
         let body = json!({"name": format!("race {}", k + 1), "shelters": mine});
@@ -969,12 +1075,36 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
         assert_eq!(st, 201, "{v}");
         incidents.push(v["id"].as_i64().unwrap());
     }
-    let (work, ra, rb) = (
+    let (work, ra, rb, rc) = (
         incidents[..INCIDENTS].to_vec(),
         incidents[INCIDENTS],
         incidents[INCIDENTS + 1],
+        incidents[INCIDENTS + 2],
     );
-    println!("incidents: {work:?} random, {ra} depart/release, {rb} double issue");
+    println!(
+        "incidents: {work:?} random, {ra} depart/release, {rb} double issue, \
+         {rc} release/supersede"
+    );
+    let before = setup.get("/v1/warehouses").expect("GET /v1/warehouses");
+    for w in before["warehouses"].as_array().unwrap() {
+        let id = w["id"].as_str().unwrap();
+        let trucks = w["trucks"].as_i64().unwrap() * FLEET_FACTOR;
+        let body = json!({"trucks": trucks, "note": "race: time does not pass"});
+        let path = format!("/v1/warehouses/{id}");
+        let (st, v) = run.call("setup", 0, &admins[0], "PATCH", &path, Some(&body));
+        assert_eq!(st, 200, "{v}");
+        for (item, l) in w["stock"].as_object().unwrap() {
+            if item == SCARCE {
+                continue;
+            }
+            let on_hand = l["on_hand"].as_i64().unwrap() * STOCK_FACTOR;
+            let body =
+                json!({"item": item, "on_hand": on_hand, "note": "race: time does not pass"});
+            let path = format!("/v1/warehouses/{id}/stocktake");
+            let (st, v) = run.call("setup", 0, &admins[0], "POST", &path, Some(&body));
+            assert_eq!(st, 200, "{v}");
+        }
+    }
     let initial = setup.get("/v1/warehouses").expect("GET /v1/warehouses");
     std::thread::scope(|s| {
         for c in 0..CLIENTS {
@@ -991,6 +1121,8 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
         s.spawn(move || depart_against_release(x, ra));
         let x = actor("double issue".into(), 0, CLIENTS + 1, None);
         s.spawn(move || double_issue(x, rb));
+        let x = actor("release/supersede".into(), 0, CLIENTS + 2, None);
+        s.spawn(move || release_against_supersede(x, rc));
     });
     let busy = t0.elapsed();
     let mut problems = settle(&run, &setup, &incidents, &initial);
@@ -1126,10 +1258,18 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64], initial: &Value) -> Problems
             }
         }
     }
+    let stock = me.get("/v1/warehouses").expect("GET /v1/warehouses");
+    for w in stock["warehouses"].as_array().into_iter().flatten() {
+        let l = &w["stock"]["water"];
+        println!(
+            "at the end, {}: {} trucks; water on hand {}, reserved {}, in transit {}",
+            w["id"], w["trucks"], l["on_hand"], l["reserved"], l["in_transit"]
+        );
+    }
     // Recounts as the server answered them: (on hand before, after).
     let mut recounts: BTreeMap<(String, String), Vec<(i64, i64)>> = BTreeMap::new();
     for a in run.log.lock().unwrap().iter() {
-        if a.status == 200 && a.path.ends_with("/stocktake") {
+        if a.status == 200 && a.path.ends_with("/stocktake") && a.who != "setup" {
             let b = &a.body;
             recounts
                 .entry((
@@ -1144,7 +1284,6 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64], initial: &Value) -> Problems
         }
     }
     // The ledger as the warehouses show it.
-    let stock = me.get("/v1/warehouses").expect("GET /v1/warehouses");
     let mut shown = BTreeSet::new();
     for w in stock["warehouses"].as_array().into_iter().flatten() {
         let id = w["id"].as_str().unwrap_or("");

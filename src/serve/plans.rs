@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::auth::require;
-use super::error::ApiError;
 use super::error::ErrorBody;
+use super::error::{ApiError, PathParam};
 use super::AppState;
 use crate::ops::draft::DraftOptions;
 use crate::ops::lifecycle::DraftRequest;
@@ -34,7 +34,7 @@ use crate::store::records::Role;
 pub async fn draft(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
@@ -54,7 +54,7 @@ pub async fn draft(
 pub async fn replan(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
@@ -142,7 +142,7 @@ fn options(
 pub async fn trips(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
     let p = st.ops.plan_or_404(id).await?;
@@ -183,7 +183,7 @@ pub async fn trips(
 pub async fn depart(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
-    path: Path<(i64, i64)>,
+    path: PathParam<(i64, i64)>,
 ) -> Result<Json<Value>, ApiError> {
     advance(st, headers, path, TripState::Departed).await
 }
@@ -194,7 +194,7 @@ pub async fn depart(
 pub async fn deliver(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
-    path: Path<(i64, i64)>,
+    path: PathParam<(i64, i64)>,
 ) -> Result<Json<Value>, ApiError> {
     advance(st, headers, path, TripState::Delivered).await
 }
@@ -202,7 +202,7 @@ pub async fn deliver(
 async fn advance(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path((id, trip)): Path<(i64, i64)>,
+    PathParam((id, trip)): PathParam<(i64, i64)>,
     to: TripState,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
@@ -216,7 +216,7 @@ async fn advance(
 pub async fn geojson(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
-    id: Path<i64>,
+    id: PathParam<i64>,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
     stored_file(st, headers, id, "plan.geojson").await
 }
@@ -227,7 +227,7 @@ pub async fn geojson(
 pub async fn trips_csv(
     st: State<Arc<AppState>>,
     headers: HeaderMap,
-    id: Path<i64>,
+    id: PathParam<i64>,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
     stored_file(st, headers, id, "trips.csv").await
 }
@@ -237,7 +237,7 @@ pub async fn trips_csv(
 async fn stored_file(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     file: &str,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
@@ -266,7 +266,7 @@ async fn stored_file(
 pub async fn list(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
     let incident = st
@@ -300,7 +300,7 @@ pub async fn list(
 pub async fn get_plan(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Value>, ApiError> {
     require(&st.store, &headers, Role::Viewer).await?;
     let p = st.ops.plan_or_404(id).await?;
@@ -355,7 +355,7 @@ pub struct IssueQuery {
 pub async fn issue(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     query: Result<Query<IssueQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
@@ -393,7 +393,7 @@ pub async fn issue(
 pub async fn release(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
     let changed = st.ops.release(caller, id).await?;
