@@ -3,32 +3,39 @@
 //! PostgreSQL database (their migrations run under a lock), and one server on
 //! SQLite, each driven by 16 client threads with tokens of their own.
 //!
-//! **What runs.** Six incidents of the Xicheng scenario, each on 5–10 shelters
-//! of its own (small, so a draft takes a fraction of a second). On four of them
-//! every client makes [`OPS_PER_CLIENT`] random operations: draft, issue
-//! (plain and `?on_stale=replan`, of a recent plan that may be a draft, issued,
-//! superseded or released), re-plan the live plan and issue the re-plan,
-//! release, depart a reserved trip of the live plan, deliver a departed trip;
-//! the two clients holding an admin token also count stock (on hand set to
-//! what it is plus 1–50) and add a truck to a warehouse. On the other two,
-//! a driver each fires the races of the issue on purpose, the two requests of
-//! a pair released by one `Barrier` and sent to different servers:
-//! depart against release of the same plan (and depart against the issue of a
-//! re-plan that supersedes it), and issuing one draft twice at once (plain and
-//! `on_stale=replan` mixed), again once it is issued, and after it is released.
+//! **What runs.** Seven incidents of the Xicheng scenario, each on 5–10
+//! shelters of its own (small, so a draft takes a fraction of a second). On
+//! four of them every client makes [`OPS_PER_CLIENT`] random operations:
+//! draft, issue (plain and `?on_stale=replan`, of a recent plan that may be a
+//! draft, issued, superseded or released), re-plan the live plan and issue the
+//! re-plan, release, depart a reserved trip of the live plan, deliver a
+//! departed trip; the two clients holding an admin token also count stock (on
+//! hand set to what it is plus 1–50) and add a truck to a warehouse. On each of
+//! the other three a driver fires races on purpose, the two requests of a pair
+//! released by one `Barrier` and sent to different servers (to the one server
+//! on SQLite): (a) depart of a trip against release of its plan, and every
+//! third round against the issue of a re-plan superseding the plan, with
+//! another trip of the plan departed twice at once and delivered twice at
+//! once; (b) one draft issued twice at once (plain and `on_stale=replan`
+//! mixed), again once it is issued, then released twice at once and issued
+//! twice again; (c) release of a plan against the issue of a re-plan of it.
 //!
 //! **What is checked**, every answer being recorded: no 5xx and no request
 //! left without an answer; every status and error code within the contract of
 //! its endpoint; at most one issued plan per incident and `live_plan` naming
 //! it; the ledger as the warehouses show it against the trips as the plans
 //! show them (reserved = units of trips reserved, in transit = units of trips
-//! departed, available = on hand − reserved, none negative); no plan given
-//! back still holding a reserved trip, no issued plan with a trip left
-//! unbooked; every 2xx durable (an issue's plan issued, superseded or released
-//! after, a release's plan released, a departed or delivered trip in that
-//! state or later; no plan issued or released twice by `already: false`); each
-//! race's outcome one of the orders it can have; every server showing the same
-//! state; and no truck on two overlapping trips ([`check_bookings`]).
+//! departed, available = on hand − reserved, none negative); units on hand
+//! conserved (as at the start, moved by each recount as the server answered
+//! it, less every load departed or delivered); no plan given back still
+//! holding a reserved trip, no issued plan with a released or unbooked trip;
+//! every 2xx durable (an issue's plan issued, superseded or released after,
+//! the plan it superseded superseded, a release's plan released, a departed or
+//! delivered trip in that state or later; no plan issued or released twice by
+//! `already: false`); each race ending in one of the orders it can have, and
+//! raced in at least half its rounds (else the run tested little); no truck on
+//! two overlapping trips ([`check_bookings`]); every server showing the same
+//! state.
 //!
 //! **Repeatable.** Every choice comes from a xorshift generator seeded from
 //! [`SEED`] (printed; `RACE_SEED=…` runs another); the interleaving is the
@@ -66,25 +73,25 @@ const SEED: u64 = 0x0032_5eed_da7a_b10c;
 /// Client threads (split over the servers).
 const CLIENTS: usize = 16;
 /// Random operations per client.
-const OPS_PER_CLIENT: usize = 30;
+const OPS_PER_CLIENT: usize = 60;
 /// Incidents the clients work on.
 const INCIDENTS: usize = 4;
 /// Rounds of depart against release of the same plan.
-const DEPART_RELEASE_ROUNDS: usize = 16;
+const DEPART_RELEASE_ROUNDS: usize = 24;
 /// Rounds of depart against the issue of a re-plan superseding the plan.
-const DEPART_SUPERSEDE_ROUNDS: usize = 8;
+const DEPART_SUPERSEDE_ROUNDS: usize = 12;
 const _: () = assert!(DEPART_RELEASE_ROUNDS == 2 * DEPART_SUPERSEDE_ROUNDS);
 /// The fleets at the start, times the scenario's (see the top).
-const FLEET_FACTOR: i64 = 4;
+const FLEET_FACTOR: i64 = 8;
 /// The stock at the start, times the scenario's, but for [`SCARCE`].
-const STOCK_FACTOR: i64 = 4;
+const STOCK_FACTOR: i64 = 8;
 /// The item left as the scenario has it: too few for every incident, so drafts
 /// compete for it.
 const SCARCE: &str = "medical_kit";
 /// Rounds of one draft issued twice at once.
-const DOUBLE_ISSUE_ROUNDS: usize = 12;
+const DOUBLE_ISSUE_ROUNDS: usize = 20;
 /// Rounds of a release against the issue of a re-plan of the same plan.
-const RELEASE_SUPERSEDE_ROUNDS: usize = 8;
+const RELEASE_SUPERSEDE_ROUNDS: usize = 12;
 
 /// The 409 codes of `POST /v1/plans/{id}/issue`.
 const ISSUE_CONFLICTS: [&str; 7] = [
@@ -667,8 +674,10 @@ fn twice(x: &Actor, y: &Actor, plan: i64, trip: i64, what: &str) {
     }
 }
 
-/// Race (a): depart of a trip against release of its plan, then against the
-/// issue of a re-plan that supersedes it; the two requests on two servers.
+/// Race (a): depart of a trip against release of its plan, every third round
+/// against the issue of a re-plan that supersedes it (the two requests on two
+/// servers); in the release rounds another trip of the plan is first departed
+/// twice at once and delivered twice at once.
 fn depart_against_release(mut x: Actor, incident: i64) {
     let run = x.run;
     let y = x.on(x.server + 1);
@@ -1032,7 +1041,7 @@ fn drive(store: &str, at: &Place, servers: &[Server], server_logs: &[PathBuf]) {
     let t0 = Instant::now();
     println!(
         "serve_race on {store}: seed {seed:#x} (RACE_SEED=… for another), {} server(s), \
-         {CLIENTS} clients × {OPS_PER_CLIENT} operations, {INCIDENTS} + 2 incidents",
+         {CLIENTS} clients × {OPS_PER_CLIENT} operations, {INCIDENTS} + 3 incidents",
         servers.len()
     );
     let officers: Vec<String> = (0..CLIENTS + 4).map(|_| token(at, "officer")).collect();
@@ -1207,7 +1216,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64], initial: &Value) -> Problems
                 status.insert(id, st.to_string());
             }
         }
-        views.push(list);
+        views.push((i, list));
     }
     // Trips of every plan not a draft; what they hold.
     let mut trips: BTreeMap<(i64, i64), String> = BTreeMap::new();
@@ -1441,7 +1450,7 @@ fn settle(run: &Run, me: &Actor, incidents: &[i64], initial: &Value) -> Problems
                 format!("server {k} shows other warehouses than server 0"),
             );
         }
-        for (v, &i) in views.iter().zip(incidents) {
+        for (i, v) in &views {
             if other.get(&format!("/v1/incidents/{i}/plans")).as_ref() != Some(v) {
                 add(
                     SAME_VIEW,
