@@ -337,7 +337,11 @@ mod tests {
                 std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap();
             }
         }
-        std::fs::write(&shm, b"").unwrap();
+        // Never truncate a shared-memory file another connection may still
+        // map (that is a SIGBUS): create it only when SQLite removed it.
+        if !shm.exists() {
+            std::fs::write(&shm, b"").unwrap();
+        }
         std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o666)).unwrap();
         let s = store(&dir).await;
         assert_eq!(s.list_tokens().await.unwrap().len(), 1);
