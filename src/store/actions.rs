@@ -11,7 +11,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::records::Role;
+use super::caller::Role;
 use super::{next_id, Store, StoreError};
 
 /// One recorded action, as read back.

@@ -4,11 +4,12 @@
 //! written by multi-row `INSERT`s with ids taken from `meta.next_id` in one
 //! block. The same statements run on SQLite and PostgreSQL.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::Row;
 
-use super::records::{Caller, PlanConflict, TripBooking};
+use super::records::{Caller, PlanConflict, PlanRecord, TripBooking, TripLine};
+use super::tx::Tx;
 use super::StoreError;
 
 /// Rows per multi-row `INSERT` (10 columns: 1 000 parameters, well inside
@@ -344,6 +345,67 @@ pub async fn give_back(
         )));
     }
     append_ledger(tx, by, &events, now).await
+}
+
+/// Seconds since 1970 standing for "never back" (a trip with no road back).
+pub const NEVER_UNIX: i64 = 4_102_444_800;
+
+/// Seconds after `event_unix` of `h` hours after the event.
+pub(super) fn at(event_unix: i64, h: f64) -> i64 {
+    if h.is_finite() {
+        event_unix + (h * 3600.0).round() as i64
+    } else {
+        NEVER_UNIX
+    }
+}
+
+/// Warehouses of plan `id`'s trips that have not left.
+pub(super) async fn reserved_warehouses(
+    tx: &mut Tx,
+    id: i64,
+) -> Result<BTreeSet<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT warehouse_id FROM trips WHERE plan_id = $1 AND state = 'reserved'",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|r| r.try_get("warehouse_id")).collect()
+}
+
+/// The trips issuing `plan` books: its trip rows, or for a draft stored before
+/// trips were (version 5), its needs as one trip 0 without a truck.
+pub(super) fn bookings_of(plan: &PlanRecord) -> Vec<TripBooking> {
+    if !plan.trips.is_empty() || plan.needs.is_empty() {
+        return plan.trips.clone();
+    }
+    let mut by_warehouse: BTreeMap<&str, Vec<TripLine>> = BTreeMap::new();
+    for n in &plan.needs {
+        by_warehouse
+            .entry(&n.warehouse_id)
+            .or_default()
+            .push(TripLine {
+                shelter_id: String::new(),
+                item: n.item.clone(),
+                phase: "first".into(),
+                units: n.units,
+            });
+    }
+    by_warehouse
+        .into_iter()
+        .zip(0..)
+        .map(|((w, lines), k)| TripBooking {
+            trip: -k,
+            warehouse_id: w.to_string(),
+            truck: -1,
+            phase: "first".into(),
+            load_h: 0.0,
+            depart_h: 0.0,
+            return_h: Some(0.0),
+            stops: Vec::new(),
+            lines,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -20,16 +20,12 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::actions::record_action;
-use super::booking::{append_ledger, give_back, LedgerRow};
-use super::issue::reserved_warehouses;
-use super::records::{
-    set_status, status_of, Caller, PlanConflict, PlanRecord, PlanStatus, TripBooking,
-};
+use super::booking::{append_ledger, give_back, reserved_warehouses, LedgerRow};
+use super::records::{set_status, status_of, Caller, PlanConflict, PlanStatus};
 use super::tx::{lock_incident, lock_plans, lock_warehouses};
 use super::{now_unix, Store, StoreError};
 
-/// Seconds since 1970 standing for "never back" (a trip with no road back).
-pub const NEVER_UNIX: i64 = 4_102_444_800;
+pub use super::booking::NEVER_UNIX;
 
 /// A trip's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,15 +97,6 @@ pub struct BookedTrip {
     pub state: TripState,
     /// Units per item.
     pub loads: BTreeMap<String, i64>,
-}
-
-/// Seconds after `event_unix` of `h` hours after the event.
-pub(super) fn at(event_unix: i64, h: f64) -> i64 {
-    if h.is_finite() {
-        event_unix + (h * 3600.0).round() as i64
-    } else {
-        NEVER_UNIX
-    }
 }
 
 impl Store {
@@ -387,41 +374,6 @@ impl Store {
     }
 }
 
-/// The trips issuing `plan` books: its trip rows, or for a draft stored before
-/// trips were (version 5), its needs as one trip 0 without a truck.
-pub(super) fn bookings_of(plan: &PlanRecord) -> Vec<TripBooking> {
-    if !plan.trips.is_empty() || plan.needs.is_empty() {
-        return plan.trips.clone();
-    }
-    let mut by_warehouse: BTreeMap<&str, Vec<super::records::TripLine>> = BTreeMap::new();
-    for n in &plan.needs {
-        by_warehouse
-            .entry(&n.warehouse_id)
-            .or_default()
-            .push(super::records::TripLine {
-                shelter_id: String::new(),
-                item: n.item.clone(),
-                phase: "first".into(),
-                units: n.units,
-            });
-    }
-    by_warehouse
-        .into_iter()
-        .zip(0..)
-        .map(|((w, lines), k)| TripBooking {
-            trip: -k,
-            warehouse_id: w.to_string(),
-            truck: -1,
-            phase: "first".into(),
-            load_h: 0.0,
-            depart_h: 0.0,
-            return_h: Some(0.0),
-            stops: Vec::new(),
-            lines,
-        })
-        .collect()
-}
-
 /// (warehouse, item, units) of one trip.
 async fn loads_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -452,6 +404,7 @@ mod tests {
 
     #[test]
     fn hours_after_the_event_become_seconds_and_no_road_back_is_never() {
+        use crate::store::booking::at;
         assert_eq!(at(1_000, 1.5), 1_000 + 5_400);
         assert_eq!(at(1_000, f64::INFINITY), NEVER_UNIX);
         for s in [

@@ -9,8 +9,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::actions::record_action;
-use super::booking::{book_all, give_back, Times};
-use super::dispatch::{at, bookings_of};
+use super::booking::{at, book_all, bookings_of, give_back, reserved_warehouses, Times};
 use super::records::{
     set_status, status_of, Assumed, Caller, PlanConflict, PlanRecord, PlanStatus, TripBooking,
 };
@@ -157,20 +156,6 @@ impl Store {
             already: false,
         })
     }
-}
-
-/// Warehouses of plan `id`'s trips that have not left.
-pub(super) async fn reserved_warehouses(
-    tx: &mut Tx,
-    id: i64,
-) -> Result<BTreeSet<String>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT warehouse_id FROM trips WHERE plan_id = $1 AND state = 'reserved'",
-    )
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter().map(|r| r.try_get("warehouse_id")).collect()
 }
 
 /// `Err` unless every shelter's counts and warehouse's fleet `assumed` names

@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod booking;
+pub mod caller;
 pub mod dispatch;
 pub mod incidents;
 pub mod inventory;

@@ -8,7 +8,66 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::records::{Need, TripBooking};
+use serde::Serialize;
+
+/// Units of one item a plan takes from one warehouse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Need {
+    /// Warehouse id.
+    pub warehouse_id: String,
+    /// Item name.
+    pub item: String,
+    /// Units.
+    pub units: i64,
+}
+
+/// One line of a trip: units of an item for a shelter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TripLine {
+    /// Shelter id.
+    pub shelter_id: String,
+    /// Item name.
+    pub item: String,
+    /// `first` or `relief`.
+    pub phase: String,
+    /// Units.
+    pub units: i64,
+}
+
+/// A trip of a plan as the store books it: its truck from the start of loading
+/// to its return, and its load.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct TripBooking {
+    /// The plan's trip id (from 1).
+    pub trip: i64,
+    /// Warehouse id.
+    pub warehouse_id: String,
+    /// Truck number within the warehouse (0-based).
+    pub truck: i64,
+    /// Phase the trip was scheduled in: `first` or `relief`.
+    pub phase: String,
+    /// Loading starts, hours after the event.
+    pub load_h: f64,
+    /// Departure (loaded), hours after the event.
+    pub depart_h: f64,
+    /// Back at the warehouse, hours after the event (`None`: no road back).
+    pub return_h: Option<f64>,
+    /// Shelter ids in visiting order.
+    pub stops: Vec<String>,
+    /// What it carries, per shelter, item and phase.
+    pub lines: Vec<TripLine>,
+}
+
+impl TripBooking {
+    /// Units per item the trip takes from its warehouse, by item name.
+    pub fn units_by_item(&self) -> std::collections::BTreeMap<&str, i64> {
+        let mut out = std::collections::BTreeMap::new();
+        for l in &self.lines {
+            *out.entry(l.item.as_str()).or_default() += l.units;
+        }
+        out
+    }
+}
 
 /// A draft's content, serialised once, with its digest.
 #[derive(Debug, Clone, PartialEq, Eq)]

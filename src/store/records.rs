@@ -4,47 +4,11 @@
 use serde::Serialize;
 use sqlx::Row;
 
+pub use super::caller::{Caller, Role};
+pub use super::plan_content::{Need, TripBooking, TripLine};
+
 use super::plan_content::{self, PlanContent};
 use super::{now_unix, Store, StoreError};
-
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads everything, changes nothing.
-    Viewer,
-    /// Creates incidents, drafts, issues and releases plans.
-    Officer,
-    /// Everything an officer does, and inventory corrections.
-    Admin,
-}
-
-impl Role {
-    /// The role's name as stored and as given on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Officer => "officer",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The role named `s`.
-    pub fn parse(s: &str) -> Option<Role> {
-        [Role::Viewer, Role::Officer, Role::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-    }
-}
-
-/// Who made a request: the token's id and role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller {
-    /// Token id (recorded with every change).
-    pub token_id: i64,
-    /// Its role.
-    pub role: Role,
-}
 
 /// A plan's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -83,17 +47,6 @@ impl PlanStatus {
     }
 }
 
-/// Units of one item a plan takes from one warehouse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Need {
-    /// Warehouse id.
-    pub warehouse_id: String,
-    /// Item name.
-    pub item: String,
-    /// Units.
-    pub units: i64,
-}
-
 /// A plan as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanRecord {
@@ -116,54 +69,6 @@ pub struct PlanRecord {
     pub trips: Vec<TripBooking>,
     /// The issued plan this re-plan replaces when issued (0: none).
     pub supersedes: i64,
-}
-
-/// One line of a trip: units of an item for a shelter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct TripLine {
-    /// Shelter id.
-    pub shelter_id: String,
-    /// Item name.
-    pub item: String,
-    /// `first` or `relief`.
-    pub phase: String,
-    /// Units.
-    pub units: i64,
-}
-
-/// A trip of a plan as the store books it: its truck from the start of loading
-/// to its return, and its load.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct TripBooking {
-    /// The plan's trip id (from 1).
-    pub trip: i64,
-    /// Warehouse id.
-    pub warehouse_id: String,
-    /// Truck number within the warehouse (0-based).
-    pub truck: i64,
-    /// Phase the trip was scheduled in: `first` or `relief`.
-    pub phase: String,
-    /// Loading starts, hours after the event.
-    pub load_h: f64,
-    /// Departure (loaded), hours after the event.
-    pub depart_h: f64,
-    /// Back at the warehouse, hours after the event (`None`: no road back).
-    pub return_h: Option<f64>,
-    /// Shelter ids in visiting order.
-    pub stops: Vec<String>,
-    /// What it carries, per shelter, item and phase.
-    pub lines: Vec<TripLine>,
-}
-
-impl TripBooking {
-    /// Units per item the trip takes from its warehouse, by item name.
-    pub fn units_by_item(&self) -> std::collections::BTreeMap<&str, i64> {
-        let mut out = std::collections::BTreeMap::new();
-        for l in &self.lines {
-            *out.entry(l.item.as_str()).or_default() += l.units;
-        }
-        out
-    }
 }
 
 /// What a draft assumed of the store when it was computed: issuing it
@@ -305,6 +210,12 @@ pub enum PlanConflict {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl super::tx::Transient for PlanConflict {
+    fn transient(&self) -> bool {
+        matches!(self, PlanConflict::Store(e) if e.transient())
+    }
 }
 
 impl From<sqlx::Error> for PlanConflict {

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::actions::{record_action, utc_minutes};
-use super::records::{Caller, Role};
+use super::caller::{Caller, Role};
 use super::{next_id, now_unix, Store, StoreError};
 
 /// A token as listed (never its hash).

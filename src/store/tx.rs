@@ -71,12 +71,6 @@ impl Transient for StoreError {
     }
 }
 
-impl Transient for super::records::PlanConflict {
-    fn transient(&self) -> bool {
-        matches!(self, super::records::PlanConflict::Store(e) if e.transient())
-    }
-}
-
 /// Runs `attempt` (one whole transaction) until it succeeds, fails for a
 /// reason that is not transient, or [`ATTEMPTS`] attempts were made; waits
 /// 5–40 ms (random, growing) between attempts.
