@@ -361,17 +361,7 @@ fn inventories_shape_the_next_draft(at: &Place) {
     let (st, v) = patch(&officer, "/v1/shelters/bj0", json!({"open": false}));
     assert_eq!((st, v["open"].as_bool()), (200, Some(false)), "{v}");
     // Counts the shelters sent, as CSV: checked row by row, all or none.
-    let upload = |body: &str| {
-        let r = ureq::post(&format!("{}/v1/shelters/counts", s.base))
-            .set("Authorization", &format!("Bearer {officer}"))
-            .set("Content-Type", "text/csv")
-            .send_string(body);
-        let r = match r {
-            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{e}"),
-        };
-        (r.status(), r.into_json::<Value>().unwrap())
-    };
+    let upload = |body: &str| upload_counts(&s, &officer, body);
     let before = get(&s, &officer, "/v1/shelters");
     for (body, line, column) in [
         ("id,headcount\nbj1,100\nbj2,x\n", "line 3", "`headcount`"),

@@ -26,6 +26,7 @@ use super::draft::{self, DraftInput, DraftOptions};
 use super::{Ops, OpsError};
 use crate::plan::Effort;
 use crate::store::dispatch::TripState;
+use crate::store::incidents::IncidentRecord;
 use crate::store::records::{
     Assumed, Caller, NewDraft, PlanConflict, PlanRecord, PlanStatus, TripBooking,
 };
@@ -112,7 +113,7 @@ impl Ops {
             Some(live) => Some(self.plan_or_404(live).await?),
             None => None,
         };
-        self.make_draft(by, incident_id, replaces, req).await
+        self.make_draft(by, incident, replaces, req).await
     }
 
     /// Drafts a re-plan of issued plan `plan_id`: its trips under way stay as
@@ -134,7 +135,11 @@ impl Ops {
             }
             .into());
         }
-        self.make_draft(by, old.incident_id, Some(old), req).await
+        let incident =
+            self.store.incident(old.incident_id).await?.ok_or_else(|| {
+                OpsError::Internal(format!("plan {plan_id} of a missing incident"))
+            })?;
+        self.make_draft(by, incident, Some(old), req).await
     }
 
     /// Issues draft `plan_id`. Issuing an issued plan again returns it and
@@ -149,11 +154,15 @@ impl Ops {
         plan_id: i64,
         replan_when_stale: bool,
     ) -> Result<IssueOutcome, OpsError> {
-        let first = self.plan_or_404(plan_id).await?;
-        if replan_when_stale && first.status != PlanStatus::Draft {
+        let (incident_id, status) = self
+            .store
+            .plan_state(plan_id)
+            .await?
+            .ok_or_else(|| OpsError::NotFound(format!("no plan {plan_id}")))?;
+        if replan_when_stale && status != PlanStatus::Draft {
             return Err(PlanConflict::State {
                 id: plan_id,
-                status: first.status,
+                status,
                 wanted: "draft",
             }
             .into());
@@ -165,7 +174,7 @@ impl Ops {
                 Ok(done) => {
                     return Ok(IssueOutcome {
                         plan_id: done.plan_id,
-                        incident_id: first.incident_id,
+                        incident_id,
                         superseded: done.superseded,
                         already: done.already,
                         replanned_from: (current != plan_id).then_some(plan_id),
@@ -173,9 +182,7 @@ impl Ops {
                     })
                 }
                 Err(e) if replan_when_stale && worth_replanning(&e) => {
-                    let next = self
-                        .draft(by, first.incident_id, DraftRequest::default())
-                        .await?;
+                    let next = self.draft(by, incident_id, DraftRequest::default()).await?;
                     tracing::info!(
                         stale = current,
                         plan_id = next.plan_id,
@@ -219,21 +226,17 @@ impl Ops {
             .ok_or_else(|| OpsError::NotFound(format!("no plan {id}")))
     }
 
-    /// Drafts a plan for incident `incident_id` (a re-plan of `replaces` when
-    /// given) and stores it.
+    /// Drafts a plan for `incident` (a re-plan of `replaces` when given) and
+    /// stores it.
     async fn make_draft(
         self: &Arc<Self>,
         by: Caller,
-        incident_id: i64,
+        incident: IncidentRecord,
         replaces: Option<PlanRecord>,
         req: DraftRequest,
     ) -> Result<Drafted, OpsError> {
         let t0 = std::time::Instant::now();
-        let incident = self
-            .store
-            .incident(incident_id)
-            .await?
-            .ok_or_else(|| OpsError::NotFound(format!("no incident {incident_id}")))?;
+        let incident_id = incident.id;
         let plan_unix = req
             .at
             .unwrap_or_else(|| next_minute(crate::store::now_unix()));
@@ -364,7 +367,7 @@ impl Ops {
         self.geojson
             .store_later(self, plan_id, computed.geojson.clone());
         let mut plan = computed.document.clone();
-        plan["clock"] = self.clock_section(&self.base, input.incident.event_unix, plan_unix);
+        plan["clock"] = self.clock_section(input.incident.event_unix, plan_unix);
         let mut answer = json!({
             "plan_id": plan_id,
             "incident_id": incident_id,
@@ -396,13 +399,8 @@ impl Ops {
     /// The plan's clock: event, plan time and both deadlines as local times
     /// with the date, the hours left to each at the plan time (negative:
     /// passed), and a warning for each deadline already passed.
-    pub fn clock_section(
-        &self,
-        sc: &crate::scenario::Scenario,
-        event_unix: i64,
-        plan_unix: i64,
-    ) -> Value {
-        let t = &sc.targets;
+    pub fn clock_section(&self, event_unix: i64, plan_unix: i64) -> Value {
+        let t = &self.base.targets;
         let plan_h = (plan_unix - event_unix) as f64 / 3600.0;
         let mut warnings = Vec::new();
         let deadline = |name: &str, h: f64, warnings: &mut Vec<String>| {

@@ -38,14 +38,6 @@ pub enum OpsError {
     /// No such incident, plan or trip.
     #[error("{0}")]
     NotFound(String),
-    /// A request field is invalid.
-    #[error("{message}")]
-    Invalid {
-        /// The field.
-        field: String,
-        /// What is wrong with it.
-        message: String,
-    },
     /// The ledger refused (state, stock, trucks, another live plan, stale).
     #[error(transparent)]
     Conflict(#[from] PlanConflict),
@@ -66,16 +58,6 @@ pub enum OpsError {
     /// Something that should not happen (a stored value the code cannot read).
     #[error("{0}")]
     Internal(String),
-}
-
-impl OpsError {
-    /// `field` is invalid: `message`.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        OpsError::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
 }
 
 /// What the operations share: the scenario and graph the service runs on, the

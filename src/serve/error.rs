@@ -94,20 +94,15 @@ impl From<StoreError> for ApiError {
     /// in full on the server; the answer never carries the database's text.
     fn from(e: StoreError) -> Self {
         use crate::store::tx::Transient;
-        let busy = e.transient();
-        let reference = crate::store::now_unix();
-        tracing::error!(reference, "store: {e}");
-        if busy {
+        if e.transient() {
+            tracing::error!("store: {e}");
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the store is busy: try again in a moment",
             )
             .with_code("busy")
         } else {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("the store failed (logged on the server at {reference})"),
-            )
+            ApiError::internal(format!("store: {e}"))
         }
     }
 }
@@ -156,7 +151,6 @@ impl From<crate::ops::OpsError> for ApiError {
         use crate::ops::OpsError;
         match e {
             OpsError::NotFound(what) => ApiError::not_found(what),
-            OpsError::Invalid { field, message } => ApiError::field(field, message),
             OpsError::Conflict(c) => c.into(),
             OpsError::Planner(p) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("plan: {p}"))

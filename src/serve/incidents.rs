@@ -353,7 +353,6 @@ pub async fn extend_incident(
         .extend_incident(caller, id, &ways, more, &change)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no incident {id}")))?;
-    st.announce("incident_changed", 0, id);
     Ok(Json(json!(rec)))
 }
 

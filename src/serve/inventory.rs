@@ -104,7 +104,6 @@ pub async fn patch_shelter(
         return Err(ApiError::not_found(format!("no shelter `{id}`")));
     }
     let rec = st.store.shelters().await?.into_iter().find(|s| s.id == id);
-    st.announce("inventory_changed", 0, 0);
     Ok(Json(json!(rec)))
 }
 
@@ -219,7 +218,6 @@ pub async fn upload_counts(
         .into_iter()
         .filter(|s| ids.contains(s.id.as_str()))
         .collect();
-    st.announce("inventory_changed", 0, 0);
     Ok(Json(
         json!({"rows": rows.len(), "changes": changes.len(), "shelters": now}),
     ))
@@ -302,7 +300,6 @@ pub async fn patch_warehouse(
         .await?
         .into_iter()
         .find(|w| w.id == id);
-    st.announce("inventory_changed", 0, 0);
     Ok(Json(json!(rec)))
 }
 
@@ -342,14 +339,11 @@ pub async fn stocktake(
             "no item `{}` at warehouse `{id}`",
             body.item
         ))),
-        Edit::Done(before) => {
-            st.announce("inventory_changed", 0, 0);
-            Ok(Json(json!({
-                "warehouse_id": id,
-                "item": body.item,
-                "on_hand_before": before,
-                "on_hand": on_hand,
-            })))
-        }
+        Edit::Done(before) => Ok(Json(json!({
+            "warehouse_id": id,
+            "item": body.item,
+            "on_hand_before": before,
+            "on_hand": on_hand,
+        }))),
     }
 }

@@ -107,11 +107,6 @@ impl AppState {
         });
     }
 
-    /// Kept for handlers that announce a change: every change is now recorded
-    /// as an action in the store and announced from there
-    /// ([`AppState::follow_actions`]), so this does nothing.
-    pub fn announce(&self, _kind: &str, _plan_id: i64, _incident_id: i64) {}
-
     /// The state of a service on `base`, its `graph` and `store`.
     pub fn new(base: Scenario, graph: RoadGraph, store: Store) -> Self {
         AppState {

@@ -315,7 +315,7 @@ pub async fn get_plan(
         p.plan_unix
     };
     let mut plan = p.document;
-    plan["clock"] = st.clock_section(&st.base, incident.event_unix, plan_unix);
+    plan["clock"] = st.clock_section(incident.event_unix, plan_unix);
     Ok(Json(json!({
         "plan_id": p.id,
         "incident_id": p.incident_id,

@@ -104,10 +104,13 @@ impl Store {
     /// and trucks back; trips under way go on; the incident has no live plan
     /// after. Releasing a released plan again changes nothing (`Ok(false)`).
     pub async fn release(&self, by: Caller, id: i64) -> Result<bool, PlanConflict> {
-        let plan = self.plan_head(id).await?.ok_or(PlanConflict::Missing(id))?;
+        let (incident, _) = self
+            .plan_state(id)
+            .await?
+            .ok_or(PlanConflict::Missing(id))?;
         super::tx::retrying(|| async {
             let mut tx = self.begin_write().await?;
-            lock_incident(&mut tx, plan.incident_id).await?;
+            lock_incident(&mut tx, incident).await?;
             lock_plans(&mut tx, &[id]).await?;
             match status_of(&mut tx, id).await? {
                 PlanStatus::Issued => {}
@@ -126,7 +129,7 @@ impl Store {
             give_back(&mut tx, by, id, now).await?;
             set_status(&mut tx, id, PlanStatus::Released, now).await?;
             sqlx::query("UPDATE incidents SET live_plan = 0 WHERE id = $1 AND live_plan = $2")
-                .bind(plan.incident_id)
+                .bind(incident)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -134,7 +137,7 @@ impl Store {
                 &mut tx,
                 by.token_id,
                 "plan_released",
-                plan.incident_id,
+                incident,
                 id,
                 0,
                 &json!(null),
@@ -169,7 +172,7 @@ impl Store {
                 ))))
             }
         };
-        let incident = self.plan_head(plan_id).await?.map_or(0, |p| p.incident_id);
+        let incident = self.plan_state(plan_id).await?.map_or(0, |(i, _)| i);
         super::tx::retrying(|| self.advance_once(by, incident, plan_id, trip, from, to)).await
     }
 
@@ -348,19 +351,6 @@ impl Store {
                 .insert(r.try_get("truck")?, r.try_get("until")?);
         }
         Ok(out)
-    }
-
-    /// The highest trip number booked for incident `id`'s plans (0: none): a
-    /// new draft numbers its new trips after it.
-    pub async fn top_trip(&self, id: i64) -> Result<i64, StoreError> {
-        let top: Option<i64> = sqlx::query(
-            "SELECT MAX(t.trip) AS top FROM trips t JOIN plans p ON p.id = t.plan_id WHERE p.incident_id = $1",
-        )
-        .bind(id)
-        .fetch_one(self.pool())
-        .await?
-        .try_get("top")?;
-        Ok(top.unwrap_or(0).max(0))
     }
 
     /// The event time of incident `id`, seconds since 1970 UTC.

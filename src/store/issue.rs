@@ -33,6 +33,12 @@ pub struct Issued {
 pub const LATE_LOADING_S: i64 = 15 * 60;
 
 impl Store {
+    /// The highest trip number booked for incident `id`'s plans (0: none): a
+    /// new draft numbers its new trips after it.
+    pub async fn top_trip(&self, id: i64) -> Result<i64, StoreError> {
+        Ok(top_trip_of(self.pool(), id).await?)
+    }
+
     /// Issues draft `id` (see [`super::tx`] for how it holds under races). In
     /// one transaction, under the incident's lock: an issued plan is returned
     /// as it is (`already`); a superseded or released one is refused; the
@@ -191,18 +197,27 @@ async fn check_inventory(tx: &mut Tx, assumed: &Assumed) -> Result<(), PlanConfl
     Ok(())
 }
 
+/// The highest trip number booked for incident `id`'s plans (0: none), read
+/// through `exec`.
+async fn top_trip_of<'e, E>(exec: E, id: i64) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let top: Option<i64> = sqlx::query(
+        "SELECT MAX(t.trip) AS top FROM trips t JOIN plans p ON p.id = t.plan_id WHERE p.incident_id = $1",
+    )
+    .bind(id)
+    .fetch_one(exec)
+    .await?
+    .try_get("top")?;
+    Ok(top.unwrap_or(0).max(0))
+}
+
 /// `Err` unless every trip number of `plan` is either one of the trips of the
 /// plan it re-plans (a trip kept keeps its number) or above every trip number
 /// the incident's plans booked: no number is used for two trips.
 async fn check_trip_numbers(tx: &mut Tx, plan: &PlanRecord) -> Result<(), PlanConflict> {
-    let top: Option<i64> = sqlx::query(
-        "SELECT MAX(t.trip) AS top FROM trips t JOIN plans p ON p.id = t.plan_id WHERE p.incident_id = $1",
-    )
-    .bind(plan.incident_id)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("top")?;
-    let top = top.unwrap_or(0);
+    let top = top_trip_of(&mut **tx, plan.incident_id).await?;
     if top <= plan.assumed.trips_upto {
         return Ok(());
     }

@@ -258,6 +258,22 @@ impl Store {
         .await
     }
 
+    /// Plan `id`'s incident and state, if the plan exists: one row, no
+    /// content read (what releasing, trips moving on and the issue policy need).
+    pub async fn plan_state(&self, id: i64) -> Result<Option<(i64, PlanStatus)>, StoreError> {
+        let row = sqlx::query("SELECT incident_id, status FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => Ok(Some((
+                r.try_get("incident_id")?,
+                PlanStatus::parse(&r.try_get::<String, _>("status")?)?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
     /// The plan `id`, if any.
     pub async fn plan(&self, id: i64) -> Result<Option<PlanRecord>, StoreError> {
         self.plan_reading(id, true).await

@@ -192,12 +192,22 @@ pub fn start(at: &Place) -> Server {
 
 /// A server on `scenario` (a folder under the repository).
 pub fn start_on(at: &Place, scenario: &str) -> Server {
+    launch(at, scenario, None)
+}
+
+/// Starts `reliefflow serve` on `scenario` and store `at`, its stderr to
+/// `log` (or nowhere), and waits until it says where it listens.
+fn launch(at: &Place, scenario: &str, log: Option<&std::path::Path>) -> Server {
+    let stderr = match log {
+        Some(p) => Stdio::from(std::fs::File::create(p).unwrap()),
+        None => Stdio::null(),
+    };
     let mut child = Command::new(bin())
         .current_dir(repo(""))
         .args(["serve", "--scenario", scenario, "--listen", "127.0.0.1:0"])
         .args(["--db", &at.url])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -211,9 +221,28 @@ pub fn start_on(at: &Place, scenario: &str) -> Server {
     });
     let base = rx
         .recv_timeout(Duration::from_secs(120))
-        .expect("the server says where it listens");
+        .unwrap_or_else(|_| {
+            let said = log.map(|p| std::fs::read_to_string(p).unwrap_or_default());
+            panic!(
+                "the server says where it listens; its log:\n{}",
+                said.unwrap_or_default()
+            )
+        });
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     Server { child, base }
+}
+
+/// (status, JSON body) of `POST /v1/shelters/counts` with CSV `body`.
+pub fn upload_counts(s: &Server, tok: &str, body: &str) -> (u16, Value) {
+    let r = ureq::post(&format!("{}/v1/shelters/counts", s.base))
+        .set("Authorization", &format!("Bearer {tok}"))
+        .set("Content-Type", "text/csv")
+        .send_string(body);
+    let r = match r {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    (r.status(), r.into_json::<Value>().unwrap())
 }
 
 /// (status, JSON body) of a request.
@@ -456,31 +485,5 @@ pub fn check_bookings(s: &Server, tok: &str, plans: &[i64]) {
 /// [`start`], with the server's log (stderr, errors and warnings) written to
 /// `log`: a test that finds a 5xx can show what the server said about it.
 pub fn start_logged(at: &Place, log: &std::path::Path) -> Server {
-    let mut child = Command::new(bin())
-        .current_dir(repo(""))
-        .args(["serve", "--scenario", "scenarios/xicheng-earthquake"])
-        .args(["--listen", "127.0.0.1:0", "--db", &at.url])
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(a) = line.strip_prefix("listening on ") {
-                let _ = tx.send(a.to_string());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(120))
-        .unwrap_or_else(|_| {
-            panic!(
-                "the server says where it listens; its log:\n{}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            )
-        });
-    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    Server { child, base }
+    launch(at, "scenarios/xicheng-earthquake", Some(log))
 }
