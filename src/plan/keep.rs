@@ -1,7 +1,9 @@
 //! Keeping what still works when a plan is made again (the duty officer's
 //! re-plan after a closure): a trip not yet gone is kept, re-timed on the
 //! roads as they are now, while it still reaches each stop by its phase's
-//! deadline and its truck is back from the trip before. A truck keeps its
+//! deadline. It leaves as planned, or as soon as its truck is free if that is
+//! later (the plan time: it was to load earlier and has not left; or the trip
+//! before it, back later on the roads as they are now). A truck keeps its
 //! trips in departure order up to the first that no longer works; from there
 //! on it is free for the new plan. Drivers already briefed keep their run
 //! sheets; only what the closure broke is planned again.
@@ -102,16 +104,20 @@ pub fn keep(scenario: &Scenario, prep: &Prepared, mut planned: Vec<Planned>) -> 
             .then(a.depart_h.total_cmp(&b.depart_h))
     });
     let mut trips = Vec::new();
-    for p in planned {
+    for mut p in planned {
         let Some(free) = free_h.get_mut(p.warehouse).and_then(|t| t.get_mut(p.truck)) else {
             continue;
         };
         if stopped[p.warehouse][p.truck] {
             continue;
         }
+        // Not loading before its truck is free: the plan time (a trip that
+        // was to load earlier and has not left loads now), work booked by
+        // other incidents, or the trip before it, back later than planned.
         let loading = scenario.warehouses[p.warehouse].fleet.loading_h;
+        p.depart_h = p.depart_h.max(*free + loading);
         match drive(scenario, prep, &p, p.id) {
-            Some(trip) if trip.depart_h - loading >= *free - 1e-9 => {
+            Some(trip) => {
                 *free = trip.return_h;
                 trips.push(trip);
             }
