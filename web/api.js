@@ -38,13 +38,36 @@ const api = {
     return api.call("PATCH", path, body);
   },
 };
-// Hours after the event → local clock time "HH:MM" (with "+1d" past midnight).
+// The scenario's time zone (the service's /v1/health says it; a plan's
+// `clock.timezone` too): every time is shown there, whatever the browser's zone.
+api.tz = "Asia/Shanghai";
+// Seconds since 1970 → {date: "YYYY-MM-DD", hm: "HH:MM"} in the scenario's zone.
+function localParts(unix) {
+  const f = new Intl.DateTimeFormat("en-CA", {
+    timeZone: api.tz,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+  const p = Object.fromEntries(f.formatToParts(new Date(unix * 1000)).map((x) => [x.type, x.value]));
+  return { date: p.year + "-" + p.month + "-" + p.day, hm: p.hour + ":" + p.minute };
+}
+// Seconds since 1970 → "YYYY-MM-DD HH:MM" in the scenario's zone.
+function localTime(unix) {
+  const p = localParts(unix);
+  return p.date + " " + p.hm;
+}
+// Hours after the event → clock time "HH:MM" in the scenario's zone, with
+// "+1d" when it falls on a later calendar day there than the event.
 function clock(eventUnix, hours) {
   if (hours === null || hours === undefined || !isFinite(hours)) return "—";
-  const d = new Date((eventUnix + hours * 3600) * 1000);
-  const day = Math.floor((eventUnix + hours * 3600) / 86400) - Math.floor(eventUnix / 86400);
-  const hm = d.toTimeString().slice(0, 5);
-  return day > 0 ? hm + " +" + day + "d" : hm;
+  const a = localParts(eventUnix);
+  const b = localParts(eventUnix + hours * 3600);
+  const day = Math.round((Date.parse(b.date) - Date.parse(a.date)) / 86400000);
+  return day > 0 ? b.hm + " +" + day + "d" : b.hm;
 }
 function pct(x) {
   return (100 * x).toFixed(1) + " %";

@@ -85,11 +85,13 @@ async function signIn() {
 
 // ---- base data ---------------------------------------------------------------
 async function loadBase() {
-  const [w, s, inc] = await Promise.all([
+  const [w, s, inc, health] = await Promise.all([
     api.get("/v1/warehouses"),
     api.get("/v1/shelters"),
     api.get("/v1/incidents"),
+    api.get("/v1/health"),
   ]);
+  if (health.timezone) api.tz = health.timezone;
   S.warehouses = w.warehouses;
   S.shelters = s.shelters;
   S.shelterById = new Map(S.shelters.map((x) => [x.id, x]));
@@ -286,7 +288,7 @@ function renderIncident() {
   }
   const ids = S.incident.shelters.length ? S.incident.shelters : S.shelters.map((s) => s.id);
   const people = ids.reduce((a, id) => a + (S.shelterById.get(id) || { headcount: 0 }).headcount, 0);
-  info.textContent = t("affected", ids.length, people, new Date(S.incident.event_unix * 1000).toLocaleString());
+  info.textContent = t("affected", ids.length, people, localTime(S.incident.event_unix) + " (" + api.tz + ")");
   const body = document.querySelector("#counts tbody");
   body.replaceChildren();
   for (const id of ids) {
@@ -351,16 +353,13 @@ async function addDisruption(body) {
 }
 
 // ---- plan ------------------------------------------------------------------------
-async function planNow(forceDraft) {
+async function planNow() {
   if (!S.incident) return;
   const status = document.getElementById("plan-status");
   status.textContent = t("working");
-  const issued = issuedPlan();
   try {
-    const answer =
-      issued && !forceDraft
-        ? await api.post("/v1/plans/" + issued + "/replan")
-        : await api.post("/v1/incidents/" + S.incident.id + "/plans");
+    // The service makes it a re-plan of the incident's live plan when it has one.
+    const answer = await api.post("/v1/incidents/" + S.incident.id + "/plans");
     S.mine.add(answer.plan_id);
     const list = await api.get("/v1/incidents/" + S.incident.id + "/plans");
     S.plans = list.plans;
@@ -370,6 +369,19 @@ async function planNow(forceDraft) {
     status.textContent = "";
     showError(e);
   }
+}
+
+// The incident's plans again; if the plan shown was replaced or released,
+// its live plan (or, with none, the newest draft).
+async function followLivePlan() {
+  const list = await api.get("/v1/incidents/" + S.incident.id + "/plans");
+  S.plans = list.plans;
+  const shown = S.plans.find((p) => p.plan_id === S.planId);
+  if (shown && (shown.status === "issued" || shown.status === "draft")) return updateButtons();
+  const drafts = S.plans.filter((p) => p.status === "draft");
+  const next = list.live_plan || (drafts.length ? drafts[drafts.length - 1].plan_id : null);
+  if (next) await showPlan(next);
+  else updateButtons();
 }
 
 async function showPlan(id, answer) {
@@ -582,6 +594,7 @@ async function afterAction(id) {
 async function issue() {
   try {
     const r = await api.post("/v1/plans/" + S.planId + "/issue");
+    if (r.superseded) S.mine.add(r.superseded); // not "another officer's change"
     await afterAction(r.plan_id);
   } catch (e) {
     showError(e);
@@ -658,6 +671,9 @@ function listen() {
     S.lastEvent = c.kind;
     document.getElementById("banner-text").textContent = t("others_changed", t("ev_" + c.kind));
     document.getElementById("banner").hidden = false;
+    // Another officer issued, replaced or released a plan of this incident:
+    // show its live plan, never a plan that no longer holds anything.
+    if (c.incident_id === S.incident.id && c.kind.startsWith("plan_")) followLivePlan();
     api.get("/v1/warehouses").then((w) => {
       S.warehouses = w.warehouses;
       drawWarehouses();
@@ -711,7 +727,9 @@ document.getElementById("new-incident").addEventListener("submit", async (e) => 
   try {
     const body = { name: document.getElementById("ni-name").value };
     const when = document.getElementById("ni-time").value;
-    if (when) body.event_unix = Math.floor(new Date(when).getTime() / 1000);
+    // The time typed is local to the scenario (its zone, not the browser's):
+    // the service reads "YYYY-MM-DD HH:MM" in the scenario's zone.
+    if (when) body.event_time = when.replace("T", " ");
     const ids = document
       .getElementById("ni-shelters")
       .value.split(",")
@@ -737,11 +755,11 @@ document.getElementById("tool-cancel").addEventListener("click", () => setTool(n
 document.getElementById("counts-file").addEventListener("change", (e) => {
   if (e.target.files[0]) uploadCounts(e.target.files[0]);
 });
-document.getElementById("btn-draft").addEventListener("click", () => planNow(true));
-document.getElementById("btn-replan").addEventListener("click", () => planNow(false));
+document.getElementById("btn-draft").addEventListener("click", () => planNow());
+document.getElementById("btn-replan").addEventListener("click", () => planNow());
 document.getElementById("btn-issue").addEventListener("click", issue);
 document.getElementById("btn-release").addEventListener("click", release);
-document.getElementById("banner-replan").addEventListener("click", () => planNow(false));
+document.getElementById("banner-replan").addEventListener("click", () => planNow());
 for (const id of ["f-warehouse", "f-shelter", "f-phase"]) {
   document.getElementById(id).addEventListener("input", renderTrips);
 }

@@ -15,6 +15,7 @@ async function sheet() {
     api.get("/v1/warehouses"),
   ]);
   const inc = await api.get("/v1/incidents/" + p.incident_id);
+  if (p.plan.clock && p.plan.clock.timezone) api.tz = p.plan.clock.timezone;
   const shelters = new Map(sh.shelters.map((s) => [s.id, s]));
   const w = wh.warehouses.find((x) => x.id === wid);
   const doc = p.plan;
@@ -31,7 +32,7 @@ async function sheet() {
   const out = document.getElementById("sheet");
   out.replaceChildren(
     el("h1", {}, t("sheet_title", id)),
-    el("p", { class: "meta" }, t("sheet_plan", p.plan_id, inc.name, new Date(inc.event_unix * 1000).toLocaleString())),
+    el("p", { class: "meta" }, t("sheet_plan", p.plan_id, inc.name, localTime(inc.event_unix) + " (" + api.tz + ")")),
     el("p", { class: "meta" }, t("warehouse") + ": " + (w ? w.name + " (" + w.id + ") " + w.location[1].toFixed(5) + ", " + w.location[0].toFixed(5) : wid))
   );
   if (!trips.length) out.append(el("p", {}, t("sheet_no_trips")));

@@ -2,8 +2,9 @@
 //! under way (untouched), kept, changed, cancelled and new.
 //!
 //! Matching, in order, among the old plan's trips that have not left: the same
-//! warehouse, truck and stops with the same load and a departure within a
-//! minute is *kept*; the same warehouse and stops (another truck, time or load),
+//! trip number, warehouse, truck, stops and load (a trip the re-plan kept,
+//! perhaps re-timed), then the same warehouse, truck and stops with the same
+//! load and a departure within a minute, is *kept*; the same warehouse and stops (another truck, time or load),
 //! then the same warehouse and first stop, is *changed*; an old trip left
 //! unmatched is *cancelled*, a new one *new*. O(n²) in trips.
 
@@ -78,7 +79,19 @@ pub fn diff(old: &[TripBooking], under_way: &BTreeSet<i64>, new: &[TripBooking])
         .collect();
     let mut open_new: Vec<&TripBooking> = new.iter().collect();
     type Rule = fn(&TripBooking, &TripBooking) -> bool;
-    let rules: [(Rule, bool); 3] = [
+    let rules: [(Rule, bool); 4] = [
+        // The same trip number: a trip the re-plan kept, perhaps re-timed to
+        // leave when its truck is free.
+        (
+            |a, b| {
+                a.trip == b.trip
+                    && a.warehouse_id == b.warehouse_id
+                    && a.truck == b.truck
+                    && a.stops == b.stops
+                    && same_load(a, b)
+            },
+            true,
+        ),
         (
             |a, b| {
                 a.warehouse_id == b.warehouse_id
