@@ -223,7 +223,7 @@ fn bad_input_changes_nothing(at: &Place) {
         "{m}"
     );
     // The counts upload refuses what the PATCH refuses, with the same words.
-    let upload = |body: &str| upload_counts(&s, &officer, body);
+    let upload = |body: &str| upload_counts(&s, officer, body);
     let (st, v) = upload("id,headcount\nbj0,2147483647\n");
     let m = v["message"].as_str().unwrap();
     assert_eq!(st, 422, "{v}");
