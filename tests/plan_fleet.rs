@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use reliefflow::plan::attempt::{attempt, Context};
 use reliefflow::plan::fleet::{FleetCaps, Score};
 use reliefflow::plan::schedule::chain::MAX_DETOUR_H;
-use reliefflow::plan::{add_bounds, kpi, plan_prepared, prepare};
+use reliefflow::plan::{kpi, plan_with_bounds, prepare, PlanOptions};
 use reliefflow::scenario::Scenario;
 
 use common::{graph, repo};
@@ -15,8 +15,7 @@ use common::{graph, repo};
 /// Checks the two properties on `sc` and returns (first kg planned, bound).
 fn check(sc: &Scenario, g: &reliefflow::network::RoadGraph) -> (f64, f64) {
     let prep = prepare(sc, g).unwrap();
-    let mut p = plan_prepared(sc, &prep).unwrap();
-    add_bounds(sc, &prep, &mut p).unwrap();
+    let p = plan_with_bounds(sc, &prep, &PlanOptions::full()).unwrap();
     let ctx = Context::new(sc);
     let blind = attempt(
         sc,
@@ -62,11 +61,17 @@ fn efficient_and_fair(
     prep: &reliefflow::plan::Prepared,
 ) -> (kpi::Kpis, kpi::Kpis) {
     sc.objective.mode = reliefflow::scenario::objective::Mode::Efficient;
-    let efficient = kpi::compute(sc, &plan_prepared(sc, prep).unwrap());
+    let efficient = kpi::compute(
+        sc,
+        &plan_with_bounds(sc, prep, &PlanOptions::without_bounds()).unwrap(),
+    );
     sc.objective.mode = reliefflow::scenario::objective::Mode::Fair;
     (
         efficient,
-        kpi::compute(sc, &plan_prepared(sc, prep).unwrap()),
+        kpi::compute(
+            sc,
+            &plan_with_bounds(sc, prep, &PlanOptions::without_bounds()).unwrap(),
+        ),
     )
 }
 
@@ -371,7 +376,7 @@ fn a_scenario_without_trucks_is_planned_and_every_unit_is_a_fleet_shortfall() {
         w.fleet.trucks = 0;
     }
     let prep = prepare(&sc, &g).unwrap();
-    let p = plan_prepared(&sc, &prep).unwrap();
+    let p = plan_with_bounds(&sc, &prep, &PlanOptions::without_bounds()).unwrap();
     assert!(p.trips.is_empty());
     let k = kpi::compute(&sc, &p);
     assert_eq!(k.first_kg, 0.0);

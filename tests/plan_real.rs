@@ -217,3 +217,56 @@ fn bad_scenario_inputs_name_file_row_and_field() {
         "{e}"
     );
 }
+
+/// `reliefflow plan --at`: no trip loads before the plan time, the clock and
+/// the warning say how late it is, the first batch whose deadline has passed
+/// is `too_far` and bounded at 0 kg; a plan time that is no time is refused
+/// naming `--at`, writing nothing.
+#[test]
+fn a_plan_from_a_later_time_loads_nothing_before_it_and_says_what_passed() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let scenario = repo("scenarios/xicheng-earthquake");
+    let scenario = scenario.to_str().unwrap();
+    let ran = common::bad::run(&["plan", scenario, "--at", "10:00", "-o", o]);
+    assert!(ran.status.success(), "{ran:?}");
+    let said = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        said.contains("plan time 10:00 (7.8 h after the event)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("warning: the first-batch deadline (08:10) had passed 1.8 h"),
+        "{said}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(doc["clock"]["plan_time"], "10:00");
+    assert_eq!(doc["clock"]["relief_deadline"]["hours_left"], 4.17);
+    assert_eq!(doc["kpis"]["first_kg_bound"], 0.0);
+    let sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
+    let plan_h = 8.0 - 1.0 / 6.0; // 10:00 for an event at 02:10
+    let rows = common::rows(&out.path().join("trips.csv"));
+    assert!(rows.len() > 20);
+    for r in &rows {
+        let w = sc
+            .warehouses
+            .iter()
+            .find(|w| w.id == r["warehouse_id"])
+            .unwrap();
+        let load = common::num(r, "depart_h") - w.fleet.loading_h;
+        assert!(load >= plan_h - 1e-3, "loads at {load} h: {r:?}");
+        assert_eq!(r["phase"], "relief");
+    }
+    let short = common::rows(&out.path().join("shortfalls.csv"));
+    assert!(short.iter().any(|r| r["phase"] == "first"));
+    for r in short.iter().filter(|r| r["phase"] == "first") {
+        assert_eq!(r["reason"], "too_far", "{r:?}");
+    }
+    let bad = tempfile::tempdir().unwrap();
+    let b = bad.path().join("out");
+    let ran = common::bad::run(&["plan", scenario, "--at", "25:00", "-o", b.to_str().unwrap()]);
+    common::bad::failed("--at 25:00", &ran, &["--at 25:00", "HH:MM"]).unwrap();
+    assert!(!b.exists(), "a refused plan wrote {}", b.display());
+}

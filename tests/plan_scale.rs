@@ -12,7 +12,7 @@ use std::process::Command;
 use reliefflow::facility::{ItemIx, ShelterIx, WarehouseIx};
 use reliefflow::plan::bound::bounds_grouped;
 use reliefflow::plan::demand::Phase;
-use reliefflow::plan::{add_bounds, kpi, plan_prepared, prepare, Plan};
+use reliefflow::plan::{kpi, plan_with_bounds, prepare, Plan, PlanOptions};
 use reliefflow::scenario::Scenario;
 
 use common::{copy_scenario, graph, scale_fleet};
@@ -164,8 +164,7 @@ fn twenty_thousand_shelters_plan_within_every_limit_and_under_the_bounds() {
     assert_eq!(sc.shelters.len(), 20_000);
     let g = graph("beijing-core");
     let prep = prepare(&sc, &g).unwrap();
-    let mut p = plan_prepared(&sc, &prep).unwrap();
-    add_bounds(&sc, &prep, &mut p).unwrap();
+    let p = plan_with_bounds(&sc, &prep, &PlanOptions::full()).unwrap();
     check_plan(&sc, &prep, &p);
     let k = kpi::compute(&sc, &p);
     assert!(k.first_kg > 0.0 && k.first_kg <= k.first_kg_bound + 1e-6);
@@ -222,7 +221,7 @@ fn bounds_on_shelter_groups_are_still_bounds() {
     let sc = Scenario::load(&dir).unwrap();
     let g = graph("beijing-core");
     let prep = prepare(&sc, &g).unwrap();
-    let p = plan_prepared(&sc, &prep).unwrap();
+    let p = plan_with_bounds(&sc, &prep, &PlanOptions::without_bounds()).unwrap();
     let k = kpi::compute(&sc, &p);
     let achieved = (k.first_kg, k.relief_kg);
     let exact = bounds_grouped(&sc, &prep.travel, &p.demand, achieved, usize::MAX).unwrap();

@@ -111,11 +111,11 @@ fn planned(p: &reliefflow::plan::Plan) -> Vec<reliefflow::plan::keep::Planned> {
 #[test]
 fn a_replan_made_later_keeps_the_trips_not_gone_with_their_numbers() {
     use reliefflow::plan::keep::keep;
-    use reliefflow::plan::plan_prepared;
+    use reliefflow::plan::{plan_with_bounds, PlanOptions};
     let g = graph("beijing-core");
     let sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
     let prep = prepare(&sc, &g).unwrap();
-    let p = plan_prepared(&sc, &prep).unwrap();
+    let p = plan_with_bounds(&sc, &prep, &PlanOptions::without_bounds()).unwrap();
     // Re-planned 20 minutes later: no truck loads before then.
     let mut later = sc.clone();
     for w in &mut later.warehouses {
@@ -148,11 +148,11 @@ fn a_replan_made_later_keeps_the_trips_not_gone_with_their_numbers() {
 #[test]
 fn a_replan_keeps_every_trip_that_still_works_and_only_those() {
     use reliefflow::plan::keep::keep;
-    use reliefflow::plan::plan_prepared;
+    use reliefflow::plan::{plan_with_bounds, PlanOptions};
     let g = graph("beijing-core");
     let sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
     let prep = prepare(&sc, &g).unwrap();
-    let p = plan_prepared(&sc, &prep).unwrap();
+    let p = plan_with_bounds(&sc, &prep, &PlanOptions::without_bounds()).unwrap();
     // Nothing changed: every trip is kept as it was.
     let same = keep(&sc, &prep, planned(&p));
     assert_eq!(same.trips.len(), p.trips.len());

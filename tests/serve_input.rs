@@ -397,3 +397,48 @@ fn plan_path_params(at: &Place) {
         assert_eq!(got, (400, Some(field.to_string())), "{path}");
     }
 }
+
+on_both_stores!(draft_bodies);
+
+/// `POST /v1/incidents/{id}/plans` takes its options as a JSON body as well
+/// as a query: a malformed body is 400 naming `body` and stores no draft, an
+/// unknown field 422, a good one is obeyed, no body at all is a draft from now.
+fn draft_bodies(at: &Place) {
+    let officer = token(at, "officer");
+    let s = start(at);
+    let url = |p: &str| format!("{}{p}", s.base);
+    let (st, inc) = call(
+        "POST",
+        &url("/v1/incidents"),
+        Some(&officer),
+        Some(&json!({"name": "bodies", "event_time": "2026-12-01 01:10"}).to_string()),
+    );
+    assert_eq!(st, 201, "{inc}");
+    let id = inc["id"].as_i64().unwrap();
+    let event = inc["event_unix"].as_i64().unwrap();
+    let plans = url(&format!("/v1/incidents/{id}/plans"));
+    let drafts = || {
+        let (_, v) = call("GET", &plans, Some(&officer), None);
+        v["plans"].as_array().map_or(0, Vec::len)
+    };
+    let got = refused(
+        "malformed",
+        call("POST", &plans, Some(&officer), Some("{\"at\": ")),
+    );
+    assert_eq!(got, (400, Some("body".to_string())));
+    let got = refused(
+        "unknown field",
+        call("POST", &plans, Some(&officer), Some("{\"when\": \"now\"}")),
+    );
+    assert_eq!(got.0, 422, "{got:?}");
+    assert_eq!(drafts(), 0, "a refused body stored a draft");
+    let body = json!({"at": format!("@{}", event + 1800)}).to_string();
+    let (st, d) = call("POST", &plans, Some(&officer), Some(&body));
+    assert_eq!(st, 201, "{d}");
+    assert_eq!(d["plan_unix"].as_i64(), Some(event + 1800), "{d}");
+    assert_eq!(d["plan"]["clock"]["plan_hours_after_event"], 0.5, "{d}");
+    let (st, d) = call("POST", &plans, Some(&officer), None);
+    assert_eq!(st, 201, "{d}");
+    assert!(d["plan_unix"].as_i64().unwrap() > event + 1800, "{d}");
+    assert_eq!(drafts(), 2);
+}

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::network::RoadGraph;
-use crate::plan::{plan_prepared, prepare, PlanError};
+use crate::plan::{plan_with_bounds, prepare, PlanError, PlanOptions};
 use crate::progress::Progress;
 use crate::scenario::events;
 use crate::scenario::whatif::WhatIf;
@@ -152,7 +152,8 @@ pub fn run_audit(
 ) -> Result<Audit, PlanError> {
     let t0 = Instant::now();
     let prep = prepare(scenario, graph)?;
-    let base = plan_prepared(scenario, &prep)?;
+    // The base plan a duty officer would read, without its bounds.
+    let base = plan_with_bounds(scenario, &prep, &PlanOptions::without_bounds())?;
     let first_h = scenario.targets.first_delivery_h;
     let targets = |relief_h: f64| Targets {
         first_delivery_h: first_h.min(relief_h),

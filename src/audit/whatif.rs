@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::coverage::{persons_shares, shelter_shares, ShelterShares};
 use crate::network::RoadGraph;
 use crate::plan::shortfall::Reason;
-use crate::plan::{plan_with_effort, prepare, Effort, PlanError, Prepared};
+use crate::plan::{plan_with_bounds, prepare, PlanError, PlanOptions, Prepared};
 use crate::scenario::whatif::{apply, WhatIf};
 use crate::scenario::Scenario;
 
@@ -48,7 +48,7 @@ pub fn evaluate(
         fresh = prepare(&sc, graph)?;
         &fresh
     };
-    let p = plan_with_effort(&sc, prep, Effort::Sweep)?;
+    let p = plan_with_bounds(&sc, prep, &PlanOptions::sweep())?;
     let shares = shelter_shares(&sc, &p);
     let (first_share, relief_share) = persons_shares(&sc, &shares);
     let mut units: BTreeMap<String, u64> = BTreeMap::new();

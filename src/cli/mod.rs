@@ -91,7 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::SolveMcf(args)) => solve::run(args),
         Some(Command::GenMcf(args)) => solve::generate(args),
         Some(Command::SiteWorker) => site_worker::run(),
-        None => plan::run_plan(&default_scenario(cli.data_dir)?, None, None),
+        None => plan::run_plan(&default_scenario(cli.data_dir)?, None, None, None),
     }
 }
 

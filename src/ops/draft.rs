@@ -10,7 +10,8 @@ use super::{Ops, OpsError};
 use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
 use crate::io::areas::area_from_geojson;
 use crate::network::{Disruption, SlowArea};
-use crate::plan::{add_bounds, kpi, plan_with_effort, Effort, Plan, PlanError};
+use crate::plan::run::kept_count;
+use crate::plan::{kpi, plan_with_bounds, BoundsBy, Effort, Plan, PlanError, PlanOptions};
 use crate::report::plan_files::{plan_document, shortfall_list, trip_list, write_trips_to};
 use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
@@ -62,14 +63,10 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, OpsErro
         }
         let event = input.incident.event_unix;
         let hours = |unix: i64| ((unix - event) as f64 / 3600.0).max(0.0);
-        let from = hours(input.plan_unix);
         wh.busy_until_h = (0..i64::from(wh.fleet.trucks))
             .map(|k| {
-                input
-                    .busy_until
-                    .get(&wh.id)
-                    .and_then(|t| t.get(&k))
-                    .map_or(from, |&until| hours(until).max(from))
+                let until = input.busy_until.get(&wh.id).and_then(|t| t.get(&k));
+                until.map_or(0.0, |&u| hours(u))
             })
             .collect();
         for (i, item) in sc.catalogue.items.iter().enumerate() {
@@ -87,6 +84,7 @@ pub fn scenario(base: &Scenario, input: &DraftInput) -> Result<Scenario, OpsErro
         }
     }
     sc.stock = stock;
+    sc.set_plan_time((input.plan_unix - input.incident.event_unix) as f64 / 3600.0);
     let by_id: BTreeMap<&str, &ShelterRecord> =
         input.shelters.iter().map(|s| (s.id.as_str(), s)).collect();
     let wanted = &input.incident.shelters;
@@ -249,46 +247,21 @@ pub fn compute(
     let t0 = std::time::Instant::now();
     let (prep, start) = state.prepared.get(sc, state, opts.cold)?;
     let t_prep = t0.elapsed().as_secs_f64();
-    let kept = crate::plan::keep::keep(sc, &prep, replan::planned(sc, keep));
-    let rest = (!kept.trips.is_empty())
-        .then(|| replan::without(sc, &kept))
-        .flatten();
-    let kept_trips = if rest.is_some() { kept.trips.len() } else { 0 };
     // With a target for the bounds' multipliers (a re-plan: what the replaced
     // plan delivered), the bounds need nothing from this plan and are computed
     // beside it; a fresh draft steers them by its own figures, after it.
-    let plan_it = || -> Result<Plan, PlanError> {
-        let mut p = plan_with_effort(rest.as_ref().unwrap_or(sc), &prep, opts.effort)?;
-        // New trips are numbered after every trip the incident has booked;
-        // kept trips keep their numbers.
-        let base = usize::try_from(trips_upto).unwrap_or(0);
-        for t in &mut p.trips {
-            t.id += base;
-        }
-        if rest.is_some() {
-            replan::merge(&mut p, kept);
-        }
-        Ok(p)
+    let number_after = usize::try_from(trips_upto).unwrap_or(0);
+    let options = PlanOptions {
+        effort: opts.effort,
+        bounds: bound_target.map_or(BoundsBy::Plan, |(first_kg, relief_kg)| BoundsBy::Target {
+            first_kg,
+            relief_kg,
+        }),
+        keep: replan::planned(sc, keep),
+        number_after,
     };
-    let (p, early) = match bound_target {
-        Some(target) => {
-            let demand = crate::plan::demand::of_scenario(sc);
-            let (p, b) = rayon::join(plan_it, || {
-                crate::plan::bound::bounds(sc, &prep.travel, &demand, target)
-            });
-            (p, Some(b))
-        }
-        None => (plan_it(), None),
-    };
-    let mut p = p?;
-    let t_plan = t0.elapsed().as_secs_f64();
-    match early {
-        Some(b) => {
-            p.bounds = b.map_err(PlanError::Solver)?;
-            p.findings = crate::plan::binding::findings(&p, &sc.catalogue);
-        }
-        None => add_bounds(sc, &prep, &mut p)?,
-    }
+    let p = plan_with_bounds(sc, &prep, &options)?;
+    let kept_trips = kept_count(&p, number_after);
     let t_bounds = t0.elapsed().as_secs_f64();
     let k = kpi::compute(sc, &p);
     let mut needs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
@@ -309,8 +282,7 @@ pub fn compute(
     write_trips_to(&mut csv, sc, &p).expect("CSV into memory");
     tracing::debug!(
         matrices_s = t_prep,
-        plan_s = t_plan - t_prep,
-        bounds_s = t_bounds - t_plan,
+        plan_and_bounds_s = t_bounds - t_prep,
         outputs_s = t0.elapsed().as_secs_f64() - t_bounds,
         "draft computed"
     );

@@ -400,34 +400,18 @@ impl Ops {
     /// with the date, the hours left to each at the plan time (negative:
     /// passed), and a warning for each deadline already passed.
     pub fn clock_section(&self, event_unix: i64, plan_unix: i64) -> Value {
-        let t = &self.base.targets;
+        let at = |h: f64| event_unix + (h * 3600.0).round() as i64;
         let plan_h = (plan_unix - event_unix) as f64 / 3600.0;
-        let mut warnings = Vec::new();
-        let deadline = |name: &str, h: f64, warnings: &mut Vec<String>| {
-            let at = event_unix + (h * 3600.0).round() as i64;
-            let left = h - plan_h;
-            if left < 0.0 {
-                warnings.push(format!(
-                    "the {name} deadline ({}) had passed {:.1} h before the plan time: what this plan delivers is late for it",
-                    self.clock.local(at),
-                    -left
-                ));
-            }
-            json!({"at": self.clock.local(at), "at_unix": at, "hours_after_event": h, "hours_left": (left * 100.0).round() / 100.0})
-        };
-        let first = deadline("first-batch", t.first_delivery_h, &mut warnings);
-        let relief = deadline("basic-relief", t.relief_h, &mut warnings);
-        json!({
-            "timezone": self.clock.name(),
-            "event": self.clock.local(event_unix),
-            "event_unix": event_unix,
-            "plan_time": self.clock.local(plan_unix),
-            "plan_unix": plan_unix,
-            "plan_hours_after_event": (plan_h * 100.0).round() / 100.0,
-            "first_deadline": first,
-            "relief_deadline": relief,
-            "warnings": warnings,
-        })
+        let mut c =
+            crate::report::clock::section(&self.base.targets, plan_h, &|h| self.clock.local(at(h)));
+        c["timezone"] = json!(self.clock.name());
+        c["event_unix"] = json!(event_unix);
+        c["plan_unix"] = json!(plan_unix);
+        for d in ["first_deadline", "relief_deadline"] {
+            let h = c[d]["hours_after_event"].as_f64().unwrap_or(0.0);
+            c[d]["at_unix"] = json!(at(h));
+        }
+        c
     }
 }
 

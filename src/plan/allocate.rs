@@ -4,7 +4,7 @@
 //!
 //! Network per item: warehouses (supply = stock left) → shelters (demand), an arc
 //! only where a truck leaving at once arrives by the deadline
-//! (`loading_h + travel ≤ deadline`), cost = travel seconds. A shortfall node feeds
+//! (`ready_h + travel ≤ deadline`), cost = travel seconds. A shortfall node feeds
 //! every shelter at a penalty above any travel cost, scaled by the shelter's
 //! priority weight, so the optimum first meets as much priority-weighted demand as
 //! possible, then minimises travel. Leftover stock drains to a sink at no cost.
@@ -39,8 +39,9 @@ pub struct PhaseInput<'a> {
     pub deadline_h: f64,
     /// Travel hours between warehouses and shelters.
     pub travel: &'a TravelHours,
-    /// Loading time per warehouse, hours.
-    pub loading_h: &'a [f64],
+    /// When a truck of each warehouse can first leave loaded, hours after the
+    /// event: its first truck free (the plan time at the earliest) plus loading.
+    pub ready_h: &'a [f64],
     /// Demand of both phases (this phase's is used).
     pub demand: &'a Demand,
     /// Objective weight per shelter (≥ 1; priority people raise it).
@@ -80,7 +81,7 @@ impl PhaseInput<'_> {
             item: i,
             phase: self.phase,
             quantity: short,
-            reason: reason(self.travel, self.loading_h, self.deadline_h, stock, s, i),
+            reason: reason(self.travel, self.ready_h, self.deadline_h, stock, s, i),
         })
     }
 }
@@ -95,7 +96,7 @@ pub fn allocate(
     let held = |stock: &StockLedger, w: usize, i: usize| stock.get(WarehouseIx(w), ItemIx(i));
     let travel_h = |w: usize, s: usize| input.travel.outbound(WarehouseIx(w), ShelterIx(s));
     let feasible = |w: usize, s: usize| {
-        travel_h(w, s).filter(|t| input.loading_h[w] + t <= input.deadline_h + 1e-9)
+        travel_h(w, s).filter(|t| input.ready_h[w] + t <= input.deadline_h + 1e-9)
     };
     let max_cost = (0..nw)
         .flat_map(|w| (0..ns).filter_map(move |s| feasible(w, s)))

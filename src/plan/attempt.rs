@@ -1,5 +1,5 @@
 //! One planning attempt: allocate both phases (under fleet caps, or fleet-blind),
-//! then schedule them on the trucks. [`super::plan_prepared`] runs attempts until
+//! then schedule them on the trucks. [`super::plan_with_bounds`] runs attempts until
 //! the trucks and the allocation agree.
 
 use std::time::Instant;
@@ -27,6 +27,9 @@ pub struct Context {
     pub weight: Vec<i64>,
     /// Loading time per warehouse, hours.
     pub loading_h: Vec<f64>,
+    /// When a truck of each warehouse can first leave loaded, hours after the
+    /// event ([`super::allocate::PhaseInput::ready_h`]).
+    pub ready_h: Vec<f64>,
     /// Fleet per warehouse.
     pub fleets: Vec<Fleet>,
     /// Mass of one unit of each item, kg.
@@ -68,6 +71,12 @@ impl Context {
                 .warehouses
                 .iter()
                 .map(|w| w.fleet.loading_h)
+                .collect(),
+            ready_h: (0..scenario.warehouses.len())
+                .map(|w| {
+                    super::bound::earliest_free_h(scenario, w)
+                        + scenario.warehouses[w].fleet.loading_h
+                })
                 .collect(),
             fleets: scenario.warehouses.iter().map(|w| w.fleet).collect(),
             unit_kg: scenario
@@ -112,7 +121,7 @@ impl Context {
                 Phase::Relief => scenario.targets.relief_h,
             },
             travel: &prep.travel,
-            loading_h: &self.loading_h,
+            ready_h: &self.ready_h,
             demand: &self.demand,
             weight: &self.weight,
             items: scenario.catalogue.items.len(),

@@ -152,11 +152,20 @@ fn bound(
     );
     let unit_kg: Vec<f64> = cat.items.iter().map(|i| i.kg_per_unit).collect();
     let dag = unit_dag(&unit_kg);
+    // A truck loads from the plan time, and from when it is free: with trucks
+    // counted, from the warehouse's first truck free.
+    let start = |w: usize| {
+        if fleet {
+            earliest_free_h(scenario, w)
+        } else {
+            scenario.plan_h
+        }
+    };
     let loading = |w: usize| scenario.warehouses[w].fleet.loading_h;
     let feasible = |w: usize, s: usize| {
         travel
             .outbound(WarehouseIx(w), ShelterIx(s))
-            .filter(|h| loading(w) + h <= deadline_h + 1e-9)
+            .filter(|h| start(w) + loading(w) + h <= deadline_h + 1e-9)
     };
     let caps: Vec<i64> = (0..nw)
         .map(|w| {
@@ -349,7 +358,8 @@ fn marginals(
 }
 
 /// Most kg warehouse `w`'s trucks can carry of `demand` by `deadline_h` (see the
-/// module's doc for why no plan exceeds it).
+/// module's doc for why no plan exceeds it), each truck's trips counted from
+/// when it is free ([`crate::facility::Warehouse::truck_free_h`]).
 pub fn fleet_kg(
     scenario: &Scenario,
     travel: &TravelHours,
@@ -367,11 +377,21 @@ pub fn fleet_kg(
     }
     let u = scenario.targets.unloading_h;
     let back = if b.is_finite() { b } else { f64::INFINITY };
-    let trips = if back.is_finite() {
-        ((deadline_h + u + back) / (f.loading_h + o + u + back)).floor()
-    } else {
-        f64::from(u8::from(f.loading_h + o <= deadline_h))
-    };
+    // Trips of each truck, counted from when it is free.
+    let trips: f64 = scenario.warehouses[w]
+        .truck_free_h()
+        .iter()
+        .map(|&free| {
+            let left = deadline_h - free;
+            if back.is_finite() {
+                ((left + u + back) / (f.loading_h + o + u + back))
+                    .floor()
+                    .max(0.0)
+            } else {
+                f64::from(u8::from(f.loading_h + o <= left))
+            }
+        })
+        .sum();
     let densest = cat
         .items
         .iter()
@@ -387,5 +407,15 @@ pub fn fleet_kg(
     shelter_kg.sort_by(|a, b| b.total_cmp(a));
     let stops_kg: f64 = shelter_kg.iter().take(scenario.targets.max_stops).sum();
     let per_trip = f.payload_kg.min(f.volume_m3 * densest).min(stops_kg);
-    f64::from(f.trucks) * trips.max(0.0) * per_trip
+    trips * per_trip
+}
+
+/// When warehouse `w`'s first truck is free to load, hours after the event
+/// (the plan time when it has no truck).
+pub fn earliest_free_h(scenario: &Scenario, w: usize) -> f64 {
+    let free = scenario.warehouses[w].truck_free_h();
+    free.into_iter()
+        .reduce(f64::min)
+        .unwrap_or(scenario.plan_h)
+        .max(scenario.plan_h)
 }

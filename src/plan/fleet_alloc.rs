@@ -157,7 +157,7 @@ pub fn allocate_capped(
     let held = |st: &StockLedger, w: usize, i: usize| st.get(WarehouseIx(w), ItemIx(i));
     let travel_h = |w: usize, s: usize| input.travel.outbound(WarehouseIx(w), ShelterIx(s));
     let feasible = |w: usize, s: usize| {
-        travel_h(w, s).filter(|t| input.loading_h[w] + t <= input.deadline_h + 1e-9)
+        travel_h(w, s).filter(|t| input.ready_h[w] + t <= input.deadline_h + 1e-9)
     };
     let caps_dag: Vec<i64> = caps_kg.iter().map(|&c| cap_dag(c)).collect();
     let (net, map, _) = kg_network(&KgNetwork {

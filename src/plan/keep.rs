@@ -13,8 +13,9 @@
 use super::demand::Phase;
 use super::load::Line;
 use super::trip::{Stop, Trip};
-use super::Prepared;
-use crate::facility::{ShelterIx, WarehouseIx};
+use super::{Plan, Prepared};
+use crate::facility::{ItemIx, ShelterIx, WarehouseIx};
+use crate::scenario::sent::Sent;
 use crate::scenario::Scenario;
 
 /// A trip as it was planned, to keep if it still works.
@@ -125,4 +126,50 @@ pub fn keep(scenario: &Scenario, prep: &Prepared, mut planned: Vec<Planned>) -> 
         }
     }
     Kept { trips, free_h }
+}
+
+/// `sc` with `kept`'s loads taken from stock, its lines sent and its trucks
+/// busy until back; `None` when stock no longer holds the loads (a stocktake
+/// lowered it), where nothing is kept.
+pub fn without(sc: &Scenario, kept: &Kept) -> Option<Scenario> {
+    let mut rest = sc.clone();
+    for t in &kept.trips {
+        for (s, l) in t.lines() {
+            let (w, i) = (WarehouseIx(t.warehouse), ItemIx(l.item));
+            if rest.stock.get(w, i) + 1e-9 < l.quantity as f64 {
+                return None;
+            }
+            rest.stock.add(w, i, -(l.quantity as f64));
+            let (first, relief) = match l.phase {
+                Phase::First => (l.quantity, 0),
+                Phase::Relief => (0, l.quantity),
+            };
+            rest.sent.push(Sent {
+                shelter: ShelterIx(s),
+                item: i,
+                first,
+                relief,
+            });
+        }
+    }
+    for (w, wh) in rest.warehouses.iter_mut().enumerate() {
+        wh.busy_until_h.clone_from(&kept.free_h[w]);
+    }
+    Some(rest)
+}
+
+/// Puts `kept` back into `p` (planned without them): their trips after the
+/// plan's, keeping their numbers, their lines back into the demand.
+pub fn merge(p: &mut Plan, kept: Kept) {
+    let items = p.demand.items;
+    for t in kept.trips {
+        for (s, l) in t.lines() {
+            let cell = s * items + l.item;
+            match l.phase {
+                Phase::First => p.demand.first[cell] += l.quantity,
+                Phase::Relief => p.demand.relief[cell] += l.quantity,
+            }
+        }
+        p.trips.push(t);
+    }
 }

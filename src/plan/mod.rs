@@ -19,6 +19,7 @@ pub mod keep;
 pub mod kpi;
 pub mod ledger;
 pub mod load;
+pub mod run;
 pub mod schedule;
 pub mod shelter_groups;
 pub mod shortfall;
@@ -38,6 +39,7 @@ use fleet::{FleetCaps, Score};
 use hops::{Hops, DEFAULT_NEIGHBOURS};
 pub use kpi::Kpis;
 use ledger::StockLedger;
+pub use run::{plan_with_bounds, BoundsBy, PlanOptions};
 use shortfall::Shortfall;
 use travel::TravelHours;
 use trip::Trip;
@@ -232,59 +234,11 @@ pub fn prepare_on(
     }
 }
 
-/// Plans dispatch for `scenario` on its road graph, with the upper bounds and the
-/// marginal values of what binds ([`add_bounds`]).
+/// Plans dispatch for `scenario` on its road graph as `reliefflow plan` does:
+/// [`prepare`], then [`plan_with_bounds`] at [`PlanOptions::full`].
 pub fn plan(scenario: &Scenario, graph: &RoadGraph) -> Result<Plan, PlanError> {
     let prep = prepare(scenario, graph)?;
-    let mut p = plan_prepared(scenario, &prep)?;
-    add_bounds(scenario, &prep, &mut p)?;
-    Ok(p)
-}
-
-/// Computes the plan's upper bounds ([`bounds_of`]) and prices its findings with
-/// their dual values ([`set_bounds`]). [`plan_prepared`] leaves them out, so
-/// what-if sweeps (audit, siting) do not pay for them.
-pub fn add_bounds(scenario: &Scenario, prep: &Prepared, plan: &mut Plan) -> Result<(), PlanError> {
-    let b = bounds_of(scenario, prep, plan)?;
-    set_bounds(plan, b, &scenario.catalogue);
-    Ok(())
-}
-
-/// The upper bounds of `plan`'s scenario ([`bound::bounds`]: min-cost flows, up
-/// to fifteen per fleet-capped bound), steered by what the plan delivers.
-pub fn bounds_of(
-    scenario: &Scenario,
-    prep: &Prepared,
-    plan: &Plan,
-) -> Result<bound::Bounds, PlanError> {
-    let t0 = Instant::now();
-    let k = kpi::compute(scenario, plan);
-    let b = bound::bounds(
-        scenario,
-        &prep.travel,
-        &plan.demand,
-        (k.first_kg, k.relief_kg),
-    )
-    .map_err(PlanError::Solver)?;
-    tracing::debug!("bounds: {:.1} ms", 1e3 * t0.elapsed().as_secs_f64());
-    Ok(b)
-}
-
-/// Gives `plan` its bounds and prices its findings with them.
-pub fn set_bounds(plan: &mut Plan, bounds: bound::Bounds, catalogue: &crate::supplies::Catalogue) {
-    plan.bounds = bounds;
-    plan.findings = binding::findings(plan, catalogue);
-}
-
-/// Plans dispatch with matrices already prepared for the scenario's sites and roads
-/// (without the upper bounds: see [`plan`] and [`add_bounds`]).
-///
-/// The first attempt allocates fleet-blind; while its schedule leaves loads
-/// without a truck, further attempts cap what each warehouse's fleet is given
-/// ([`fleet::FleetCaps`]) and chain tours with no detour limit but the deadline.
-/// The best attempt ([`fleet::Score`]) is the plan.
-pub fn plan_prepared(scenario: &Scenario, prep: &Prepared) -> Result<Plan, PlanError> {
-    plan_with_effort(scenario, prep, Effort::Full)
+    plan_with_bounds(scenario, &prep, &PlanOptions::full())
 }
 
 /// How hard the planner searches when trucks are scarce: the local search over
@@ -338,8 +292,9 @@ fn capped_delivery_arcs(scenario: &Scenario, prep: &Prepared) -> usize {
     (pairs(t.first_delivery_h) + pairs(t.relief_h)) * ni
 }
 
-/// [`plan_prepared`] with the search effort given.
-pub fn plan_with_effort(
+/// The attempts of [`plan_with_bounds`] (see there), at the search effort
+/// given, without bounds or kept trips.
+fn plan_with_effort(
     scenario: &Scenario,
     prep: &Prepared,
     effort: Effort,

@@ -49,11 +49,12 @@ pub struct Shortfall {
 }
 
 /// Why item `i` is short at shelter `s` by `deadline_h`, given the stock left:
-/// no road from any warehouse, no warehouse in time even with a free truck, no
+/// no road from any warehouse, no warehouse in time even with its first truck
+/// free (`ready_h`: first truck free + loading, hours after the event), no
 /// warehouse in time with stock of it left, or (stock and time allow it) trucks.
 pub fn reason(
     travel: &TravelHours,
-    loading_h: &[f64],
+    ready_h: &[f64],
     deadline_h: f64,
     stock: &StockLedger,
     s: usize,
@@ -61,7 +62,7 @@ pub fn reason(
 ) -> Reason {
     let nw = travel.warehouses();
     let out = |w: usize| travel.outbound(WarehouseIx(w), ShelterIx(s));
-    let in_time = |w: usize| out(w).is_some_and(|h| loading_h[w] + h <= deadline_h + 1e-9);
+    let in_time = |w: usize| out(w).is_some_and(|h| ready_h[w] + h <= deadline_h + 1e-9);
     if (0..nw).all(|w| out(w).is_none()) {
         Reason::Unreachable
     } else if !(0..nw).any(in_time) {

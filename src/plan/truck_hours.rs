@@ -17,11 +17,12 @@
 //! charging `(L + o_ws + b_sw) / (K · d_s)` per kg in the first term instead is
 //! as valid: that is the second row of each warehouse, the one that binds when
 //! shelters are small and the stop limit, not the payload, fills a trip.
-//! A truck's trips up to its last delivery by the deadline `D` take at most
-//! `D + U + b` (the last trip need not be back), so for each row
+//! A truck free from `f_k` (the plan time, or back from booked work) has its
+//! trips up to its last delivery by the deadline `D` within
+//! `D − f_k + U + b` hours (the last trip need not be back), so for each row
 //!
 //! ```text
-//! Σ_s c_ws · kg_ws  ≤  trucks_w · (D + U + max_s b_sw)
+//! Σ_s c_ws · kg_ws  ≤  Σ_k max(0, D − f_k + U + max_s b_sw)
 //! ```
 //!
 //! holds for every plan. These rows are what the bound relaxes with Lagrange
@@ -40,7 +41,8 @@ pub struct HourRow {
     /// `[s]`: truck-hours per kg delivered to shelter `s` (`None`: not reachable
     /// by the deadline).
     pub per_kg_h: Vec<Option<f64>>,
-    /// Truck-hours available per truck by the deadline, hours.
+    /// Truck-hours by the deadline of one more truck (free from the plan time),
+    /// hours.
     pub per_truck_h: f64,
     /// Truck-hours of the whole fleet by the deadline, hours.
     pub allowance_h: f64,
@@ -76,12 +78,14 @@ impl TruckHours {
         for (w, wh) in scenario.warehouses.iter().enumerate() {
             let f = &wh.fleet;
             let payload = f.payload_kg.min(f.volume_m3 * densest);
+            let free = wh.truck_free_h();
+            let start = super::bound::earliest_free_h(scenario, w);
             let mut back_max: f64 = 0.0;
             // (trip hours but unloading, kg due) per reachable shelter.
             let trips: Vec<Option<(f64, f64)>> = (0..ns)
                 .map(|s| {
                     let out = travel.outbound(WarehouseIx(w), ShelterIx(s))?;
-                    if f.loading_h + out > deadline_h + 1e-9 || payload <= 0.0 {
+                    if start + f.loading_h + out > deadline_h + 1e-9 || payload <= 0.0 {
                         return None;
                     }
                     // No road back: the trip is the truck's last, charged to its arrival.
@@ -93,7 +97,11 @@ impl TruckHours {
                     Some((f.loading_h + out + back, demand_kg[s].max(1e-9)))
                 })
                 .collect();
-            let per_truck_h = deadline_h + u + back_max;
+            // A truck works from when it is free (one more truck: from the
+            // plan time) to its last delivery by the deadline and back.
+            let hours_from = |free: f64| (deadline_h - free + u + back_max).max(0.0);
+            let per_truck_h = hours_from(scenario.plan_h);
+            let allowance_h: f64 = free.iter().map(|&f| hours_from(f)).sum();
             for by_stops in [false, true] {
                 let per_kg_h = trips
                     .iter()
@@ -108,7 +116,7 @@ impl TruckHours {
                     warehouse: w,
                     per_kg_h,
                     per_truck_h,
-                    allowance_h: f64::from(f.trucks) * per_truck_h,
+                    allowance_h,
                 });
             }
         }

@@ -4,6 +4,7 @@
 pub mod audit_files;
 pub mod audit_html;
 pub mod audit_summary;
+pub mod clock;
 pub mod html;
 pub mod legs;
 pub mod network_files;

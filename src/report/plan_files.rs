@@ -152,6 +152,9 @@ pub fn plan_document(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> serde_jso
     json!({
         "scenario": scenario.name,
         "event_time": scenario.event_time,
+        "clock": super::clock::section(&scenario.targets, scenario.plan_h, &|h| {
+            super::clock::after_event(&scenario.event_time, h)
+        }),
         "targets": {
             "first_delivery_h": scenario.targets.first_delivery_h,
             "relief_h": scenario.targets.relief_h,

@@ -71,6 +71,20 @@ pub fn render(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> String {
             format!(", event at {}", scenario.event_time)
         }
     );
+    let at = |h: f64| super::clock::after_event(&scenario.event_time, h);
+    s += &format!(
+        "  plan time {} ({:.1} h after the event); first batch due {} ({:.1} h left), basic relief due {} ({:.1} h left)\n",
+        at(scenario.plan_h),
+        scenario.plan_h,
+        at(t.first_delivery_h),
+        t.first_delivery_h - scenario.plan_h,
+        at(t.relief_h),
+        t.relief_h - scenario.plan_h
+    );
+    let clock = super::clock::section(t, scenario.plan_h, &at);
+    for w in clock["warnings"].as_array().into_iter().flatten() {
+        s += &format!("  warning: {}\n", w.as_str().unwrap_or_default());
+    }
     s += &format!(
         "  first batch by {} h : {} of demand met ({} for priority people), {} of shelters complete\n",
         t.first_delivery_h,

@@ -270,6 +270,10 @@ pub struct Scenario {
     /// Units already on their way to shelters (a re-plan's departed trips):
     /// plans cover demand net of them. Empty when read from files.
     pub sent: Vec<sent::Sent>,
+    /// The plan time, hours after the event: no truck loads before it
+    /// ([`Scenario::set_plan_time`]). 0 when read from files (an exercise
+    /// planned from the event); deadlines stay anchored at the event.
+    pub plan_h: f64,
 }
 
 /// What `scenario.toml` says before any table is read.
@@ -304,6 +308,20 @@ impl Scenario {
     pub fn clock(&self) -> clock::Clock {
         clock::Clock::new(&self.timezone)
             .expect("the time zone is checked when the scenario is loaded")
+    }
+
+    /// Plans from `plan_h` hours after the event: every truck is busy until
+    /// then at least (`reliefflow plan --at`, the service's plan time).
+    pub fn set_plan_time(&mut self, plan_h: f64) {
+        let plan_h = plan_h.max(0.0);
+        self.plan_h = plan_h;
+        for w in &mut self.warehouses {
+            w.busy_until_h = w
+                .truck_free_h()
+                .into_iter()
+                .map(|h| h.max(plan_h))
+                .collect();
+        }
     }
 
     /// Reads `dir/scenario.toml` alone (network and file names), as the generator
@@ -436,6 +454,7 @@ impl Scenario {
             inputs,
             findings,
             sent: Vec::new(),
+            plan_h: 0.0,
         })
     }
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use super::auth::require;
 use super::error::ErrorBody;
-use super::error::{ApiError, PathParam};
+use super::error::{ApiError, OptionalBody, PathParam};
 use super::AppState;
 use crate::ops::draft::DraftOptions;
 use crate::ops::lifecycle::DraftRequest;
@@ -36,9 +36,10 @@ pub async fn draft(
     headers: HeaderMap,
     PathParam(id): PathParam<i64>,
     query: Result<Query<PlanQuery>, QueryRejection>,
+    OptionalBody(body): OptionalBody<PlanQuery>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let ask = options(&st, query)?;
+    let ask = options(&st, query, body)?;
     let d = st.ops.draft(caller, id, ask).await?;
     Ok((StatusCode::CREATED, Json(d.answer)))
 }
@@ -58,7 +59,7 @@ pub async fn replan(
     query: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let caller = require(&st.store, &headers, Role::Officer).await?;
-    let ask = options(&st, query)?;
+    let ask = options(&st, query, None)?;
     let d = st.ops.replan(caller, id, ask).await?;
     Ok((StatusCode::CREATED, Json(d.answer)))
 }
@@ -70,7 +71,10 @@ pub async fn replan(
 /// scratch (default `feasible`: those that still work are kept); `at` is the
 /// plan time (RFC 3339, or local `YYYY-MM-DD HH:MM` in the scenario's time
 /// zone, or `@SECONDS` since 1970 UTC; default now): no truck loads before it.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+/// `POST /v1/incidents/{id}/plans` also takes them as a JSON body
+/// (`{"at": "2026-12-08 01:10", "effort": "full"}`; the query wins where both
+/// give one); a malformed body is 400, an unknown field 422.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
@@ -94,8 +98,15 @@ pub struct PlanQuery {
 fn options(
     st: &AppState,
     query: Result<Query<PlanQuery>, QueryRejection>,
+    body: Option<PlanQuery>,
 ) -> Result<DraftRequest, ApiError> {
-    let q = super::error::query(query)?;
+    let mut q = super::error::query(query)?;
+    if let Some(b) = body {
+        q.start = q.start.or(b.start);
+        q.effort = q.effort.or(b.effort);
+        q.keep = q.keep.or(b.keep);
+        q.at = q.at.or(b.at);
+    }
     let pick = |field: &str, value: Option<&str>, values: [&str; 2]| match value {
         None => Ok(false),
         Some(v) if v == values[0] => Ok(false),

@@ -12,7 +12,7 @@ use super::damage::{DamageModel, DamageScenario};
 use crate::facility::{Candidate, Fleet, ItemIx, Tier, Warehouse, WarehouseIx};
 use crate::network::{NodeId, RoadGraph};
 use crate::plan::demand::Phase;
-use crate::plan::{kpi, plan_with_effort, prepare_on, Effort, Plan, PlanError, Prepared};
+use crate::plan::{kpi, plan_with_bounds, prepare_on, Plan, PlanError, PlanOptions, Prepared};
 use crate::scenario::Scenario;
 use crate::supplies::Stock;
 
@@ -174,7 +174,7 @@ pub fn judge(
         hops: d.all.hops.clone(),
         matrix_s: 0.0,
     };
-    let plan = plan_with_effort(&layout, &prep, Effort::Sweep)?;
+    let plan = plan_with_bounds(&layout, &prep, &PlanOptions::sweep())?;
     let judged = measure(&layout, &plan);
     Ok((judged, plan, layout))
 }
