@@ -77,7 +77,7 @@ fn draft_equals_plan(scale: f64, after_h: f64) {
             )
             .await
             .unwrap();
-        let ops = Arc::new(Ops::new(base.clone(), graph, store));
+        let ops = Arc::new(Ops::new(base.clone(), graph, Arc::new(store.clone())));
         let req = DraftRequest {
             opts: DraftOptions {
                 cold: false,
@@ -87,7 +87,7 @@ fn draft_equals_plan(scale: f64, after_h: f64) {
             at: Some(event + (after_h * 3600.0).round() as i64),
         };
         let d = ops.draft(OFFICER, inc.id, req).await.unwrap();
-        let csv = ops.store.plan_trips_csv(d.plan_id).await.unwrap().unwrap();
+        let csv = store.plan_trips_csv(d.plan_id).await.unwrap().unwrap();
         (d.answer, csv)
     });
     let cli_csv = String::from_utf8(cli_csv).unwrap();

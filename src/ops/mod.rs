@@ -16,6 +16,8 @@
 //!    released, the clock, and the re-plan-at-issue policy.
 //! 5. [`memo`], [`prep_cache`], [`lazy_geojson`]: identical drafts computed
 //!    once, matrices kept between drafts, maps routed after the answer.
+//! 6. [`store`]: what the operations need of a store, as a trait
+//!    ([`store::IncidentStore`], implemented by [`crate::store::Store`]).
 
 pub mod diff;
 pub mod draft;
@@ -24,13 +26,16 @@ pub mod lifecycle;
 pub mod memo;
 pub mod prep_cache;
 pub mod replan;
+pub mod store;
 
 use crate::network::RoadGraph;
 use crate::plan::PlanError;
 use crate::scenario::clock::Clock;
 use crate::scenario::Scenario;
 use crate::store::records::PlanConflict;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
+use std::sync::Arc;
+use store::IncidentStore;
 
 /// Why an operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -70,8 +75,8 @@ pub struct Ops {
     pub clock: Clock,
     /// Its road graph.
     pub graph: RoadGraph,
-    /// The store.
-    pub store: Store,
+    /// The store: records, drafts and the ledger's transitions.
+    pub store: Arc<dyn IncidentStore>,
     /// Matrices of recent drafts and trees for warm starts.
     pub prepared: prep_cache::PrepCache,
     /// Recent drafts by their inputs.
@@ -86,7 +91,7 @@ pub struct Ops {
 
 impl Ops {
     /// The operations on `base`, its `graph` and `store`.
-    pub fn new(base: Scenario, graph: RoadGraph, store: Store) -> Self {
+    pub fn new(base: Scenario, graph: RoadGraph, store: Arc<dyn IncidentStore>) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Ops {
             clock: base.clock(),

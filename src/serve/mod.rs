@@ -38,8 +38,12 @@ pub const EVENT_POLL_MS: u64 = 500;
 /// scenario, graph, store and planning caches) and what only the HTTP side
 /// needs.
 pub struct AppState {
-    /// The operations; their fields read through this state (`st.store`).
+    /// The operations; their fields read through this state (`st.clock`).
     pub ops: Arc<Ops>,
+    /// The store, for what handlers read and write beside the operations
+    /// (inventories, tokens, the audit trail); the operations hold the same
+    /// pool behind [`crate::ops::store::IncidentStore`].
+    pub store: Store,
     /// The roads the console draws, per zoom ([`road_layer::RoadLayer`]).
     pub roads: road_layer::RoadLayer,
     /// Changes announced to the console's event streams (`GET /v1/events`):
@@ -110,7 +114,8 @@ impl AppState {
     /// The state of a service on `base`, its `graph` and `store`.
     pub fn new(base: Scenario, graph: RoadGraph, store: Store) -> Self {
         AppState {
-            ops: Arc::new(Ops::new(base, graph, store)),
+            ops: Arc::new(Ops::new(base, graph, Arc::new(store.clone()))),
+            store,
             roads: Default::default(),
             events: tokio::sync::broadcast::channel(1024).0,
         }
