@@ -21,8 +21,11 @@ use crate::scenario::Scenario;
 
 /// What every attempt on one scenario shares.
 pub struct Context {
-    /// Demand per phase.
+    /// Demand per phase, as the plan reports it.
     pub demand: Demand,
+    /// Demand per phase as the attempts plan it ([`demand::to_plan`]: a first
+    /// batch whose deadline had passed at the plan time is planned as relief).
+    pub planned: Demand,
     /// Objective weight per shelter.
     pub weight: Vec<i64>,
     /// Loading time per warehouse, hours.
@@ -46,12 +49,13 @@ impl Context {
     /// The context of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
         let demand = demand::of_scenario(scenario);
+        let planned = demand::to_plan(&demand, scenario);
         let cat = &scenario.catalogue;
         let first_need_kg = (0..scenario.shelters.len())
             .map(|s| {
                 (0..cat.items.len())
                     .map(|i| {
-                        demand.get(Phase::First, ShelterIx(s), ItemIx(i)) as f64
+                        planned.get(Phase::First, ShelterIx(s), ItemIx(i)) as f64
                             * cat.items[i].kg_per_unit
                     })
                     .sum()
@@ -62,6 +66,7 @@ impl Context {
             mode: scenario.objective.mode,
             search_stops: super::Effort::Full.search_stops(),
             demand,
+            planned,
             weight: scenario
                 .shelters
                 .iter()
@@ -122,7 +127,7 @@ impl Context {
             },
             travel: &prep.travel,
             ready_h: &self.ready_h,
-            demand: &self.demand,
+            demand: &self.planned,
             weight: &self.weight,
             items: scenario.catalogue.items.len(),
             slices: scenario.objective.mode.slices(),
@@ -228,7 +233,7 @@ pub fn schedule_input<'a>(
 
 /// What an attempt has made so far.
 pub struct Parts {
-    /// Demand per phase.
+    /// Demand per phase, as the plan reports it.
     pub demand: Demand,
     /// Trips issued.
     pub trips: Vec<Trip>,

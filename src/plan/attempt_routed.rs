@@ -81,7 +81,7 @@ pub fn attempt_routed(
     );
     let mut due: Vec<u64> = (0..ns * ni)
         .map(|k| {
-            ctx.demand
+            ctx.planned
                 .get(Phase::First, ShelterIx(k / ni), ItemIx(k % ni))
         })
         .collect();

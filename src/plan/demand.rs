@@ -77,6 +77,21 @@ pub fn of_scenario(scenario: &crate::scenario::Scenario) -> Demand {
     demand
 }
 
+/// What the planner plans for when the first batch's deadline had passed at
+/// the plan time ([`crate::scenario::Scenario::plan_h`]): the first batch is
+/// late whatever happens, so its units join the relief phase and are planned
+/// by the relief deadline, not left as shortfalls. Otherwise `demand` as it
+/// is. The plan's KPIs still count them against the first batch (not met).
+pub fn to_plan(demand: &Demand, scenario: &crate::scenario::Scenario) -> Demand {
+    let mut d = demand.clone();
+    if scenario.plan_h >= scenario.targets.first_delivery_h {
+        for (r, f) in d.relief.iter_mut().zip(d.first.iter_mut()) {
+            *r += std::mem::take(f);
+        }
+    }
+    d
+}
+
 /// `demand` less what is already on its way (`sent`), never below zero.
 pub fn net_of(demand: &mut Demand, sent: &[Sent]) {
     for x in sent {
