@@ -197,6 +197,40 @@ fn one_live_plan_and_idempotent_transitions(at: &Place) {
     });
 }
 
+on_both_stores!(a_kept_trip_that_left_since_makes_the_replan_stale);
+
+/// A re-plan keeps trip 1 of the live plan; trip 1 leaves before the re-plan
+/// is issued: issuing it is stale (draft again), naming the trip, not a busy
+/// truck; nothing changes.
+fn a_kept_trip_that_left_since_makes_the_replan_stale(at: &Place) {
+    rt().block_on(async {
+        let store = seeded(at).await;
+        let inc = incident(&store, "kept trip left").await;
+        let a = draft(&store, inc, 0, &[trip(1, 0, 100, 1.0), trip(2, 1, 50, 1.0)]).await;
+        store.issue(BY, a).await.unwrap();
+        let b = draft(&store, inc, a, &[trip(1, 0, 100, 1.0), trip(3, 2, 30, 1.0)]).await;
+        store
+            .advance_trip(BY, a, 1, TripState::Departed)
+            .await
+            .unwrap();
+        let before = water(&store, &[a, b]).await;
+        match store.issue(BY, b).await {
+            Err(PlanConflict::Stale { reason }) => {
+                assert!(
+                    reason.contains("trip 1 of plan") && reason.contains("has left"),
+                    "{reason}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(water(&store, &[a, b]).await, before);
+        assert_eq!(
+            store.incident(inc).await.unwrap().unwrap().live_plan,
+            Some(a)
+        );
+    });
+}
+
 on_both_stores!(depart_and_release_at_once_apply_once);
 
 /// Rounds of a trip departing while its plan is released, fired together:

@@ -215,8 +215,30 @@ where
 
 /// `Err` unless every trip number of `plan` is either one of the trips of the
 /// plan it re-plans (a trip kept keeps its number) or above every trip number
-/// the incident's plans booked: no number is used for two trips.
+/// the incident's plans booked: no number is used for two trips; and that no
+/// trip it keeps of the plan it re-plans has left since it was drafted
+/// ([`PlanConflict::Stale`], not a busy truck).
 async fn check_trip_numbers(tx: &mut Tx, plan: &PlanRecord) -> Result<(), PlanConflict> {
+    // A re-plan keeps trips of the plan it replaces that had not left when it
+    // was drafted; one that has left since is stale, not a busy truck.
+    if plan.supersedes != 0 {
+        let gone: BTreeSet<i64> =
+            sqlx::query("SELECT trip FROM trips WHERE plan_id = $1 AND state <> 'reserved'")
+                .bind(plan.supersedes)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get("trip"))
+                .collect::<Result<_, _>>()?;
+        if let Some(t) = plan.trips.iter().find(|t| gone.contains(&t.trip)) {
+            return Err(PlanConflict::Stale {
+                reason: format!(
+                    "trip {} of plan {} has left since this re-plan was drafted",
+                    t.trip, plan.supersedes
+                ),
+            });
+        }
+    }
     let top = top_trip_of(&mut **tx, plan.incident_id).await?;
     if top <= plan.assumed.trips_upto {
         return Ok(());
