@@ -206,6 +206,28 @@ fn issue_and_release(at: &Place) {
     );
     assert_eq!(v["status"], "released");
     assert_eq!(levels(&s, &officer), after);
+
+    // A stocktake below what the live plan reserves is recorded (the count is
+    // the truth) and said: available negative, a warning naming the gap.
+    let admin = token(at, "admin");
+    let again = draft(&s, &officer, a)["plan_id"].as_i64().unwrap();
+    assert_eq!(act(&s, &officer, again, "issue").0, 200);
+    let held = levels(&s, &officer);
+    let ((w, item), &(reserved, _)) = held.iter().max_by_key(|(_, l)| l.0).unwrap();
+    assert!(reserved > 0, "{held:?}");
+    let (st, v) = post(
+        &s,
+        &admin,
+        &format!("/v1/warehouses/{w}/stocktake"),
+        Some(json!({"item": item, "on_hand": reserved - 1, "note": "short count"})),
+    );
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["available"], -1, "{v}");
+    assert_eq!(v["reserved"], reserved, "{v}");
+    let warning = v["warning"].as_str().unwrap();
+    assert!(warning.contains("is 1 below"), "{warning}");
+    let now = levels(&s, &officer)[&(w.clone(), item.clone())];
+    assert_eq!(now, (reserved, reserved - 1));
 }
 
 on_both_stores!(concurrent_officers);

@@ -319,7 +319,7 @@ pub struct Stocktake {
 
 /// `POST /v1/warehouses/{id}/stocktake` (admin): sets the units on hand; drafts
 /// made before are refused at issue. 404 for an unknown warehouse or item.
-#[utoipa::path(post, path = "/v1/warehouses/{id}/stocktake", tag = "inventory", params(("id" = String, Path, description = "warehouse id")), request_body = Stocktake, responses((status = 200, description = "`{warehouse_id, item, on_hand_before, on_hand}`"), (status = 404, description = "no such item at the warehouse", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/warehouses/{id}/stocktake", tag = "inventory", params(("id" = String, Path, description = "warehouse id")), request_body = Stocktake, responses((status = 200, description = "`{warehouse_id, item, on_hand_before, on_hand, reserved, available, warning}`: a count below what issued plans reserve is recorded, with a warning"), (status = 404, description = "no such item at the warehouse", body = ErrorBody)))]
 pub async fn stocktake(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -335,15 +335,27 @@ pub async fn stocktake(
         .stocktake(caller, &id, &body.item, on_hand, &body.note)
         .await?
     {
-        Edit::Missing => Err(ApiError::not_found(format!(
+        None => Err(ApiError::not_found(format!(
             "no item `{}` at warehouse `{id}`",
             body.item
         ))),
-        Edit::Done(before) => Ok(Json(json!({
-            "warehouse_id": id,
-            "item": body.item,
-            "on_hand_before": before,
-            "on_hand": on_hand,
-        }))),
+        Some(done) => {
+            let available = on_hand - done.reserved;
+            let warning = (available < 0).then(|| {
+                format!(
+                    "{on_hand} on hand is {} below the {} units issued plans reserve here: they cannot all load; re-plan or release them",
+                    -available, done.reserved
+                )
+            });
+            Ok(Json(json!({
+                "warehouse_id": id,
+                "item": body.item,
+                "on_hand_before": done.before,
+                "on_hand": on_hand,
+                "reserved": done.reserved,
+                "available": available,
+                "warning": warning,
+            })))
+        }
     }
 }

@@ -16,6 +16,17 @@ pub enum Edit {
     Missing,
 }
 
+/// What a stocktake found and left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stocktaken {
+    /// Units on hand before.
+    pub before: i64,
+    /// Units issued plans hold there (reserved, not yet left): above the new
+    /// units on hand, what is available is negative and those plans cannot all
+    /// load; the service says so.
+    pub reserved: i64,
+}
+
 /// The shelter fields that may be changed, as stored (`open`: 1 or 0).
 pub const SHELTER_FIELDS: [&str; 7] = [
     "open",
@@ -29,7 +40,9 @@ pub const SHELTER_FIELDS: [&str; 7] = [
 
 impl Store {
     /// Sets the units on hand of `item` at `warehouse_id` after a stocktake; what is
-    /// available changes, so drafts made before are refused at issue.
+    /// available changes, so drafts made before are refused at issue. `None`:
+    /// no such item at the warehouse. A count below what issued plans reserve
+    /// is recorded (the count is the truth) and the reservation returned.
     pub async fn stocktake(
         &self,
         by: Caller,
@@ -37,7 +50,7 @@ impl Store {
         item: &str,
         on_hand: i64,
         note: &str,
-    ) -> Result<Edit, StoreError> {
+    ) -> Result<Option<Stocktaken>, StoreError> {
         super::tx::retrying(|| self.stocktake_once(by, warehouse_id, item, on_hand, note)).await
     }
 
@@ -48,7 +61,7 @@ impl Store {
         item: &str,
         on_hand: i64,
         note: &str,
-    ) -> Result<Edit, StoreError> {
+    ) -> Result<Option<Stocktaken>, StoreError> {
         let mut tx = self.begin_write().await?;
         super::tx::lock_warehouses(&mut tx, [warehouse_id]).await?;
         let row = sqlx::query("SELECT on_hand FROM stock WHERE warehouse_id = $1 AND item = $2")
@@ -57,9 +70,18 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else {
-            return Ok(Edit::Missing);
+            return Ok(None);
         };
         let old: i64 = row.try_get("on_hand")?;
+        let reserved: i64 =
+            sqlx::query("SELECT reserved FROM holds WHERE warehouse_id = $1 AND item = $2")
+                .bind(warehouse_id)
+                .bind(item)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get("reserved"))
+                .transpose()?
+                .unwrap_or(0);
         sqlx::query("UPDATE stock SET on_hand = $1 WHERE warehouse_id = $2 AND item = $3")
             .bind(on_hand)
             .bind(warehouse_id)
@@ -87,7 +109,10 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Edit::Done(old))
+        Ok(Some(Stocktaken {
+            before: old,
+            reserved,
+        }))
     }
 
     /// Sets count `field` (one of [`SHELTER_FIELDS`]) of shelter `id`.
