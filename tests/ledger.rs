@@ -231,6 +231,44 @@ fn a_kept_trip_that_left_since_makes_the_replan_stale(at: &Place) {
     });
 }
 
+on_both_stores!(shelter_counts_are_checked_in_the_writing_transaction);
+
+/// Two officers' changes, each fine against the counts its caller read (one
+/// lowers bj0's headcount, the other raises its elderly), cannot together
+/// leave more priority people than people: the second is refused by the
+/// store's own transaction, naming the shelter, and writes nothing.
+fn shelter_counts_are_checked_in_the_writing_transaction(at: &Place) {
+    rt().block_on(async {
+        let store = seeded(at).await;
+        let bj0 = |list: Vec<reliefflow::store::inventory::ShelterRecord>| {
+            list.into_iter().find(|s| s.id == "bj0").unwrap()
+        };
+        let before = bj0(store.shelters().await.unwrap());
+        let priority: i64 = before.priority.iter().sum();
+        let elderly = before.priority[0];
+        // Officer A: headcount down to the priority people (valid then).
+        store
+            .set_shelter_count(BY, "bj0", "headcount", priority, "recount")
+            .await
+            .unwrap();
+        // Officer B, who read the old headcount: ten more elderly.
+        let e = store
+            .set_shelter_count(BY, "bj0", "elderly", elderly + 10, "bus arrived")
+            .await
+            .unwrap_err();
+        let said = e.to_string();
+        assert!(
+            matches!(e, reliefflow::store::StoreError::Invalid(_)) && said.contains("shelter bj0"),
+            "{said}"
+        );
+        let after = bj0(store.shelters().await.unwrap());
+        assert_eq!(
+            (after.headcount, after.priority),
+            (priority, before.priority)
+        );
+    });
+}
+
 on_both_stores!(depart_and_release_at_once_apply_once);
 
 /// Rounds of a trip departing while its plan is released, fired together:

@@ -94,6 +94,9 @@ impl From<StoreError> for ApiError {
     /// in full on the server; the answer never carries the database's text.
     fn from(e: StoreError) -> Self {
         use crate::store::tx::Transient;
+        if let StoreError::Invalid(f) = e {
+            return f.into();
+        }
         if e.transient() {
             tracing::error!("store: {e}");
             ApiError::new(

@@ -130,7 +130,11 @@ impl Store {
 
     /// Sets every `(shelter id, field, value)` of `changes` in one transaction
     /// (all or none); `Missing` when a shelter is unknown, and then nothing
-    /// changes. Each change is recorded in `inventory_events`.
+    /// changes. Each change is recorded in `inventory_events`. The counts
+    /// each shelter ends with are checked in the same transaction
+    /// ([`crate::io::validate::check_shelter_counts`]), so two changes that
+    /// each passed a caller's check cannot together leave more priority people
+    /// than the headcount: [`StoreError::Invalid`], nothing written.
     pub async fn set_shelter_counts(
         &self,
         by: Caller,
@@ -177,6 +181,31 @@ impl Store {
                 values: (old, *value),
                 reals: None,
             });
+        }
+        // The counts as they are now, in this transaction: a change made
+        // between a caller's check and this write is counted.
+        let touched: std::collections::BTreeSet<&String> = changes.iter().map(|c| &c.0).collect();
+        for id in touched {
+            let r = sqlx::query(
+                "SELECT headcount, elderly, children, pregnant, disabled, injured FROM shelters WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let n = |f: &str| r.try_get::<i64, _>(f);
+            let priority = [
+                n("elderly")?,
+                n("children")?,
+                n("pregnant")?,
+                n("disabled")?,
+                n("injured")?,
+            ];
+            crate::io::validate::check_shelter_counts(n("headcount")?, priority).map_err(|e| {
+                crate::io::validate::InvalidField::new(
+                    e.field,
+                    format!("shelter {id}: {}", e.message),
+                )
+            })?;
         }
         record(&mut tx, by, &events, note).await?;
         let detail = serde_json::json!({"changes": changes.iter().map(|(id, f, v)| serde_json::json!([id, f, v])).collect::<Vec<_>>()});

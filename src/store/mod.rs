@@ -51,6 +51,11 @@ pub enum StoreError {
     /// A stored value is not what the schema says.
     #[error("stored data: {0}")]
     Corrupt(String),
+    /// A change refused by the rules checked inside its transaction (a
+    /// shelter's priority people above its headcount once a concurrent change
+    /// is counted); nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] crate::io::validate::InvalidField),
 }
 
 /// A connection pool to the store.
