@@ -44,9 +44,13 @@ pub struct Cli {
 
 impl Cli {
     /// True when the command writes its answer to standard output and may be
-    /// piped into `head` and the like (every command but the server).
+    /// piped into `head` and the like (every command but the server itself:
+    /// `serve token …` prints).
     pub fn prints(&self) -> bool {
-        !matches!(self.command, Some(Command::Serve(_)))
+        match &self.command {
+            Some(Command::Serve(s)) => !s.runs_server(),
+            _ => true,
+        }
     }
 }
 

@@ -35,6 +35,13 @@ pub struct ServeArgs {
     listen: SocketAddr,
 }
 
+impl ServeArgs {
+    /// True when these arguments start the server (no subcommand).
+    pub fn runs_server(&self) -> bool {
+        self.command.is_none()
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum ServeCommand {
     /// Bearer tokens of the service.
