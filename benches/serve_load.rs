@@ -41,6 +41,8 @@
 //! no request unanswered. Each server's log (`warn` and the planner's
 //! `draft computed` lines) is read for how many drafts were computed rather
 //! than answered from the memo. One table row per set-up and mode.
+//! `SERVE_LOAD_KEEP=1` keeps each run's scratch folder (the servers' logs,
+//! with each computed draft's stage times, and the SQLite store) and names it.
 //! Nothing leaves 127.0.0.1.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -369,8 +371,8 @@ struct Tally {
     /// First-try issues: (answered 2xx, all).
     issues_ok: usize,
     issues: usize,
-    /// 409 codes of first-try issues, and their first few messages (with
-    /// the plan and whether it was a re-plan).
+    /// 409 codes of first-try issues, and three of their messages (the
+    /// first two and the last, with the plan and whether it was a re-plan).
     codes: BTreeMap<String, (usize, Vec<String>)>,
     /// Answers outside 2xx but first-try issues' 409s (5xx / none among
     /// them), and the first few of them.
@@ -807,10 +809,13 @@ fn client(cl: &Client, base: &str, inc: i64, c: usize, end: Instant, tally: &Mut
             let msg = r.1["message"].as_str().unwrap_or("").to_string();
             let e = t.codes.entry(code).or_default();
             e.0 += 1;
-            if e.1.len() < 3 {
-                let what = if replan { "re-plan" } else { "draft" };
-                e.1.push(format!("{what} {p}: {msg}"));
+            // The first two and the last (the first are often the clients'
+            // first drafts, all made at once).
+            let what = if replan { "re-plan" } else { "draft" };
+            if e.1.len() == 3 {
+                e.1.pop();
             }
+            e.1.push(format!("{what} {p}: {msg}"));
         } else {
             t.error("issue", &r);
         }
