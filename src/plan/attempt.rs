@@ -78,10 +78,7 @@ impl Context {
                 .map(|w| w.fleet.loading_h)
                 .collect(),
             ready_h: (0..scenario.warehouses.len())
-                .map(|w| {
-                    super::bound::earliest_free_h(scenario, w)
-                        + scenario.warehouses[w].fleet.loading_h
-                })
+                .map(|w| scenario.earliest_free_h(w) + scenario.warehouses[w].fleet.loading_h)
                 .collect(),
             fleets: scenario.warehouses.iter().map(|w| w.fleet).collect(),
             unit_kg: scenario

@@ -156,7 +156,7 @@ fn bound(
     // counted, from the warehouse's first truck free.
     let start = |w: usize| {
         if fleet {
-            earliest_free_h(scenario, w)
+            scenario.earliest_free_h(w)
         } else {
             scenario.plan_h
         }
@@ -408,14 +408,4 @@ pub fn fleet_kg(
     let stops_kg: f64 = shelter_kg.iter().take(scenario.targets.max_stops).sum();
     let per_trip = f.payload_kg.min(f.volume_m3 * densest).min(stops_kg);
     trips * per_trip
-}
-
-/// When warehouse `w`'s first truck is free to load, hours after the event
-/// (the plan time when it has no truck).
-pub fn earliest_free_h(scenario: &Scenario, w: usize) -> f64 {
-    let free = scenario.warehouses[w].truck_free_h();
-    free.into_iter()
-        .reduce(f64::min)
-        .unwrap_or(scenario.plan_h)
-        .max(scenario.plan_h)
 }

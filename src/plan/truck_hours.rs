@@ -79,7 +79,7 @@ impl TruckHours {
             let f = &wh.fleet;
             let payload = f.payload_kg.min(f.volume_m3 * densest);
             let free = wh.truck_free_h();
-            let start = super::bound::earliest_free_h(scenario, w);
+            let start = scenario.earliest_free_h(w);
             let mut back_max: f64 = 0.0;
             // (trip hours but unloading, kg due) per reachable shelter.
             let trips: Vec<Option<(f64, f64)>> = (0..ns)

@@ -324,6 +324,16 @@ impl Scenario {
         }
     }
 
+    /// When warehouse `w`'s first truck is free to load, hours after the event
+    /// (the plan time when it has no truck).
+    pub fn earliest_free_h(&self, w: usize) -> f64 {
+        let free = self.warehouses[w].truck_free_h();
+        free.into_iter()
+            .reduce(f64::min)
+            .unwrap_or(self.plan_h)
+            .max(self.plan_h)
+    }
+
     /// Reads `dir/scenario.toml` alone (network and file names), as the generator
     /// needs before the tables exist.
     pub fn head(dir: &Path) -> Result<Head, ScenarioError> {
