@@ -47,12 +47,15 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 /// The warehouses every incident may share in mode `shared` (Level I's
 /// municipal reserves south-west and east).
@@ -165,102 +168,6 @@ fn now_unix() -> i64 {
         .duration_since(UNIX_EPOCH)
         .expect("clock after 1970")
         .as_secs() as i64
-}
-
-/// A private PostgreSQL cluster on 127.0.0.1 (as `tests/common/server.rs`
-/// starts one); stopped and removed when dropped.
-struct Postgres {
-    bin: PathBuf,
-    dir: tempfile::TempDir,
-    root: bool,
-    url: String,
-}
-
-impl Postgres {
-    fn start() -> Postgres {
-        let find = || {
-            std::fs::read_dir("/usr/lib/postgresql")
-                .ok()?
-                .filter_map(Result::ok)
-                .map(|e| e.path().join("bin"))
-                .find(|b| b.join("initdb").is_file())
-        };
-        let bin = find().unwrap_or_else(|| {
-            let ok = Command::new(Path::new(root()).join("scripts/ensure-postgres"))
-                .status()
-                .expect("scripts/ensure-postgres");
-            assert!(ok.success(), "scripts/ensure-postgres failed");
-            find().expect("PostgreSQL server binaries after scripts/ensure-postgres")
-        });
-        let out = Command::new("id").arg("-u").output().expect("id -u");
-        let root = String::from_utf8_lossy(&out.stdout).trim() == "0";
-        let dir = tempfile::tempdir().expect("scratch folder");
-        if root {
-            // initdb and postgres refuse to run as root: the cluster is postgres's.
-            let ok = Command::new("chown")
-                .args(["-R", "postgres"])
-                .arg(dir.path())
-                .status();
-            assert!(ok.expect("chown").success());
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let pg = Postgres {
-            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-            bin,
-            dir,
-            root,
-        };
-        let data = pg.dir.path().join("data");
-        let data = data.to_str().expect("UTF-8 path");
-        pg.run(
-            "initdb",
-            &["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
-        );
-        let opts = format!("-h 127.0.0.1 -p {port} -k {data} -c fsync=on");
-        let log = format!("{data}.log");
-        pg.run(
-            "pg_ctl",
-            &["-D", data, "-l", &log, "-o", &opts, "-w", "start"],
-        );
-        pg
-    }
-
-    fn run(&self, tool: &str, args: &[&str]) {
-        let exe = self.bin.join(tool);
-        let mut cmd = if self.root {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
-        let out = cmd
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("PostgreSQL tool");
-        assert!(
-            out.status.success(),
-            "{tool} {args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let data = self.dir.path().join("data");
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.run(
-                "pg_ctl",
-                &["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"],
-            );
-        }));
-    }
 }
 
 /// A running `reliefflow serve`; killed when dropped.
@@ -504,9 +411,11 @@ struct Row {
 
 fn run(a: &Args, setup: Setup, mode: Mode) -> Row {
     let scratch = tempfile::tempdir().expect("scratch folder");
-    let pg = (setup != Setup::Sqlite).then(Postgres::start);
+    // The store: a private PostgreSQL cluster on 127.0.0.1 as the tests
+    // start one, or an SQLite file in the scratch folder (kept with it).
+    let pg = (setup != Setup::Sqlite).then(common::server::postgres);
     let db = match &pg {
-        Some(pg) => pg.url.clone(),
+        Some(place) => place.url.clone(),
         None => format!("sqlite://{}", scratch.path().join("store.sqlite").display()),
     };
     let mut servers = vec![launch(&a.scenario, &db, scratch.path().join("server0.log"))];
