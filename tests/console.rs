@@ -168,6 +168,31 @@ fn an_incident_run_from_the_page_alone() {
             "trip {row}"
         );
     }
+    // Who is left out comes first: the plan's list, most people first, with
+    // the reason in words and the count in the title.
+    let left = b.js(
+        "return {title: document.getElementById('leftout-title').textContent, \
+         rows: [...document.querySelectorAll('#leftout tbody tr')].map(r => \
+         [r.children[0].title, r.children[4].textContent])}",
+        json!([]),
+    );
+    let listed = doc["plan"]["left_out"].as_array().unwrap();
+    let rows = left["rows"].as_array().unwrap();
+    assert!(!listed.is_empty() && rows.len() == listed.len(), "{left}");
+    for (row, l) in rows.iter().zip(listed) {
+        assert_eq!(row[0], l["shelter_id"], "{left}");
+        let why = row[1].as_str().unwrap();
+        assert!(
+            why.contains(' ') && !why.contains('_'),
+            "reason in words: {why}"
+        );
+    }
+    let title = left["title"].as_str().unwrap();
+    assert!(
+        title.starts_with("Not reached in full by ")
+            && title.contains(&format!(": {} shelters", doc["plan"]["left_out_count"])),
+        "{title}"
+    );
     assert!(b.screenshot(&shots().join("1-console.png")) > 50_000);
     only_loopback(&b, &s);
 

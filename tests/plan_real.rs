@@ -274,3 +274,37 @@ fn a_plan_from_a_later_time_loads_nothing_before_it_and_says_what_passed() {
     common::bad::failed("--at 25:00", &ran, &["--at 25:00", "HH:MM"]).unwrap();
     assert!(!b.exists(), "a refused plan wrote {}", b.display());
 }
+
+/// Who is left out: every shelter whose first batch is not complete by the
+/// first deadline, and no other, most people left out first, each with a
+/// reason its shortfall rows give.
+#[test]
+fn the_left_out_are_the_shelters_short_of_their_first_batch_most_people_first() {
+    let g = graph("beijing-core");
+    let sc = Scenario::load(&repo("scenarios/xicheng-earthquake")).unwrap();
+    let p = plan(&sc, &g).unwrap();
+    let k = reliefflow::plan::kpi::compute(&sc, &p);
+    let left = reliefflow::plan::kpi::left_out(&sc, &p);
+    let incomplete = ((1.0 - k.shelters_first_complete) * sc.shelters.len() as f64).round();
+    assert_eq!(left.len() as f64, incomplete);
+    assert!(!left.is_empty());
+    let people_left =
+        |l: &reliefflow::plan::kpi::LeftOut| f64::from(l.persons) * (1.0 - l.first_share);
+    for w in left.windows(2) {
+        assert!(people_left(&w[0]) >= people_left(&w[1]) - 1e-9, "{w:?}");
+    }
+    for l in &left {
+        assert!(l.first_share < 1.0 && l.kg_short > 0.0, "{l:?}");
+        let rows: Vec<_> = p
+            .shortfalls
+            .iter()
+            .filter(|s| s.shelter == l.shelter && s.phase == Phase::First)
+            .collect();
+        assert!(
+            rows.iter().any(|s| s.reason.as_str() == l.reason),
+            "{l:?}: {rows:?}"
+        );
+    }
+    let worst = left.iter().map(|l| l.first_share).fold(1.0, f64::min);
+    assert!((worst - k.first_min_shelter_share).abs() < 1e-9);
+}

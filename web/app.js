@@ -429,9 +429,49 @@ function renderKpis() {
     kpi(t("kpi_relief", tg.relief_h), k.relief_met_share, k.relief_kg, k.relief_kg_bound)
   );
   box.append(grid);
-  box.append(el("p", {}, t("kpi_worst", pct(k.first_min_shelter_share), pct(k.shelters_first_below_half))));
+  const worst = (doc.left_out || [])
+    .slice()
+    .sort((a, b) => a.first_share - b.first_share || b.persons - a.persons)[0];
+  box.append(
+    el(
+      "p",
+      {},
+      worst
+        ? t("kpi_worst_named", worst.shelter_id, worst.name, worst.persons, pct(worst.first_share), pct(k.shelters_first_below_half))
+        : t("kpi_worst", pct(k.first_min_shelter_share), pct(k.shelters_first_below_half))
+    )
+  );
+  renderLeftOut();
   const last = S.incident ? clock(S.incident.event_unix, k.latest_arrival_h) : "";
   box.append(el("p", {}, t("kpi_trips", k.trips, k.trucks_used, k.truck_hours.toFixed(0), last)));
+}
+
+// Who is left out, most people first (the library's order): at the top of the
+// plan panel, with the reason in words.
+function renderLeftOut() {
+  const body = document.querySelector("#leftout tbody");
+  const title = document.getElementById("leftout-title");
+  body.replaceChildren();
+  title.textContent = "";
+  if (!S.plan) return;
+  const doc = S.plan.plan;
+  const due = S.incident ? clock(S.incident.event_unix, doc.targets.first_delivery_h) : doc.targets.first_delivery_h + " h";
+  const list = doc.left_out || [];
+  const count = doc.left_out_count || 0;
+  title.textContent = count ? t("leftout_title", due, count, doc.left_out_persons) : t("leftout_none", due);
+  for (const l of list) {
+    body.append(
+      el(
+        "tr",
+        { class: l.first_share === 0 ? "nothing" : "" },
+        el("td", { title: l.shelter_id }, l.name + " (" + l.shelter_id + ")"),
+        el("td", { class: "num" }, String(l.persons)),
+        el("td", { class: "num" }, String(l.priority_persons)),
+        el("td", { class: "num" }, pct(l.first_share)),
+        el("td", {}, t("reason_" + l.reason))
+      )
+    );
+  }
 }
 
 function tripRows() {
@@ -562,7 +602,7 @@ function renderPlan() {
         el("td", {}, s.item),
         el("td", {}, t(s.phase)),
         el("td", { class: "num" }, String(s.quantity)),
-        el("td", {}, s.reason)
+        el("td", {}, t("reason_" + s.reason))
       )
     );
   }

@@ -233,3 +233,87 @@ mod tests {
         assert!((gini(&v) - num / (2.0 * w * w * mean)).abs() < 1e-12);
     }
 }
+
+/// A shelter whose first batch is not complete by the first deadline: who is
+/// left out, for the top of a duty officer's plan panel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeftOut {
+    /// Shelter index.
+    #[serde(skip)]
+    pub shelter: usize,
+    /// Shelter id.
+    pub shelter_id: String,
+    /// Shelter name.
+    pub name: String,
+    /// Persons in it.
+    pub persons: u32,
+    /// Priority persons among them.
+    pub priority_persons: u32,
+    /// Share (0–1, by kg) of its first batch it receives by the first deadline.
+    pub first_share: f64,
+    /// First-batch kg it does not receive by the first deadline (to 0.1 kg).
+    pub kg_short: f64,
+    /// Why, as a code: the reason behind most of its first-batch kg short
+    /// (`no_stock`, `unreachable`, `too_far`, `fleet`), or `deadline_passed`
+    /// when the first deadline had passed at the plan time.
+    pub reason: &'static str,
+}
+
+/// The shelters whose first batch is not complete by the first deadline,
+/// most persons left out first (persons × share not received, then persons,
+/// then id): a shelter of 141 people that gets nothing comes before one of
+/// 300 that gets 90 %.
+pub fn left_out(scenario: &Scenario, plan: &Plan) -> Vec<LeftOut> {
+    let got = delivered_kg(scenario, plan);
+    let late = scenario.plan_h >= scenario.targets.first_delivery_h;
+    let cat = &scenario.catalogue;
+    let mut kg_by_reason: Vec<std::collections::BTreeMap<&'static str, f64>> =
+        vec![Default::default(); scenario.shelters.len()];
+    for s in plan.shortfalls.iter().filter(|s| s.phase == Phase::First) {
+        *kg_by_reason[s.shelter]
+            .entry(s.reason.as_str())
+            .or_default() += s.quantity as f64 * cat.items[s.item].kg_per_unit;
+    }
+    let mut out: Vec<LeftOut> = scenario
+        .shelters
+        .iter()
+        .enumerate()
+        .filter_map(|(s, sh)| {
+            let need = needed_kg(scenario, plan, Phase::First, s);
+            let share = if need > 0.0 {
+                (got[0][s] / need).min(1.0)
+            } else {
+                1.0
+            };
+            if share >= 1.0 - 1e-9 {
+                return None;
+            }
+            let reason = if late {
+                "deadline_passed"
+            } else {
+                kg_by_reason[s]
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(Reason::Fleet.as_str(), |(r, _)| *r)
+            };
+            Some(LeftOut {
+                shelter: s,
+                shelter_id: sh.id.clone(),
+                name: sh.name.clone(),
+                persons: sh.headcount,
+                priority_persons: sh.priority.total(),
+                first_share: share,
+                kg_short: ((need - got[0][s]).max(0.0) * 10.0).round() / 10.0,
+                reason,
+            })
+        })
+        .collect();
+    let left = |l: &LeftOut| f64::from(l.persons) * (1.0 - l.first_share);
+    out.sort_by(|a, b| {
+        left(b)
+            .total_cmp(&left(a))
+            .then(b.persons.cmp(&a.persons))
+            .then(a.shelter_id.cmp(&b.shelter_id))
+    });
+    out
+}

@@ -146,9 +146,15 @@ pub fn write_json(
     std::fs::write(path, text).map_err(|x| werr(path)(x.to_string()))
 }
 
+/// Shelters listed in `plan.json`'s `left_out`, most people left out first
+/// (`left_out_count` and `left_out_persons` count them all): `plan.json` stays
+/// a few tens of kB at 20 000 shelters.
+pub const LEFT_OUT_LISTED: usize = 100;
+
 /// The content of `plan.json` (also what the service answers for a plan, with
 /// [`trip_list`] and [`shortfall_list`] added).
 pub fn plan_document(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> serde_json::Value {
+    let left_out = crate::plan::kpi::left_out(scenario, plan);
     json!({
         "scenario": scenario.name,
         "event_time": scenario.event_time,
@@ -174,6 +180,9 @@ pub fn plan_document(scenario: &Scenario, plan: &Plan, kpis: &Kpis) -> serde_jso
             "text": finding_sentence(scenario, f),
         })).collect::<Vec<_>>(),
         "kpis": kpis,
+        "left_out": &left_out[..left_out.len().min(LEFT_OUT_LISTED)],
+        "left_out_count": left_out.len(),
+        "left_out_persons": left_out.iter().map(|l| u64::from(l.persons)).sum::<u64>(),
         "bottlenecks": plan.bottlenecks.iter().map(|b| json!({
             "kind": b.kind,
             "warehouse_id": scenario.warehouses[b.warehouse].id,
